@@ -1,0 +1,81 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { HeraldConfig, NotFoundError, uuidv7 } from '@herald/core';
+import { EntityManager } from 'typeorm';
+import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyRepository } from './api-key.repository';
+import { ApiCaller, Scope } from './scope';
+
+/** The caller id that ADMIN_API_KEY authenticates as (idempotency keys are scoped by it). */
+export const BOOTSTRAP_KEY_ID = 'env:ADMIN_API_KEY';
+
+function hash(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  prefix: string;
+  createdAt: string;
+}
+
+function view(key: ApiKeyEntity): ApiKeyView {
+  return { id: key.id, name: key.name, scopes: key.scopes, prefix: key.keyPrefix, createdAt: key.createdAt.toISOString() };
+}
+
+/** API keys: random secrets shown once, stored as SHA-256 (they are high-entropy, so no slow hash is needed). */
+@Injectable()
+export class ApiKeyService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ApiKeyService.name);
+  private readonly bootstrapHash?: Buffer;
+
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly config: HeraldConfig,
+  ) {
+    if (config.auth.adminApiKey) this.bootstrapHash = Buffer.from(hash(config.auth.adminApiKey), 'hex');
+  }
+
+  async authenticate(secret: string): Promise<ApiCaller | null> {
+    const digest = hash(secret);
+    if (this.bootstrapHash && timingSafeEqual(Buffer.from(digest, 'hex'), this.bootstrapHash)) {
+      return { apiKeyId: BOOTSTRAP_KEY_ID, scopes: ['admin'] };
+    }
+    const key = await this.keys.findActiveByHash(digest);
+    return key && { apiKeyId: key.id, scopes: key.scopes };
+  }
+
+  async create(name: string, scopes: Scope[], manager?: EntityManager): Promise<ApiKeyView & { key: string }> {
+    const secret = `hk_${randomBytes(24).toString('base64url')}`;
+    const key = await this.keys.insert(
+      { id: uuidv7(), name, scopes: [...new Set(scopes)], keyHash: hash(secret), keyPrefix: secret.slice(0, 10) },
+      manager,
+    );
+    return { ...view(key), key: secret };
+  }
+
+  async list(): Promise<ApiKeyView[]> {
+    return (await this.keys.listActive()).map(view);
+  }
+
+  async revoke(id: string): Promise<void> {
+    if (!(await this.keys.revoke(id))) throw new NotFoundError('API key', id);
+  }
+
+  /** First start on an empty database without ADMIN_API_KEY: make an admin key, print it once, keep it in a 0600 file. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.auth.adminApiKey) return;
+    const created = await this.keys.whenNoKeys((manager) => this.create('bootstrap admin', ['admin'], manager));
+    if (!created) return;
+    const file = join(this.config.dataDir, 'admin.key');
+    await mkdir(this.config.dataDir, { recursive: true });
+    await writeFile(file, created.key + '\n', { mode: 0o600 });
+    this.logger.log(`created the first admin API key, written to ${file}`);
+    // Printed on stdout once, outside the JSON log, so it can be copied (and is not kept in log storage).
+    process.stdout.write(`\nHerald admin API key (shown once): ${created.key}\n\n`);
+  }
+}

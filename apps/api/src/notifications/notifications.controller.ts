@@ -1,0 +1,49 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ValidationError } from '@herald/core';
+import {
+  AcceptedNotification,
+  NotificationAcceptService,
+  NotificationQueryService,
+  NotificationView,
+  SendNotificationDto,
+} from '@herald/notifications';
+import type { Response } from 'express';
+import { Caller, RequireScopes } from '../auth/scopes.decorator';
+import type { ApiCaller } from '../auth/scope';
+
+const uuid = new ParseUUIDPipe({
+  exceptionFactory: () => new ValidationError([{ path: 'id', message: 'must be a UUID' }], 'Invalid id.', 404),
+});
+
+@ApiTags('notifications')
+@Controller('v1/notifications')
+export class NotificationsController {
+  constructor(
+    private readonly accept: NotificationAcceptService,
+    private readonly query: NotificationQueryService,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @RequireScopes('send')
+  async send(
+    @Body() body: SendNotificationDto,
+    @Caller() caller: ApiCaller,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AcceptedNotification> {
+    if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
+      throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1 to 255 characters' }]);
+    }
+    const result = await this.accept.accept(body, caller, idempotencyKey ?? body.idempotencyKey);
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+
+  @Get(':id')
+  @RequireScopes('read', 'send')
+  get(@Param('id', uuid) id: string): Promise<NotificationView> {
+    return this.query.get(id);
+  }
+}

@@ -1,0 +1,29 @@
+import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { PutRecipientDto, RecipientIdParam, RecipientService, RecipientView } from '@herald/recipients';
+import type { Response } from 'express';
+import { RequireScopes } from '../auth/scopes.decorator';
+
+@ApiTags('recipients')
+@Controller('v1/recipients')
+export class RecipientsController {
+  constructor(private readonly recipients: RecipientService) {}
+
+  @Put(':id')
+  @RequireScopes('recipients')
+  async put(
+    @Param() { id }: RecipientIdParam,
+    @Body() body: PutRecipientDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RecipientView> {
+    const { recipient, created } = await this.recipients.put(id, body);
+    res.status(created ? 201 : 200);
+    return recipient;
+  }
+
+  @Get(':id')
+  @RequireScopes('recipients', 'read')
+  get(@Param() { id }: RecipientIdParam): Promise<RecipientView> {
+    return this.recipients.get(id);
+  }
+}

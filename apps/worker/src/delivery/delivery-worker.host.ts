@@ -1,0 +1,47 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import { DeliveryJobData, deliveryQueueName, HeraldConfig, QueueBackend, RetryLaterError } from '@herald/core';
+import { ChannelRegistry } from '@herald/channels';
+import { DeliveryService } from '@herald/notifications';
+
+/**
+ * One BullMQ worker per channel queue that has a driver. Every queue carries the
+ * same job (deliver one delivery row), so each worker hands its job to
+ * DeliveryService; the channel only decides which driver sends.
+ */
+@Injectable()
+export class DeliveryWorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryWorkerHost.name);
+  private readonly workers: Worker<DeliveryJobData>[] = [];
+
+  constructor(
+    private readonly backend: QueueBackend,
+    private readonly channels: ChannelRegistry,
+    private readonly deliveries: DeliveryService,
+    private readonly config: HeraldConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const channel of this.channels.channels()) {
+      const worker = this.backend.createWorker<DeliveryJobData>(
+        deliveryQueueName(channel),
+        (job) => this.deliveries.deliver(job.data.deliveryId),
+        {
+          concurrency: this.config.delivery.concurrency,
+          // The processor computed the delay (backoff with jitter, or the provider's Retry-After).
+          settings: {
+            backoffStrategy: (_attempts, _type, error) => (error instanceof RetryLaterError ? error.delayMs : 1000),
+          },
+        },
+      );
+      worker.on('error', (error) => this.logger.error(`${channel} worker: ${error.message}`));
+      this.workers.push(worker);
+    }
+    this.logger.log(`delivering ${this.channels.channels().join(', ')} on the ${this.backend.kind} queue backend`);
+  }
+
+  /** Lets in-flight sends finish, so their outcome is recorded rather than left to the lease. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+}

@@ -1,0 +1,37 @@
+import type { Channel, Priority } from '@herald/core';
+
+/** Where a delivery goes, copied onto the delivery row at accept time. */
+export interface DeliveryAddress {
+  email?: string;
+  phone?: string;
+  webhookUrl?: string;
+  recipientId?: string;
+}
+
+/** Everything a driver needs, read from the delivery row the worker claimed. */
+export interface DeliveryContext<TContent = unknown> {
+  deliveryId: string;
+  notificationId: string;
+  channel: Channel;
+  attempt: number;
+  address: DeliveryAddress;
+  content: TContent;
+  priority: Priority;
+}
+
+export interface DriverResult {
+  /** `sent`: the provider accepted it; `delivered`: the receiver confirmed it. */
+  status: 'sent' | 'delivered';
+  providerMessageId?: string;
+  /** True when no provider is configured and the content was only recorded. */
+  captured?: boolean;
+}
+
+/** One provider behind one channel. Throw a DeliveryError subclass; anything else counts as transient. */
+export interface ChannelDriver {
+  readonly channel: Channel;
+  send(context: DeliveryContext): Promise<DriverResult>;
+}
+
+/** Multi-provider token: every driver registers under it, the registry picks one per channel. */
+export const CHANNEL_DRIVERS = Symbol('CHANNEL_DRIVERS');

@@ -1,0 +1,4 @@
+export * from './channel-driver';
+export * from './channel.registry';
+export * from './channels.module';
+export * from './delivery.errors';

@@ -1,0 +1,31 @@
+export type MicroserviceTransport = 'redis' | 'tcp' | 'rmq';
+
+/** The validated, typed configuration every module reads instead of `process.env`. */
+export class HeraldConfig {
+  http!: { port: number };
+  dataDir!: string;
+  database!: { url?: string; migrate: boolean };
+  redis!: { url?: string; /** Key prefix, so several Herald installations can share one Redis. */ prefix: string };
+  auth!: { adminApiKey?: string };
+  email!: { smtpUrl?: string; from: string };
+  webhook!: { secret?: string; allowPrivate: boolean };
+  inbox!: { secret?: string };
+  vapid?: { publicKey: string; privateKey: string; subject: string };
+  twilio?: { accountSid: string; authToken: string; from: string; baseUrl: string };
+  fcm?: { projectId: string; credentials: string; baseUrl: string };
+  microservice!: {
+    transports: MicroserviceTransport[];
+    tcpPort: number;
+    token?: string;
+    rabbitmq: { url?: string; queue: string };
+  };
+  delivery!: {
+    concurrency: number;
+    maxAttempts: number;
+    backoffMs: number;
+    reconcileIntervalMs: number;
+    /** A delivery left in `sending` longer than this is presumed lost with its worker. */
+    sendingLeaseMs: number;
+  };
+  logLevel!: string;
+}

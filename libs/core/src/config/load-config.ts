@@ -1,0 +1,148 @@
+import { existsSync } from 'node:fs';
+import { ConfigError } from './config.error';
+import { HeraldConfig, MicroserviceTransport } from './herald-config';
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const TRANSPORTS: MicroserviceTransport[] = ['redis', 'tcp', 'rmq'];
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol.slice(0, -1))) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+/** Every variable of the group, or none of them: a partial group names what is missing. */
+function group<K extends string>(env: Env, names: Record<K, string>): Record<K, string> | undefined {
+  const values = Object.fromEntries(
+    Object.entries<string>(names).map(([key, name]) => [key, text(env, name)]),
+  ) as Record<K, string | undefined>;
+  const missing = Object.entries<string>(names).filter(([key]) => values[key as K] === undefined);
+  if (missing.length === Object.keys(names).length) return undefined;
+  if (missing.length > 0) {
+    const given = Object.entries<string>(names).find(([key]) => values[key as K] !== undefined)![1];
+    throw new ConfigError(missing[0][1], `is required when ${given} is set`);
+  }
+  return values as Record<K, string>;
+}
+
+function transports(env: Env, redisUrl: string | undefined): MicroserviceTransport[] {
+  const raw = text(env, 'MICROSERVICE_TRANSPORT') ?? (redisUrl ? 'redis' : 'tcp');
+  const names = raw.split(',').map((name) => name.trim().toLowerCase());
+  if (names.length === 1 && names[0] === 'none') return [];
+  for (const name of names) {
+    if (!TRANSPORTS.includes(name as MicroserviceTransport)) {
+      throw new ConfigError('MICROSERVICE_TRANSPORT', `must list redis, tcp, rmq or be none, got "${raw}"`);
+    }
+  }
+  if (names.includes('redis') && !redisUrl) {
+    throw new ConfigError('MICROSERVICE_TRANSPORT', 'includes redis but REDIS_URL is not set');
+  }
+  return [...new Set(names)] as MicroserviceTransport[];
+}
+
+/** Reads and validates the environment once; throws a ConfigError naming the first bad variable. */
+export function loadConfig(env: Env): HeraldConfig {
+  const redisUrl = url(env, 'REDIS_URL', ['redis', 'rediss']);
+  const webhookSecret = text(env, 'WEBHOOK_SECRET');
+  if (webhookSecret && !/^whsec_[A-Za-z0-9+/=]+$/.test(webhookSecret)) {
+    throw new ConfigError('WEBHOOK_SECRET', 'must be whsec_ followed by base64');
+  }
+  const logLevel = text(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const microserviceTransports = transports(env, redisUrl);
+  const rabbitmqUrl = url(env, 'RABBITMQ_URL', ['amqp', 'amqps']);
+  if (microserviceTransports.includes('rmq') && !rabbitmqUrl) {
+    throw new ConfigError('RABBITMQ_URL', 'is required when MICROSERVICE_TRANSPORT includes rmq');
+  }
+  const twilio = group(env, {
+    accountSid: 'TWILIO_ACCOUNT_SID',
+    authToken: 'TWILIO_AUTH_TOKEN',
+    from: 'TWILIO_FROM',
+  });
+  const fcm = group(env, { projectId: 'FCM_PROJECT_ID', credentials: 'FCM_CREDENTIALS' });
+
+  return {
+    http: { port: integer(env, 'PORT', 3000, 0, 65535) },
+    dataDir: text(env, 'HERALD_DATA_DIR') ?? './var',
+    database: {
+      url: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
+      migrate: boolean(env, 'DB_MIGRATE', true),
+    },
+    redis: { url: redisUrl, prefix: text(env, 'REDIS_PREFIX') ?? 'herald' },
+    auth: { adminApiKey: text(env, 'ADMIN_API_KEY') },
+    email: {
+      smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
+      from: text(env, 'MAIL_FROM') ?? 'Herald <no-reply@localhost>',
+    },
+    webhook: { secret: webhookSecret, allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false) },
+    inbox: { secret: text(env, 'INBOX_SECRET') },
+    vapid: group(env, {
+      publicKey: 'VAPID_PUBLIC_KEY',
+      privateKey: 'VAPID_PRIVATE_KEY',
+      subject: 'VAPID_SUBJECT',
+    }),
+    twilio: twilio && {
+      ...twilio,
+      baseUrl: url(env, 'TWILIO_BASE_URL', ['http', 'https']) ?? 'https://api.twilio.com',
+    },
+    fcm: fcm && {
+      ...fcm,
+      baseUrl: url(env, 'FCM_BASE_URL', ['http', 'https']) ?? 'https://fcm.googleapis.com',
+    },
+    microservice: {
+      transports: microserviceTransports,
+      tcpPort: integer(env, 'MICROSERVICE_TCP_PORT', 3001, 0, 65535),
+      token: text(env, 'MICROSERVICE_TOKEN'),
+      rabbitmq: { url: rabbitmqUrl, queue: text(env, 'RABBITMQ_QUEUE') ?? 'herald' },
+    },
+    delivery: {
+      concurrency: integer(env, 'WORKER_CONCURRENCY', 50, 1, 1000),
+      maxAttempts: integer(env, 'DELIVERY_MAX_ATTEMPTS', 8, 1, 100),
+      backoffMs: integer(env, 'DELIVERY_BACKOFF_MS', 15_000, 0, 86_400_000),
+      reconcileIntervalMs: integer(env, 'RECONCILE_INTERVAL_MS', 10_000, 100, 3_600_000),
+      sendingLeaseMs: integer(env, 'DELIVERY_SENDING_LEASE_MS', 300_000, 1_000, 86_400_000),
+    },
+    logLevel,
+  };
+}
+
+/** The process environment, with `.env` merged in when present (real variables win). */
+export function loadConfigFromProcess(): HeraldConfig {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return loadConfig(process.env);
+}

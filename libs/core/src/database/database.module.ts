@@ -1,0 +1,17 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions } from './data-source';
+import { DatabaseRuntime } from './database-runtime';
+
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(runtime: DatabaseRuntime): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(runtime.url), autoLoadEntities: true })],
+      providers: [{ provide: DatabaseRuntime, useValue: runtime }],
+      exports: [DatabaseRuntime],
+    };
+  }
+}

@@ -1,0 +1,81 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { HeraldConfig } from '../config/herald-config';
+import { Channel, CHANNELS } from './channel';
+import {
+  DELIVER_JOB,
+  DeliveryJobData,
+  DeliveryJobRequest,
+  deliveryQueueName,
+  HERALD_BACKOFF,
+  PRIORITY_RANK,
+} from './delivery-job';
+import { QueueBackend } from './queue-backend';
+
+/** The producer side: hands delivery ids to the channel queues. PostgreSQL stays the source of truth. */
+@Injectable()
+export class DeliveryQueue implements OnModuleDestroy {
+  private readonly queues = new Map<Channel, Queue<DeliveryJobData>>();
+
+  constructor(
+    private readonly backend: QueueBackend,
+    private readonly config: HeraldConfig,
+  ) {}
+
+  queue(channel: Channel): Queue<DeliveryJobData> {
+    let queue = this.queues.get(channel);
+    if (!queue) {
+      queue = this.backend.createQueue<DeliveryJobData>(deliveryQueueName(channel));
+      this.queues.set(channel, queue);
+    }
+    return queue;
+  }
+
+  /** Adding a job whose id (the delivery id) already exists is a no-op, so re-enqueueing is harmless. */
+  async enqueue(requests: DeliveryJobRequest[]): Promise<void> {
+    await Promise.all(
+      CHANNELS.map((channel) => {
+        const jobs = requests.filter((request) => request.channel === channel);
+        if (!jobs.length) return undefined;
+        return this.queue(channel).addBulk(
+          jobs.map((job) => ({
+            name: DELIVER_JOB,
+            data: { deliveryId: job.deliveryId },
+            opts: {
+              jobId: job.deliveryId,
+              priority: PRIORITY_RANK[job.priority],
+              delay: Math.max(0, job.delayMs ?? 0),
+              attempts: this.config.delivery.maxAttempts,
+              backoff: { type: HERALD_BACKOFF },
+              removeOnComplete: true,
+              removeOnFail: true,
+            },
+          })),
+        );
+      }),
+    );
+  }
+
+  async counts(): Promise<Record<Channel, Record<string, number>>> {
+    const entries = await Promise.all(
+      CHANNELS.map(
+        async (channel) =>
+          [channel, await this.queue(channel).getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized')] as const,
+      ),
+    );
+    return Object.fromEntries(entries) as Record<Channel, Record<string, number>>;
+  }
+
+  get backendKind(): QueueBackend['kind'] {
+    return this.backend.kind;
+  }
+
+  /** A round trip to the queue store. */
+  async ping(): Promise<void> {
+    await this.queue('email').getJobCounts('waiting');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+}

@@ -1,0 +1,34 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { ConfigModule } from '../config/config.module';
+import { HeraldConfig } from '../config/herald-config';
+import { DatabaseModule } from '../database/database.module';
+import { DatabaseRuntime } from '../database/database-runtime';
+import { QueueModule } from '../queue/queue.module';
+
+/**
+ * The root of every Herald process: configuration, database, queues and
+ * logging, plus the feature modules of the apps it runs (the api, the worker,
+ * or both in the monolith).
+ */
+@Module({})
+export class HeraldCoreModule {
+  static forRoot(config: HeraldConfig, database: DatabaseRuntime, features: Type[]): DynamicModule {
+    return {
+      module: HeraldCoreModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(database),
+        QueueModule,
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+            redact: ['req.headers.authorization', 'req.headers["x-recipient-token"]'],
+          },
+        }),
+        ...features,
+      ],
+    };
+  }
+}

@@ -1,0 +1,225 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { canonicalHash, Channel, DeliveryQueue, FieldError, uuidv7 } from '@herald/core';
+import type { DeliveryAddress } from '@herald/channels';
+import { RecipientService } from '@herald/recipients';
+import {
+  ChannelContentMap,
+  TemplateNotFoundError,
+  TemplateRenderer,
+  TemplateService,
+  templateChannels,
+} from '@herald/templates';
+import { SendNotificationDto } from '../dto/send-notification.dto';
+import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../idempotency/idempotency.errors';
+import { IdempotencyRepository } from '../idempotency/idempotency.repository';
+import { NotificationRejectedError } from '../notification.errors';
+import { NotificationRepository } from '../notification.repository';
+import type { AcceptedNotification, PlannedDelivery, PlannedNotification } from '../notification.types';
+
+/** Who is sending: idempotency keys are scoped per API key. */
+export interface SendCaller {
+  apiKeyId: string;
+}
+
+export interface AcceptResult {
+  body: AcceptedNotification;
+  /** True when the answer is the stored answer of an earlier request with the same idempotency key. */
+  replayed: boolean;
+}
+
+/** An in-flight record older than this belonged to a process that died before answering. */
+const ABANDONED_AFTER_MS = 60_000;
+
+function hasAddress(channel: Channel, address: DeliveryAddress): boolean {
+  switch (channel) {
+    case 'email':
+      return !!address.email;
+    case 'sms':
+      return !!address.phone;
+    case 'webhook':
+      return !!address.webhookUrl;
+    case 'in_app':
+      return !!address.recipientId;
+    case 'push':
+      return false;
+  }
+}
+
+/**
+ * Accepting a notification, whichever transport brought it: validate, resolve
+ * the recipient and template, render, then commit the notification and one
+ * delivery per channel before enqueueing. The one place this flow lives.
+ */
+@Injectable()
+export class NotificationAcceptService {
+  private readonly logger = new Logger(NotificationAcceptService.name);
+
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly idempotency: IdempotencyRepository,
+    private readonly recipients: RecipientService,
+    private readonly templates: TemplateService,
+    private readonly renderer: TemplateRenderer,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  async accept(dto: SendNotificationDto, caller: SendCaller, idempotencyKey = dto.idempotencyKey): Promise<AcceptResult> {
+    if (idempotencyKey) {
+      // The key itself is not part of the body it protects (batch items and messages carry it inline).
+      const hash = canonicalHash({ ...dto, idempotencyKey: undefined });
+      const existing = await this.idempotency.claim(caller.apiKeyId, idempotencyKey, hash, ABANDONED_AFTER_MS);
+      if (existing) {
+        if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
+        if (existing.responseStatus === null) throw new IdempotencyKeyInFlightError();
+        return { body: existing.responseBody as AcceptedNotification, replayed: true };
+      }
+    }
+    let plan: PlannedNotification;
+    let body: AcceptedNotification;
+    try {
+      plan = await this.plan(dto, caller, idempotencyKey);
+      body = await this.notifications.transaction(async (manager) => {
+        const createdAt = await this.notifications.insert(manager, plan);
+        const answer = this.answer(plan, createdAt);
+        if (idempotencyKey) await this.idempotency.complete(manager, caller.apiKeyId, idempotencyKey, 202, answer);
+        return answer;
+      });
+    } catch (error) {
+      if (idempotencyKey) await this.idempotency.release(caller.apiKeyId, idempotencyKey);
+      throw error;
+    }
+    await this.enqueue(plan);
+    return { body, replayed: false };
+  }
+
+  /** After commit. A failure here loses nothing: the reconciler finds `queued` rows without a job. */
+  private async enqueue(plan: PlannedNotification): Promise<void> {
+    const delayMs = plan.sendAt ? plan.sendAt.getTime() - Date.now() : 0;
+    const jobs = plan.deliveries
+      .filter((delivery) => delivery.status !== 'skipped')
+      .map((delivery) => ({ deliveryId: delivery.id, channel: delivery.channel, priority: plan.priority, delayMs }));
+    if (!jobs.length) return;
+    try {
+      await this.queue.enqueue(jobs);
+    } catch (error) {
+      this.logger.warn(`enqueue of notification ${plan.id} failed, the reconciler will retry: ${(error as Error).message}`);
+    }
+  }
+
+  private async plan(dto: SendNotificationDto, caller: SendCaller, idempotencyKey?: string): Promise<PlannedNotification> {
+    const errors: FieldError[] = [];
+    if (!dto.template === !dto.content) {
+      errors.push({ path: 'template', message: 'give either template or content, not both and not neither' });
+    }
+    const inline = { email: dto.to.email, phone: dto.to.phone, webhookUrl: dto.to.webhookUrl };
+    const hasInline = Object.values(inline).some(Boolean);
+    if (!dto.to.recipientId && !hasInline) {
+      errors.push({ path: 'to', message: 'give a recipientId or at least one address' });
+    }
+    const sendAt = dto.sendAt ? new Date(dto.sendAt) : undefined;
+    if (errors.length) throw new NotificationRejectedError(errors);
+
+    const stored = dto.to.recipientId ? await this.recipients.find(dto.to.recipientId) : null;
+    if (dto.to.recipientId && !stored && !hasInline) {
+      throw new NotificationRejectedError([{ path: 'to.recipientId', message: `recipient "${dto.to.recipientId}" does not exist` }]);
+    }
+    const address: DeliveryAddress = {
+      recipientId: dto.to.recipientId,
+      email: inline.email ?? stored?.email ?? undefined,
+      phone: inline.phone ?? stored?.phone ?? undefined,
+      webhookUrl: inline.webhookUrl ?? stored?.webhookUrl ?? undefined,
+    };
+    const locale = dto.locale ?? stored?.locale ?? undefined;
+
+    const template = dto.template ? await this.resolveTemplate(dto.template) : undefined;
+    const content = (template?.definition.channels ?? JSON.parse(JSON.stringify(dto.content))) as ChannelContentMap;
+    const available = templateChannels(content);
+    const channels = dto.channels ?? available;
+    const missing = channels
+      .map((channel, index) => ({ channel, index }))
+      .filter(({ channel }) => !available.includes(channel));
+    if (missing.length) {
+      throw new NotificationRejectedError(
+        missing.map(({ channel, index }) => ({
+          path: dto.channels ? `channels[${index}]` : 'content',
+          message: `${template ? `template "${template.key}"` : 'content'} has no ${channel} content`,
+        })),
+      );
+    }
+    const rendered = this.renderer.render(
+      { channels: content, locales: template?.definition.locales ?? {}, schema: template?.definition.schema },
+      channels,
+      dto.data ?? {},
+      locale,
+    );
+
+    const scheduled = sendAt !== undefined && sendAt.getTime() > Date.now();
+    const deliveries: PlannedDelivery[] = channels.map((channel) =>
+      hasAddress(channel, address)
+        ? {
+            id: uuidv7(),
+            channel,
+            status: scheduled ? 'scheduled' : 'queued',
+            address: pickAddress(channel, address),
+            content: rendered[channel],
+          }
+        : { id: uuidv7(), channel, status: 'skipped', reason: 'no_address' },
+    );
+    const allSkipped = deliveries.every((delivery) => delivery.status === 'skipped');
+    return {
+      id: uuidv7(),
+      apiKeyId: caller.apiKeyId,
+      recipientId: dto.to.recipientId,
+      templateKey: template?.key,
+      templateVersion: template?.version,
+      status: allSkipped ? 'completed' : scheduled ? 'scheduled' : 'accepted',
+      priority: dto.priority ?? 'normal',
+      locale,
+      data: dto.data ?? {},
+      recipient: { ...dto.to },
+      sendAt: scheduled ? sendAt : undefined,
+      idempotencyKey,
+      deliveries,
+    };
+  }
+
+  /** An unknown template is the sender's mistake (422), not a missing resource (404). */
+  private async resolveTemplate(key: string) {
+    try {
+      return await this.templates.resolve(key);
+    } catch (error) {
+      if (error instanceof TemplateNotFoundError) {
+        throw new NotificationRejectedError([{ path: 'template', message: `template "${key}" does not exist` }]);
+      }
+      throw error;
+    }
+  }
+
+  private answer(plan: PlannedNotification, createdAt: Date): AcceptedNotification {
+    return {
+      id: plan.id,
+      status: plan.status,
+      createdAt: createdAt.toISOString(),
+      deliveries: plan.deliveries.map((delivery) => ({
+        id: delivery.id,
+        channel: delivery.channel,
+        status: delivery.status,
+        ...(delivery.reason ? { reason: delivery.reason } : {}),
+      })),
+    };
+  }
+}
+
+/** A delivery keeps only the address its channel uses. */
+function pickAddress(channel: Channel, address: DeliveryAddress): DeliveryAddress {
+  switch (channel) {
+    case 'email':
+      return { email: address.email };
+    case 'sms':
+      return { phone: address.phone };
+    case 'webhook':
+      return { webhookUrl: address.webhookUrl };
+    default:
+      return { recipientId: address.recipientId };
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ChannelsModule } from '@herald/channels';
+import { DeliveryRepository } from './delivery.repository';
+import { DeliveryService } from './delivery.service';
+import { ReconcilerService } from './reconciler.service';
+
+/** The worker side: delivering deliveries and reconciling the queues with PostgreSQL. */
+@Module({
+  imports: [ChannelsModule],
+  providers: [DeliveryRepository, DeliveryService, ReconcilerService],
+  exports: [DeliveryService, ReconcilerService, ChannelsModule],
+})
+export class DeliveryModule {}

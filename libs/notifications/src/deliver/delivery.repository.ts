@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Channel, Priority, queryRows } from '@herald/core';
+import type { DeliveryAddress } from '@herald/channels';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AttemptOutcome } from '../entities/delivery-attempt.entity';
+import type { DeliveryStatus } from '../entities/delivery.entity';
+
+export interface ClaimedDelivery {
+  id: string;
+  notificationId: string;
+  channel: Channel;
+  attempt: number;
+  address: DeliveryAddress;
+  content: unknown;
+  priority: Priority;
+}
+
+export interface AttemptResult {
+  outcome: AttemptOutcome;
+  error?: string;
+  providerMessageId?: string;
+}
+
+/** A delivery the reconciler hands back to its queue. */
+export interface ReconciledDelivery {
+  id: string;
+  channel: Channel;
+  priority: Priority;
+  delayMs: number;
+}
+
+/**
+ * Derives a notification's status from its deliveries. `NULL` (work remains
+ * but none has started) keeps the current status.
+ */
+const NOTIFICATION_STATUS_SQL = `
+  UPDATE notifications n SET status = s.status, updated_at = now()
+  FROM (
+    SELECT CASE
+      WHEN count(*) FILTER (WHERE status IN ('pending', 'scheduled', 'queued', 'sending')) > 0 THEN
+        CASE WHEN count(*) FILTER (WHERE status NOT IN ('pending', 'scheduled', 'queued')) > 0
+             THEN 'processing' END
+      WHEN count(*) FILTER (WHERE status = 'failed') = 0 THEN
+        CASE WHEN count(*) = count(*) FILTER (WHERE status = 'cancelled') THEN 'cancelled' ELSE 'completed' END
+      WHEN count(*) FILTER (WHERE status IN ('sent', 'delivered')) > 0 THEN 'partially_failed'
+      ELSE 'failed'
+    END AS status
+    FROM deliveries WHERE notification_id = $1
+  ) s
+  WHERE n.id = $1 AND s.status IS NOT NULL AND n.status <> s.status`;
+
+@Injectable()
+export class DeliveryRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The conditional status change that makes a worker the only one sending this
+   * delivery: `queued`/`scheduled` → `sending`, with the attempt opened in the same statement.
+   */
+  async claim(deliveryId: string): Promise<ClaimedDelivery | null> {
+    return this.inNotificationLock(deliveryId, async (manager) => {
+      const rows = await manager.query(
+        `WITH claimed AS (
+           UPDATE deliveries SET status = 'sending', attempts = attempts + 1, next_attempt_at = NULL, updated_at = now()
+           WHERE id = $1 AND status IN ('queued', 'scheduled')
+           RETURNING id, notification_id, channel, attempts, address, content
+         ), attempt AS (
+           INSERT INTO delivery_attempts (delivery_id, attempt, started_at)
+           SELECT id, attempts, now() FROM claimed
+         )
+         SELECT c.*, n.priority FROM claimed c JOIN notifications n ON n.id = c.notification_id`,
+        [deliveryId],
+      );
+      if (!rows.length) return null;
+      const [row] = rows;
+      await manager.query(NOTIFICATION_STATUS_SQL, [row.notification_id]);
+      return {
+        id: row.id,
+        notificationId: row.notification_id,
+        channel: row.channel,
+        attempt: row.attempts,
+        address: row.address ?? {},
+        content: row.content,
+        priority: row.priority,
+      };
+    });
+  }
+
+  /** Ends a claimed delivery (`sent`, `delivered` or `failed`) and closes its attempt. */
+  async finish(
+    delivery: ClaimedDelivery,
+    status: Extract<DeliveryStatus, 'sent' | 'delivered' | 'failed'>,
+    result: AttemptResult & { captured?: boolean },
+  ): Promise<void> {
+    await this.inNotificationLock(delivery.id, async (manager) => {
+      await manager.query(
+        `UPDATE deliveries SET status = $2, error = $3, provider_message_id = $4, captured = $5, updated_at = now()
+         WHERE id = $1 AND status = 'sending'`,
+        [delivery.id, status, result.error ?? null, result.providerMessageId ?? null, result.captured ?? false],
+      );
+      await this.closeAttempt(manager, delivery, result);
+      await manager.query(NOTIFICATION_STATUS_SQL, [delivery.notificationId]);
+    });
+  }
+
+  /** A transient failure with attempts left: back to `queued` until `retryAt`. */
+  async scheduleRetry(delivery: ClaimedDelivery, result: AttemptResult, retryAt: Date): Promise<void> {
+    await this.inNotificationLock(delivery.id, async (manager) => {
+      await manager.query(
+        `UPDATE deliveries SET status = 'queued', error = $2, next_attempt_at = $3, updated_at = now()
+         WHERE id = $1 AND status = 'sending'`,
+        [delivery.id, result.error ?? null, retryAt],
+      );
+      await this.closeAttempt(manager, delivery, result);
+    });
+  }
+
+  /**
+   * Deliveries that should have a job: `queued`/`scheduled` rows not touched for
+   * `idleMs` (their enqueue may have been lost with Redis), and `sending` rows
+   * older than the lease (their worker died). Touching them moves the scan on.
+   */
+  async takeForReconcile(idleMs: number, leaseMs: number, limit: number): Promise<ReconciledDelivery[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const lost = await queryRows<{ id: string }>(
+        manager,
+        `WITH lost AS (
+           UPDATE deliveries SET status = 'queued', updated_at = now()
+           WHERE id IN (SELECT id FROM deliveries WHERE status = 'sending'
+                          AND updated_at < now() - $1 * interval '1 millisecond'
+                        ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+           RETURNING id, attempts
+         )
+         UPDATE delivery_attempts a SET finished_at = now(), outcome = 'transient_error',
+           error = 'worker stopped during the attempt'
+         FROM lost WHERE a.delivery_id = lost.id AND a.attempt = lost.attempts AND a.finished_at IS NULL
+         RETURNING lost.id`,
+        [leaseMs, limit],
+      );
+      const rows = await queryRows<{ id: string; channel: Channel; priority: Priority; delay_ms: string | null }>(
+        manager,
+        `UPDATE deliveries d SET updated_at = now()
+         FROM notifications n
+         WHERE n.id = d.notification_id AND d.id IN (
+           SELECT id FROM deliveries WHERE status IN ('queued', 'scheduled')
+             AND (updated_at < now() - $1 * interval '1 millisecond' OR id = ANY($3::uuid[]))
+           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING d.id, d.channel, n.priority,
+           GREATEST(0, EXTRACT(EPOCH FROM (d.next_attempt_at - now())) * 1000)::bigint AS delay_ms`,
+        [idleMs, limit, lost.map((row) => row.id)],
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        channel: row.channel,
+        priority: row.priority,
+        delayMs: Number(row.delay_ms ?? 0),
+      }));
+    });
+  }
+
+  private async closeAttempt(manager: EntityManager, delivery: ClaimedDelivery, result: AttemptResult): Promise<void> {
+    await manager.query(
+      `UPDATE delivery_attempts SET finished_at = now(), outcome = $3, error = $4, provider_message_id = $5
+       WHERE delivery_id = $1 AND attempt = $2`,
+      [delivery.id, delivery.attempt, result.outcome, result.error ?? null, result.providerMessageId ?? null],
+    );
+  }
+
+  /**
+   * Every change to a delivery's status runs with its notification row locked,
+   * so concurrent deliveries of one notification see each other when the
+   * notification's status is derived.
+   */
+  private inNotificationLock<T>(deliveryId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `SELECT 1 FROM notifications WHERE id = (SELECT notification_id FROM deliveries WHERE id = $1) FOR UPDATE`,
+        [deliveryId],
+      );
+      return work(manager);
+    });
+  }
+}

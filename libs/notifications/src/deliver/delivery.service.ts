@@ -1,0 +1,63 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { HeraldConfig, RetryLaterError } from '@herald/core';
+import { ChannelRegistry, PermanentDeliveryError, TransientDeliveryError } from '@herald/channels';
+import { retryDelayMs } from './backoff';
+import { DeliveryRepository } from './delivery.repository';
+
+/**
+ * Delivering one delivery: claim it, call its channel's driver, record the
+ * attempt and the outcome. Permanent failures are recorded, not thrown; only a
+ * retry is thrown, carrying its delay back to BullMQ.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    private readonly channels: ChannelRegistry,
+    private readonly config: HeraldConfig,
+  ) {}
+
+  async deliver(deliveryId: string): Promise<void> {
+    const delivery = await this.deliveries.claim(deliveryId);
+    // Already sent, cancelled or being sent by another worker: a duplicate job does nothing.
+    if (!delivery) return;
+    const driver = this.channels.driver(delivery.channel);
+    try {
+      const result = await driver.send({
+        deliveryId: delivery.id,
+        notificationId: delivery.notificationId,
+        channel: delivery.channel,
+        attempt: delivery.attempt,
+        address: delivery.address,
+        content: delivery.content,
+        priority: delivery.priority,
+      });
+      await this.deliveries.finish(delivery, result.status, {
+        outcome: 'ok',
+        providerMessageId: result.providerMessageId,
+        captured: result.captured,
+      });
+    } catch (error) {
+      const message = (error as Error).message || String(error);
+      const permanent = error instanceof PermanentDeliveryError;
+      if (permanent || delivery.attempt >= this.config.delivery.maxAttempts) {
+        this.logger.warn(`delivery ${delivery.id} (${delivery.channel}) failed: ${message}`);
+        await this.deliveries.finish(delivery, 'failed', {
+          outcome: permanent ? 'permanent_error' : 'transient_error',
+          error: permanent ? message : `${message} (gave up after ${delivery.attempt} attempts)`,
+        });
+        return;
+      }
+      const retryAfter = error instanceof TransientDeliveryError ? (error.retryAfterMs ?? 0) : 0;
+      const delayMs = Math.max(retryDelayMs(delivery.attempt, this.config.delivery.backoffMs), retryAfter);
+      await this.deliveries.scheduleRetry(
+        delivery,
+        { outcome: 'transient_error', error: message },
+        new Date(Date.now() + delayMs),
+      );
+      throw new RetryLaterError(delayMs, message);
+    }
+  }
+}

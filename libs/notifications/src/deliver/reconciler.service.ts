@@ -1,0 +1,43 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DeliveryQueue, HeraldConfig } from '@herald/core';
+import { DeliveryRepository } from './delivery.repository';
+
+const BATCH = 1000;
+
+/**
+ * PostgreSQL is the source of truth: this puts back in the queues what the
+ * queues lost (Redis restarted empty, an enqueue after commit failed, a worker
+ * killed mid-send). Job ids are delivery ids, so re-adding a job that exists is a no-op.
+ */
+@Injectable()
+export class ReconcilerService {
+  private readonly logger = new Logger(ReconcilerService.name);
+
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    private readonly queue: DeliveryQueue,
+    private readonly config: HeraldConfig,
+  ) {}
+
+  /** One pass; returns how many deliveries were handed back to their queues. */
+  async reconcile(): Promise<number> {
+    const { reconcileIntervalMs, sendingLeaseMs } = this.config.delivery;
+    let total = 0;
+    for (;;) {
+      const batch = await this.deliveries.takeForReconcile(reconcileIntervalMs, sendingLeaseMs, BATCH);
+      if (!batch.length) break;
+      await this.queue.enqueue(
+        batch.map((delivery) => ({
+          deliveryId: delivery.id,
+          channel: delivery.channel,
+          priority: delivery.priority,
+          delayMs: delivery.delayMs,
+        })),
+      );
+      total += batch.length;
+      if (batch.length < BATCH) break;
+    }
+    if (total) this.logger.log(`re-enqueued ${total} deliveries`);
+    return total;
+  }
+}

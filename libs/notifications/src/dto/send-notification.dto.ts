@@ -1,0 +1,48 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { CHANNELS, Channel, PRIORITIES, Priority } from '@herald/core';
+import { IsE164Phone, IsEmailAddress, IsHttpUrl, RECIPIENT_ID } from '@herald/recipients';
+import { ChannelContentDto } from '@herald/templates';
+
+export class NotificationRecipientDto {
+  @IsOptional() @IsString() @Matches(RECIPIENT_ID, { message: 'recipientId must be 1-255 letters, digits or ._:@|-' })
+  recipientId?: string;
+  @IsOptional() @IsEmailAddress() email?: string;
+  @IsOptional() @IsE164Phone() phone?: string;
+  @IsOptional() @IsHttpUrl() webhookUrl?: string;
+}
+
+/** Body of `POST /v1/notifications`, and of each `notifications.send` message. */
+export class SendNotificationDto {
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'template must be a template key' })
+  template?: string;
+
+  @IsOptional() @ValidateNested() @Type(() => ChannelContentDto) content?: ChannelContentDto;
+
+  @IsObject() @ValidateNested() @Type(() => NotificationRecipientDto) to!: NotificationRecipientDto;
+
+  @IsOptional() @IsObject() data?: Record<string, unknown>;
+
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(CHANNELS, { each: true })
+  channels?: Channel[];
+
+  @IsOptional() @IsISO8601({ strict: true }) sendAt?: string;
+
+  @IsOptional() @IsIn(PRIORITIES) priority?: Priority;
+
+  @IsOptional() @IsString() @Matches(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/) locale?: string;
+
+  @IsOptional() @IsString() @MaxLength(255) idempotencyKey?: string;
+}

@@ -1,0 +1,18 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { DeliveryEntity } from './delivery.entity';
+
+export type AttemptOutcome = 'ok' | 'transient_error' | 'permanent_error';
+
+@Entity('delivery_attempts')
+export class DeliveryAttemptEntity {
+  @PrimaryColumn('uuid', { name: 'delivery_id' }) deliveryId!: string;
+  @PrimaryColumn('integer') attempt!: number;
+  @ManyToOne(() => DeliveryEntity, (delivery) => delivery.attemptLog)
+  @JoinColumn({ name: 'delivery_id' })
+  delivery!: DeliveryEntity;
+  @Column('timestamptz', { name: 'started_at' }) startedAt!: Date;
+  @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt!: Date | null;
+  @Column('text', { nullable: true }) outcome!: AttemptOutcome | null;
+  @Column('text', { nullable: true }) error!: string | null;
+  @Column('text', { name: 'provider_message_id', nullable: true }) providerMessageId!: string | null;
+}

@@ -1,0 +1,78 @@
+import type { Channel, Priority } from '@herald/core';
+import type { DeliveryAddress } from '@herald/channels';
+import type { AttemptOutcome } from './entities/delivery-attempt.entity';
+import type { DeliveryStatus } from './entities/delivery.entity';
+import type { NotificationStatus } from './entities/notification.entity';
+
+/** A delivery as planned at accept time, before it is stored. */
+export interface PlannedDelivery {
+  id: string;
+  channel: Channel;
+  status: Extract<DeliveryStatus, 'queued' | 'scheduled' | 'skipped'>;
+  reason?: 'no_address' | 'opted_out';
+  address?: DeliveryAddress;
+  content?: unknown;
+}
+
+export interface PlannedNotification {
+  id: string;
+  apiKeyId: string;
+  recipientId?: string;
+  templateKey?: string;
+  templateVersion?: number;
+  status: Extract<NotificationStatus, 'accepted' | 'scheduled' | 'completed'>;
+  priority: Priority;
+  locale?: string;
+  data: Record<string, unknown>;
+  recipient: Record<string, unknown>;
+  sendAt?: Date;
+  idempotencyKey?: string;
+  deliveries: PlannedDelivery[];
+}
+
+/** The 202 answer of a send. */
+export interface AcceptedNotification {
+  id: string;
+  status: NotificationStatus;
+  createdAt: string;
+  deliveries: { id: string; channel: Channel; status: DeliveryStatus; reason?: string }[];
+}
+
+export interface AttemptView {
+  attempt: number;
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: AttemptOutcome | null;
+  error: string | null;
+  providerMessageId: string | null;
+}
+
+export interface DeliveryView {
+  id: string;
+  channel: Channel;
+  status: DeliveryStatus;
+  reason: string | null;
+  error: string | null;
+  captured: boolean;
+  content: unknown;
+  providerMessageId: string | null;
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  attempts: AttemptView[];
+}
+
+export interface NotificationView {
+  id: string;
+  status: NotificationStatus;
+  template: { key: string; version: number } | null;
+  recipientId: string | null;
+  priority: Priority;
+  locale: string | null;
+  data: Record<string, unknown>;
+  sendAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveries: DeliveryView[];
+}

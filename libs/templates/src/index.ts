@@ -1,0 +1,7 @@
+export * from './dto/channel-content.dto';
+export * from './dto/template-definition.dto';
+export * from './rendering/template-renderer';
+export * from './template.errors';
+export * from './template.service';
+export * from './template.types';
+export * from './templates.module';

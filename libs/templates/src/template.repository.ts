@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { TemplateVersionEntity } from './entities/template-version.entity';
+import { TemplateEntity } from './entities/template.entity';
+import type { TemplateDefinition } from './template.types';
+
+export interface TemplateRow {
+  template: TemplateEntity;
+  version: TemplateVersionEntity;
+}
+
+@Injectable()
+export class TemplateRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** The template row locked for the rest of the transaction, deleted or not. */
+  async lockTemplate(manager: EntityManager, key: string): Promise<TemplateEntity | null> {
+    return manager.getRepository(TemplateEntity).findOne({ where: { key }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async findVersion(key: string, version: number, manager = this.dataSource.manager): Promise<TemplateVersionEntity | null> {
+    return manager.getRepository(TemplateVersionEntity).findOneBy({ templateKey: key, version });
+  }
+
+  async findActive(key: string): Promise<TemplateRow | null> {
+    const template = await this.dataSource.getRepository(TemplateEntity).findOneBy({ key, deletedAt: IsNull() });
+    if (!template) return null;
+    const version = await this.findVersion(key, template.activeVersion);
+    return version && { template, version };
+  }
+
+  async listActive(): Promise<TemplateRow[]> {
+    const templates = await this.dataSource
+      .getRepository(TemplateEntity)
+      .find({ where: { deletedAt: IsNull() }, order: { key: 'ASC' } });
+    const versions = templates.length
+      ? await this.dataSource
+          .getRepository(TemplateVersionEntity)
+          .createQueryBuilder('v')
+          .where('(v.template_key, v.version) IN (SELECT key, active_version FROM templates WHERE deleted_at IS NULL)')
+          .getMany()
+      : [];
+    const byKey = new Map(versions.map((version) => [version.templateKey, version]));
+    return templates.map((template) => ({ template, version: byKey.get(template.key)! }));
+  }
+
+  async listVersions(key: string): Promise<TemplateVersionEntity[]> {
+    return this.dataSource.getRepository(TemplateVersionEntity).find({
+      where: { templateKey: key },
+      order: { version: 'DESC' },
+    });
+  }
+
+  async insertVersion(
+    manager: EntityManager,
+    key: string,
+    definition: TemplateDefinition,
+    hash: string,
+  ): Promise<TemplateVersionEntity> {
+    const [{ next }] = await manager.query(
+      'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM template_versions WHERE template_key = $1',
+      [key],
+    );
+    const repo = manager.getRepository(TemplateVersionEntity);
+    return repo.save(repo.create({ templateKey: key, version: next, definition, definitionHash: hash }));
+  }
+
+  async saveTemplate(manager: EntityManager, template: Partial<TemplateEntity> & { key: string }): Promise<TemplateEntity> {
+    const repo = manager.getRepository(TemplateEntity);
+    return repo.save(repo.create(template));
+  }
+
+  async markDeleted(key: string): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(TemplateEntity)
+      .update({ key, deletedAt: IsNull() }, { deletedAt: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+}

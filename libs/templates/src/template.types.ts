@@ -1,0 +1,59 @@
+import type { Channel } from '@herald/core';
+
+export interface EmailContent {
+  subject: string;
+  html?: string;
+  text?: string;
+}
+export interface SmsContent {
+  text: string;
+}
+export interface PushContent {
+  title: string;
+  body: string;
+  url?: string;
+  icon?: string;
+}
+export interface InAppContent {
+  title?: string;
+  body: string;
+  url?: string;
+}
+export interface WebhookContent {
+  payload: Record<string, unknown>;
+}
+
+export interface ChannelContentMap {
+  email?: EmailContent;
+  sms?: SmsContent;
+  push?: PushContent;
+  in_app?: InAppContent;
+  webhook?: WebhookContent;
+}
+
+export type LocaleOverrides = Record<string, { [C in Channel]?: Partial<NonNullable<ChannelContentMap[C]>> }>;
+
+/** What a template version stores: the body of the PUT that created it, normalised. */
+export interface TemplateDefinition {
+  name: string;
+  category?: string;
+  critical: boolean;
+  channels: ChannelContentMap;
+  locales: LocaleOverrides;
+  schema?: Record<string, unknown>;
+}
+
+/** The template as callers see it. */
+export interface TemplateView extends TemplateDefinition {
+  key: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A template version resolved for sending or previewing. */
+export interface ResolvedTemplate {
+  key: string;
+  version: number;
+  definition: TemplateDefinition;
+}

@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const lib = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
+  resolve: {
+    alias: {
+      '@herald/core': lib('./libs/core/src/index.ts'),
+      '@herald/templates': lib('./libs/templates/src/index.ts'),
+      '@herald/recipients': lib('./libs/recipients/src/index.ts'),
+      '@herald/channels': lib('./libs/channels/src/index.ts'),
+      '@herald/notifications': lib('./libs/notifications/src/index.ts'),
+      '@herald/client': lib('./libs/client/src/index.ts'),
+      '@herald/api': lib('./apps/api/src/index.ts'),
+      '@herald/worker': lib('./apps/worker/src/index.ts'),
+    },
+  },
+  test: {
+    include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['reflect-metadata'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
