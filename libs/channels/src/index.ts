@@ -2,3 +2,4 @@ export * from './channel-driver';
 export * from './channel.registry';
 export * from './channels.module';
 export * from './delivery.errors';
+export * from './http/provider-response';

@@ -56,18 +56,24 @@ export class TemplateRepository {
     });
   }
 
-  async insertVersion(
-    manager: EntityManager,
-    key: string,
-    definition: TemplateDefinition,
-    hash: string,
-  ): Promise<TemplateVersionEntity> {
+  /** Call with the template row locked, so two writers cannot take the same number. */
+  async nextVersion(manager: EntityManager, key: string): Promise<number> {
     const [{ next }] = await manager.query(
       'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM template_versions WHERE template_key = $1',
       [key],
     );
+    return next;
+  }
+
+  async insertVersion(
+    manager: EntityManager,
+    key: string,
+    version: number,
+    definition: TemplateDefinition,
+    hash: string,
+  ): Promise<TemplateVersionEntity> {
     const repo = manager.getRepository(TemplateVersionEntity);
-    return repo.save(repo.create({ templateKey: key, version: next, definition, definitionHash: hash }));
+    return repo.save(repo.create({ templateKey: key, version, definition, definitionHash: hash }));
   }
 
   async saveTemplate(manager: EntityManager, template: Partial<TemplateEntity> & { key: string }): Promise<TemplateEntity> {

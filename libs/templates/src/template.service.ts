@@ -82,13 +82,15 @@ export class TemplateService {
         const active = await this.repository.findVersion(key, existing.activeVersion, manager);
         if (active?.definitionHash === hash) return { template: view({ template: existing, version: active }), created: false };
       }
-      const version = await this.repository.insertVersion(manager, key, definition, hash);
+      const next = await this.repository.nextVersion(manager, key);
+      // The template row first: versions reference it.
       const template = await this.repository.saveTemplate(manager, {
         key,
-        activeVersion: version.version,
+        activeVersion: next,
         deletedAt: null,
         updatedAt: new Date(),
       });
+      const version = await this.repository.insertVersion(manager, key, next, definition, hash);
       return { template: view({ template, version }), created: !existing || existing.deletedAt !== null };
     });
   }

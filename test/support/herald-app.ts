@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { AddressInfo } from 'node:net';
+import { INestApplicationContext, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createApiApp } from '@herald/api';
+import { DatabaseRuntime, HeraldConfig, HeraldCoreModule, loadConfig } from '@herald/core';
+import { WorkerModule } from '@herald/worker';
+import { ApiClient } from './api-client';
+
+export interface HeraldOptions {
+  databaseUrl: string;
+  /** Which apps this process runs; both is the monolith. */
+  apps?: ('api' | 'worker')[];
+  env?: Record<string, string | undefined>;
+}
+
+export interface RunningHerald {
+  config: HeraldConfig;
+  app: INestApplicationContext;
+  /** Base URL of the HTTP API (api app only). */
+  baseUrl: string;
+  adminKey: string;
+  admin: ApiClient;
+  close(): Promise<void>;
+}
+
+/** Environment every test process starts from: fast retries, quiet logs, loopback targets allowed. */
+export function testEnv(databaseUrl: string, env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    DATABASE_URL: databaseUrl,
+    DB_MIGRATE: 'false',
+    PORT: '0',
+    ADMIN_API_KEY: `test-admin-${randomBytes(8).toString('hex')}`,
+    LOG_LEVEL: 'error',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    MICROSERVICE_TRANSPORT: 'none',
+    DELIVERY_BACKOFF_MS: '50',
+    RECONCILE_INTERVAL_MS: '60000',
+    REDIS_PREFIX: `herald-test-${randomBytes(4).toString('hex')}`,
+    ...env,
+  };
+}
+
+/** Starts Herald in this process, as the real main.ts files do, on a free port. */
+export async function startHerald(options: HeraldOptions): Promise<RunningHerald> {
+  const apps = options.apps ?? ['api', 'worker'];
+  const config = loadConfig(testEnv(options.databaseUrl, options.env));
+  const database = new DatabaseRuntime(options.databaseUrl);
+  const extra: Type[] = apps.includes('worker') ? [WorkerModule] : [];
+  let app: INestApplicationContext;
+  let baseUrl = '';
+  if (apps.includes('api')) {
+    const http = await createApiApp(config, database, extra);
+    await http.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(http.getHttpServer().address() as AddressInfo).port}`;
+    app = http;
+  } else {
+    app = await NestFactory.createApplicationContext(HeraldCoreModule.forRoot(config, database, extra), {
+      logger: ['error', 'warn'],
+    });
+    await app.init();
+  }
+  const adminKey = config.auth.adminApiKey!;
+  return { config, app, baseUrl, adminKey, admin: new ApiClient(baseUrl, adminKey), close: () => app.close() };
+}

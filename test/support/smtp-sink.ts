@@ -1,0 +1,62 @@
+import { AddressInfo } from 'node:net';
+import { ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  envelope: { from: string; to: string[] };
+  raw: string;
+  parsed: ParsedMail;
+}
+
+/**
+ * A real SMTP server on 127.0.0.1 that keeps what it receives. `reject` makes it
+ * answer RCPT TO with the given code (550 permanent, 451 transient).
+ */
+export class SmtpSink {
+  readonly messages: ReceivedMail[] = [];
+  reject: { code: number; message: string } | undefined;
+  private server!: SMTPServer;
+  port = 0;
+
+  async start(): Promise<this> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onAuth: (_auth, _session, callback) => callback(null, { user: 'test' }),
+      onRcptTo: (_address, _session, callback) => {
+        if (!this.reject) return callback();
+        const error = new Error(this.reject.message) as Error & { responseCode: number };
+        error.responseCode = this.reject.code;
+        callback(error);
+      },
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', async () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          this.messages.push({
+            envelope: {
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+            },
+            raw,
+            parsed: await simpleParser(raw),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  get url(): string {
+    return `smtp://user:pass@127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
