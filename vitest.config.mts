@@ -22,6 +22,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['reflect-metadata'],
     pool: 'forks',
+    // .ci/run asks for a JSON report beside the console one, to print its "N passed, N failed" line.
+    reporters: process.env.HERALD_TEST_REPORT ? ['default', 'json'] : ['default'],
+    outputFile: process.env.HERALD_TEST_REPORT ? { json: process.env.HERALD_TEST_REPORT } : undefined,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

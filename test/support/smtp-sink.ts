@@ -15,6 +15,10 @@ export interface ReceivedMail {
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
   reject: { code: number; message: string } | undefined;
+  /** When set, DATA is read but never answered: the sender hangs mid-send (used to kill a worker there). */
+  stall = false;
+  /** Messages whose DATA arrived while stalled; they were never accepted. */
+  stalled = 0;
   private server!: SMTPServer;
   port = 0;
 
@@ -34,6 +38,10 @@ export class SmtpSink {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', async () => {
+          if (this.stall) {
+            this.stalled++;
+            return;
+          }
           const raw = Buffer.concat(chunks).toString('utf8');
           this.messages.push({
             envelope: {

@@ -5,8 +5,9 @@ import { CHANNEL_DRIVERS } from './channel-driver';
 import { ChannelRegistry } from './channel.registry';
 import { EmailDriver } from './email/email.driver';
 import { mailerOptions } from './email/smtp-transport';
+import { TwilioSmsDriver } from './sms/twilio-sms.driver';
 
-const DRIVERS = [EmailDriver];
+const DRIVERS = [EmailDriver, TwilioSmsDriver];
 
 @Module({
   imports: [MailerModule.forRootAsync({ imports: [], inject: [HeraldConfig], useFactory: mailerOptions })],

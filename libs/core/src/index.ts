@@ -18,4 +18,3 @@ export * from './queue/queue.module';
 export * from './runtime/run-process';
 export * from './hashing/canonical-hash';
 export * from './runtime/herald-core.module';
-export * from './database/query-rows';

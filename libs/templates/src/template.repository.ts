@@ -78,7 +78,9 @@ export class TemplateRepository {
 
   async saveTemplate(manager: EntityManager, template: Partial<TemplateEntity> & { key: string }): Promise<TemplateEntity> {
     const repo = manager.getRepository(TemplateEntity);
-    return repo.save(repo.create(template));
+    await repo.save(repo.create(template));
+    // Read back: save() of a partial row answers only the columns it was given.
+    return repo.findOneByOrFail({ key: template.key });
   }
 
   async markDeleted(key: string): Promise<boolean> {

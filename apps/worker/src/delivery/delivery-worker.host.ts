@@ -28,6 +28,10 @@ export class DeliveryWorkerHost implements OnApplicationBootstrap, OnApplication
         (job) => this.deliveries.deliver(job.data.deliveryId),
         {
           concurrency: this.config.delivery.concurrency,
+          // A job whose worker went silent for this long is re-run by another worker; the claim
+          // then takes over a `sending` row only once the lease has passed, so a slow live send is not repeated.
+          lockDuration: Math.min(30_000, this.config.delivery.sendingLeaseMs),
+          stalledInterval: Math.min(30_000, this.config.delivery.sendingLeaseMs),
           // The processor computed the delay (backoff with jitter, or the provider's Retry-After).
           settings: {
             backoffStrategy: (_attempts, _type, error) => (error instanceof RetryLaterError ? error.delayMs : 1000),

@@ -30,6 +30,8 @@ export interface AcceptResult {
 /** An in-flight record older than this belonged to a process that died before answering. */
 const ABANDONED_AFTER_MS = 60_000;
 
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
 function hasAddress(channel: Channel, address: DeliveryAddress): boolean {
   switch (channel) {
     case 'email':
@@ -100,7 +102,13 @@ export class NotificationAcceptService {
       .map((delivery) => ({ deliveryId: delivery.id, channel: delivery.channel, priority: plan.priority, delayMs }));
     if (!jobs.length) return;
     try {
-      await this.queue.enqueue(jobs);
+      // A queue store that does not answer must not hold the 202 back: the rows are committed.
+      await Promise.race([
+        this.queue.enqueue(jobs),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`no answer in ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS).unref(),
+        ),
+      ]);
     } catch (error) {
       this.logger.warn(`enqueue of notification ${plan.id} failed, the reconciler will retry: ${(error as Error).message}`);
     }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Channel, Priority, queryRows } from '@herald/core';
+import type { Channel, Priority } from '@herald/core';
 import type { DeliveryAddress } from '@herald/channels';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AttemptOutcome } from '../entities/delivery-attempt.entity';
@@ -30,6 +30,8 @@ export interface ReconciledDelivery {
   delayMs: number;
 }
 
+const LOST_ATTEMPT = 'worker stopped during the attempt';
+
 /**
  * Derives a notification's status from its deliveries. `NULL` (work remains
  * but none has started) keeps the current status.
@@ -56,21 +58,32 @@ export class DeliveryRepository {
 
   /**
    * The conditional status change that makes a worker the only one sending this
-   * delivery: `queued`/`scheduled` → `sending`, with the attempt opened in the same statement.
+   * delivery: `queued`/`scheduled` → `sending`, with the attempt opened in the
+   * same statement. A `sending` row older than the lease belonged to a worker
+   * that died: its open attempt is closed as lost and the delivery is claimed again.
    */
-  async claim(deliveryId: string): Promise<ClaimedDelivery | null> {
+  async claim(deliveryId: string, leaseMs: number): Promise<ClaimedDelivery | null> {
     return this.inNotificationLock(deliveryId, async (manager) => {
       const rows = await manager.query(
-        `WITH claimed AS (
-           UPDATE deliveries SET status = 'sending', attempts = attempts + 1, next_attempt_at = NULL, updated_at = now()
-           WHERE id = $1 AND status IN ('queued', 'scheduled')
-           RETURNING id, notification_id, channel, attempts, address, content
+        `WITH previous AS (
+           SELECT id, status, attempts FROM deliveries
+           WHERE id = $1 AND (status IN ('queued', 'scheduled')
+             OR (status = 'sending' AND updated_at < now() - $2 * interval '1 millisecond'))
+           FOR UPDATE
+         ), lost AS (
+           UPDATE delivery_attempts a SET finished_at = now(), outcome = 'transient_error', error = '${LOST_ATTEMPT}'
+           FROM previous p
+           WHERE p.status = 'sending' AND a.delivery_id = p.id AND a.attempt = p.attempts AND a.finished_at IS NULL
+         ), claimed AS (
+           UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = NULL, updated_at = now()
+           FROM previous p WHERE d.id = p.id
+           RETURNING d.id, d.notification_id, d.channel, d.attempts, d.address, d.content
          ), attempt AS (
            INSERT INTO delivery_attempts (delivery_id, attempt, started_at)
            SELECT id, attempts, now() FROM claimed
          )
          SELECT c.*, n.priority FROM claimed c JOIN notifications n ON n.id = c.notification_id`,
-        [deliveryId],
+        [deliveryId, leaseMs],
       );
       if (!rows.length) return null;
       const [row] = rows;
@@ -119,44 +132,31 @@ export class DeliveryRepository {
   /**
    * Deliveries that should have a job: `queued`/`scheduled` rows not touched for
    * `idleMs` (their enqueue may have been lost with Redis), and `sending` rows
-   * older than the lease (their worker died). Touching them moves the scan on.
+   * past the lease (their worker died; the claim takes them over). Touching the
+   * waiting rows moves the next scan on to others.
    */
   async takeForReconcile(idleMs: number, leaseMs: number, limit: number): Promise<ReconciledDelivery[]> {
-    return this.dataSource.transaction(async (manager) => {
-      const lost = await queryRows<{ id: string }>(
-        manager,
-        `WITH lost AS (
-           UPDATE deliveries SET status = 'queued', updated_at = now()
-           WHERE id IN (SELECT id FROM deliveries WHERE status = 'sending'
-                          AND updated_at < now() - $1 * interval '1 millisecond'
-                        ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-           RETURNING id, attempts
-         )
-         UPDATE delivery_attempts a SET finished_at = now(), outcome = 'transient_error',
-           error = 'worker stopped during the attempt'
-         FROM lost WHERE a.delivery_id = lost.id AND a.attempt = lost.attempts AND a.finished_at IS NULL
-         RETURNING lost.id`,
-        [leaseMs, limit],
-      );
-      const rows = await queryRows<{ id: string; channel: Channel; priority: Priority; delay_ms: string | null }>(
-        manager,
-        `UPDATE deliveries d SET updated_at = now()
-         FROM notifications n
-         WHERE n.id = d.notification_id AND d.id IN (
-           SELECT id FROM deliveries WHERE status IN ('queued', 'scheduled')
-             AND (updated_at < now() - $1 * interval '1 millisecond' OR id = ANY($3::uuid[]))
-           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING d.id, d.channel, n.priority,
-           GREATEST(0, EXTRACT(EPOCH FROM (d.next_attempt_at - now())) * 1000)::bigint AS delay_ms`,
-        [idleMs, limit, lost.map((row) => row.id)],
-      );
-      return rows.map((row) => ({
-        id: row.id,
-        channel: row.channel,
-        priority: row.priority,
-        delayMs: Number(row.delay_ms ?? 0),
-      }));
-    });
+    const rows = await this.dataSource.query(
+      `WITH picked AS (
+         SELECT id FROM deliveries
+         WHERE (status IN ('queued', 'scheduled') AND updated_at < now() - $1 * interval '1 millisecond')
+            OR (status = 'sending' AND updated_at < now() - $2 * interval '1 millisecond')
+         ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED
+       ), touched AS (
+         UPDATE deliveries SET updated_at = now() WHERE id IN (SELECT id FROM picked) AND status <> 'sending'
+       )
+       SELECT d.id, d.channel, n.priority,
+         GREATEST(0, EXTRACT(EPOCH FROM (d.next_attempt_at - now())) * 1000)::bigint AS delay_ms
+       FROM deliveries d JOIN notifications n ON n.id = d.notification_id
+       WHERE d.id IN (SELECT id FROM picked)`,
+      [idleMs, leaseMs, limit],
+    );
+    return rows.map((row: { id: string; channel: Channel; priority: Priority; delay_ms: string | null }) => ({
+      id: row.id,
+      channel: row.channel,
+      priority: row.priority,
+      delayMs: Number(row.delay_ms ?? 0),
+    }));
   }
 
   private async closeAttempt(manager: EntityManager, delivery: ClaimedDelivery, result: AttemptResult): Promise<void> {

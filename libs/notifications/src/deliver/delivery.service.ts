@@ -20,7 +20,7 @@ export class DeliveryService {
   ) {}
 
   async deliver(deliveryId: string): Promise<void> {
-    const delivery = await this.deliveries.claim(deliveryId);
+    const delivery = await this.deliveries.claim(deliveryId, this.config.delivery.sendingLeaseMs);
     // Already sent, cancelled or being sent by another worker: a duplicate job does nothing.
     if (!delivery) return;
     const driver = this.channels.driver(delivery.channel);

@@ -3,6 +3,8 @@ import { DeliveryQueue, HeraldConfig } from '@herald/core';
 import { DeliveryRepository } from './delivery.repository';
 
 const BATCH = 1000;
+/** Bounds one pass: `sending` rows are not touched, so a full batch of them would come back every time. */
+const MAX_BATCHES_PER_PASS = 20;
 
 /**
  * PostgreSQL is the source of truth: this puts back in the queues what the
@@ -23,7 +25,7 @@ export class ReconcilerService {
   async reconcile(): Promise<number> {
     const { reconcileIntervalMs, sendingLeaseMs } = this.config.delivery;
     let total = 0;
-    for (;;) {
+    for (let round = 0; round < MAX_BATCHES_PER_PASS; round++) {
       const batch = await this.deliveries.takeForReconcile(reconcileIntervalMs, sendingLeaseMs, BATCH);
       if (!batch.length) break;
       await this.queue.enqueue(

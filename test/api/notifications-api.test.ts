@@ -1,0 +1,259 @@
+import { canonicalHash } from '@herald/core';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../support/api-client';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { RunningHerald, startHerald } from '../support/herald-app';
+
+let db: TestDatabase;
+let herald: RunningHerald;
+let pg: Client;
+
+const email = { content: { email: { subject: 'Hi {{name}}', text: 'Hello {{name}}' } }, to: { email: 'a@example.com' }, data: { name: 'Ada' } };
+
+async function count(table: string): Promise<number> {
+  const { rows } = await pg.query(`SELECT count(*)::int AS n FROM ${table}`);
+  return rows[0].n;
+}
+
+function expectProblem(response: { status: number; headers: Headers; body: any }, status: number) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(response.body).toMatchObject({ status, type: expect.stringMatching(/^https:\/\//), title: expect.any(String) });
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  herald = await startHerald({ databaseUrl: db.url, apps: ['api'] });
+  pg = new Client({ connectionString: db.url });
+  await pg.connect();
+});
+
+afterAll(async () => {
+  await pg?.end();
+  await herald?.close();
+  await db?.drop();
+});
+
+describe('authentication', () => {
+  it('answers 401 without a key and with an unknown key', async () => {
+    const anonymous = herald.admin.withKey(undefined);
+    const none = await anonymous.post('/v1/notifications', email);
+    expectProblem(none, 401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expectProblem(await anonymous.withKey('hk_not-a-key').post('/v1/notifications', email), 401);
+  });
+
+  it('answers 403 to a key without the scope, and accepts one with it', async () => {
+    const created = await herald.admin.post('/v1/admin/api-keys', { name: 'reader', scopes: ['read'] });
+    expect(created.status).toBe(201);
+    expect(created.body.key).toMatch(/^hk_/);
+    const reader = herald.admin.withKey(created.body.key);
+    expectProblem(await reader.post('/v1/notifications', email), 403);
+    expectProblem(await reader.get('/v1/admin/templates'), 403);
+
+    const sender = herald.admin.withKey((await herald.admin.post('/v1/admin/api-keys', { name: 's', scopes: ['send'] })).body.key);
+    expect((await sender.post('/v1/notifications', email)).status).toBe(202);
+  });
+
+  it('stores keys hashed and stops accepting a revoked key', async () => {
+    const created = await herald.admin.post('/v1/admin/api-keys', { name: 'temp', scopes: ['send'] });
+    const { rows } = await pg.query('SELECT key_hash FROM api_keys WHERE id = $1', [created.body.id]);
+    expect(rows[0].key_hash).not.toContain(created.body.key);
+    expect(rows[0].key_hash).toMatch(/^[0-9a-f]{64}$/);
+    const listed = await herald.admin.get('/v1/admin/api-keys');
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+    expect((await herald.admin.delete(`/v1/admin/api-keys/${created.body.id}`)).status).toBe(204);
+    expectProblem(await herald.admin.withKey(created.body.key).post('/v1/notifications', email), 401);
+  });
+});
+
+describe('bad input', () => {
+  it('lists every bad field by path, unknown fields included, and writes nothing', async () => {
+    const before = [await count('notifications'), await count('deliveries')];
+    const response = await herald.admin.post('/v1/notifications', {
+      content: { email: { subject: 42 } },
+      to: { email: 'not-an-email', phone: '12345', webhookUrl: 'ftp://x' },
+      channels: ['email', 'fax'],
+      priority: 'urgent',
+      sendAt: 'tomorrow',
+      surprise: true,
+    });
+    expectProblem(response, 422);
+    const paths = response.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'content.email.subject',
+        'to.email',
+        'to.phone',
+        'to.webhookUrl',
+        'channels',
+        'priority',
+        'sendAt',
+        'surprise',
+      ]),
+    );
+    expect([await count('notifications'), await count('deliveries')]).toEqual(before);
+  });
+
+  it('refuses an unknown template, a missing recipient and both template and content with 422', async () => {
+    const unknown = await herald.admin.post('/v1/notifications', { template: 'nope', to: { email: 'a@example.com' } });
+    expectProblem(unknown, 422);
+    expect(unknown.body.errors).toEqual([{ path: 'template', message: 'template "nope" does not exist' }]);
+
+    const noRecipient = await herald.admin.post('/v1/notifications', { ...email, to: { recipientId: 'ghost' } });
+    expectProblem(noRecipient, 422);
+    expect(noRecipient.body.errors[0].path).toBe('to.recipientId');
+
+    const both = await herald.admin.post('/v1/notifications', { ...email, template: 'x' });
+    expectProblem(both, 422);
+    expectProblem(await herald.admin.post('/v1/notifications', { ...email, to: {} }), 422);
+    expectProblem(await herald.admin.post('/v1/notifications', { ...email, channels: ['sms'] }), 422);
+  });
+
+  it('refuses data that fails the schema or does not render', async () => {
+    await herald.admin.put('/v1/admin/templates/welcome', {
+      name: 'Welcome',
+      channels: { email: { subject: 'Welcome {{name}}', text: 'Your code is {{code}}' } },
+      schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+    });
+    const before = await count('notifications');
+    const schema = await herald.admin.post('/v1/notifications', { template: 'welcome', to: { email: 'a@example.com' }, data: { name: 7 } });
+    expectProblem(schema, 422);
+    expect(schema.body.errors).toEqual([{ path: 'data.name', message: 'must be string' }]);
+
+    const missing = await herald.admin.post('/v1/notifications', { template: 'welcome', to: { email: 'a@example.com' }, data: {} });
+    expectProblem(missing, 422);
+    expect(missing.body.errors[0].path).toBe('data.name');
+
+    const unrendered = await herald.admin.post('/v1/notifications', { template: 'welcome', to: { email: 'a@example.com' }, data: { name: 'Ada' } });
+    expectProblem(unrendered, 422);
+    expect(unrendered.body.errors[0]).toMatchObject({ path: 'content.email.text', message: expect.stringMatching(/"code" not defined/) });
+    expect(await count('notifications')).toBe(before);
+  });
+
+  it('answers malformed JSON with 400 and bodies over 1 MiB with 413, as problem documents', async () => {
+    expectProblem(await herald.admin.post('/v1/notifications', '{"to":'), 400);
+    const big = { ...email, data: { blob: 'x'.repeat(1024 * 1024 + 10) } };
+    expectProblem(await herald.admin.post('/v1/notifications', big), 413);
+  });
+
+  it('answers 404 for an unknown or malformed notification id', async () => {
+    expectProblem(await herald.admin.get('/v1/notifications/01900000-0000-7000-8000-000000000000'), 404);
+    expectProblem(await herald.admin.get('/v1/notifications/not-a-uuid'), 404);
+  });
+});
+
+describe('accepting', () => {
+  it('commits the notification and one delivery per channel before answering, skipping channels without an address', async () => {
+    await herald.admin.put('/v1/recipients/r-1', { email: 'r1@example.com' });
+    const sent = await herald.admin.post('/v1/notifications', {
+      content: { email: { subject: 's', text: 't' }, sms: { text: 'hi' } },
+      to: { recipientId: 'r-1' },
+      priority: 'high',
+    });
+    expect(sent.status).toBe(202);
+    expect(sent.body.deliveries).toEqual([
+      { id: expect.any(String), channel: 'email', status: 'queued' },
+      { id: expect.any(String), channel: 'sms', status: 'skipped', reason: 'no_address' },
+    ]);
+    const { rows } = await pg.query('SELECT channel, status, address FROM deliveries WHERE notification_id = $1 ORDER BY channel', [sent.body.id]);
+    expect(rows).toEqual([
+      { channel: 'email', status: 'queued', address: { email: 'r1@example.com' } },
+      { channel: 'sms', status: 'skipped', address: null },
+    ]);
+    const read = await herald.admin.get(`/v1/notifications/${sent.body.id}`);
+    expect(read.body).toMatchObject({ id: sent.body.id, priority: 'high', recipientId: 'r-1' });
+  });
+
+  it('schedules a notification whose sendAt is in the future', async () => {
+    const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+    const sent = await herald.admin.post('/v1/notifications', { ...email, sendAt });
+    expect(sent.body).toMatchObject({ status: 'scheduled', deliveries: [{ status: 'scheduled' }] });
+    const read = await herald.admin.get(`/v1/notifications/${sent.body.id}`);
+    expect(read.body.sendAt).toBe(sendAt);
+  });
+});
+
+describe('idempotency', () => {
+  it('replays the first answer for the same key and body, and sends nothing more', async () => {
+    const headers = { 'idempotency-key': 'order-1001-shipped' };
+    const first = await herald.admin.post('/v1/notifications', email, headers);
+    const second = await herald.admin.post('/v1/notifications', email, headers);
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.body).toEqual(first.body);
+    const { rows } = await pg.query('SELECT count(*)::int AS n FROM notifications WHERE idempotency_key = $1', ['order-1001-shipped']);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('refuses the same key with another body as idempotency-key-reused', async () => {
+    const headers = { 'idempotency-key': 'reused-key' };
+    expect((await herald.admin.post('/v1/notifications', email, headers)).status).toBe(202);
+    const other = await herald.admin.post('/v1/notifications', { ...email, data: { name: 'Grace' } }, headers);
+    expectProblem(other, 422);
+    expect(other.body.type).toMatch(/\/idempotency-key-reused$/);
+  });
+
+  it('scopes keys per API key', async () => {
+    const other = herald.admin.withKey((await herald.admin.post('/v1/admin/api-keys', { name: 'o', scopes: ['send'] })).body.key);
+    const headers = { 'idempotency-key': 'shared-name' };
+    const a = await herald.admin.post('/v1/notifications', email, headers);
+    const b = await other.post('/v1/notifications', email, headers);
+    expect(b.headers.get('idempotent-replayed')).toBeNull();
+    expect(b.body.id).not.toBe(a.body.id);
+  });
+
+  it('answers 409 while the first request is still in flight', async () => {
+    const body = { ...email, data: { name: 'In flight' } };
+    const [a, b] = await Promise.all([
+      herald.admin.post('/v1/notifications', body, { 'idempotency-key': 'race' }),
+      herald.admin.post('/v1/notifications', body, { 'idempotency-key': 'race' }),
+    ]);
+    const statuses = [a.status, b.status].sort();
+    // Either the second arrived while the first ran (409) or after it answered (a replay).
+    expect([[202, 202], [202, 409]]).toContainEqual(statuses);
+    const { rows } = await pg.query(`SELECT count(*)::int AS n FROM notifications WHERE idempotency_key = 'race'`);
+    expect(rows[0].n).toBe(1);
+
+    // A request holding the key right now (its row claimed, no answer yet) makes the next one wait with 409.
+    await pg.query(
+      `INSERT INTO idempotency_keys (api_key_id, key, request_hash, expires_at) VALUES ('env:ADMIN_API_KEY', 'held', $1, now() + interval '1 day')`,
+      [canonicalHash(email)],
+    );
+    const held = await herald.admin.post('/v1/notifications', email, { 'idempotency-key': 'held' });
+    expectProblem(held, 409);
+    expect(held.headers.get('retry-after')).toBe('1');
+  });
+
+  it('frees the key when the request is refused, so a corrected retry goes through', async () => {
+    const headers = { 'idempotency-key': 'fix-and-retry' };
+    expectProblem(await herald.admin.post('/v1/notifications', { ...email, template: 'missing', content: undefined }, headers), 422);
+    const retried = await herald.admin.post('/v1/notifications', email, headers);
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('refuses an Idempotency-Key longer than 255 characters', async () => {
+    expectProblem(await herald.admin.post('/v1/notifications', email, { 'idempotency-key': 'k'.repeat(256) }), 422);
+  });
+});
+
+describe('health', () => {
+  it('reports liveness and the state of each dependency without a key', async () => {
+    const anonymous = new ApiClient(herald.baseUrl);
+    expect((await anonymous.get('/health/live')).body).toEqual({ status: 'ok' });
+    const ready = await anonymous.get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toMatchObject({ postgres: { status: 'up' }, queue: { backend: 'postgres', status: 'up' }, smtp: { status: 'capture' } });
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const doc = await new ApiClient(herald.baseUrl).get('/docs-json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/notifications', '/v1/notifications/{id}']));
+  });
+});

@@ -1,0 +1,279 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
+import { RunningHerald, startHerald } from '../support/herald-app';
+
+interface TwilioRequest {
+  at: number;
+  path: string;
+  contentType: string | undefined;
+  form: Record<string, string>;
+  /** What this server answered: 201 and the message sid for an accepted message. */
+  status: number;
+  sid?: string;
+}
+
+interface TwilioAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+function twilioError(status: number, code: number, message: string): TwilioAnswer {
+  return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
+}
+
+/**
+ * A Twilio-shaped Messages endpoint on 127.0.0.1: checks the account path and
+ * basic auth the way Twilio does, parses the form and answers like Twilio.
+ * Answers can be scripted per `To` number; once a script is used up it accepts.
+ */
+class TwilioFake {
+  readonly accountSid = `AC${randomBytes(16).toString('hex')}`;
+  authToken = randomBytes(16).toString('hex');
+  readonly requests: TwilioRequest[] = [];
+  readonly scripts = new Map<string, TwilioAnswer[]>();
+  private server?: Server;
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  to(phone: string): TwilioRequest[] {
+    return this.requests.filter((r) => r.form.To === phone);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    const answer = this.answer(req, form);
+    this.requests.push({
+      at: Date.now(),
+      path: req.url ?? '',
+      contentType: req.headers['content-type'],
+      form,
+      status: answer.status,
+      sid: answer.status === 201 ? String(answer.body.sid) : undefined,
+    });
+    res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+    res.end(JSON.stringify(answer.body));
+  }
+
+  private answer(req: IncomingMessage, form: Record<string, string>): TwilioAnswer {
+    const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
+    if (req.headers.authorization !== expected) return twilioError(401, 20003, 'Authenticate');
+    if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${this.accountSid}/Messages.json`) {
+      return twilioError(404, 20404, 'The requested resource was not found');
+    }
+    if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') {
+      return twilioError(400, 20001, 'Unsupported content type');
+    }
+    if (!form.To) return twilioError(400, 21604, "A 'To' phone number is required.");
+    if (!form.From) return twilioError(400, 21603, "A 'From' phone number is required.");
+    if (!form.Body) return twilioError(400, 21602, 'Message body is required.');
+    const scripted = this.scripts.get(form.To)?.shift();
+    if (scripted) return scripted;
+    const sid = `SM${randomBytes(16).toString('hex')}`;
+    return {
+      status: 201,
+      body: {
+        sid,
+        account_sid: this.accountSid,
+        to: form.To,
+        from: form.From,
+        body: form.Body,
+        status: 'queued',
+        num_segments: '1',
+        direction: 'outbound-api',
+        uri: `/2010-04-01/Accounts/${this.accountSid}/Messages/${sid}.json`,
+      },
+    };
+  }
+}
+
+async function settled(herald: RunningHerald, notificationId: string) {
+  return eventually(async () => {
+    const { body } = await herald.admin.get(`/v1/notifications/${notificationId}`);
+    return ['completed', 'failed', 'partially_failed'].includes(body.status) && body;
+  }, { what: `notification ${notificationId} to settle` });
+}
+
+function sendSms(herald: RunningHerald, phone: string, code = '123') {
+  return herald.admin.post('/v1/notifications', {
+    content: { sms: { text: 'Code {{code}}' } },
+    to: { phone },
+    data: { code },
+  });
+}
+
+const FROM = '+15005550006';
+
+describe('sms through a Twilio-shaped REST API', () => {
+  let db: TestDatabase;
+  let twilio: TwilioFake;
+  let herald: RunningHerald;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    twilio = await new TwilioFake().start();
+    herald = await startHerald({
+      databaseUrl: db.url,
+      env: {
+        TWILIO_ACCOUNT_SID: twilio.accountSid,
+        TWILIO_AUTH_TOKEN: twilio.authToken,
+        TWILIO_FROM: FROM,
+        TWILIO_BASE_URL: twilio.url,
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await herald?.close();
+    await twilio?.stop();
+    await db?.drop();
+  });
+
+  it('posts To, From and the rendered Body with basic auth, and records the message sid', async () => {
+    const sent = await sendSms(herald, '+14155550123');
+    expect(sent.status).toBe(202);
+    expect(sent.body.deliveries).toMatchObject([{ channel: 'sms', status: 'queued' }]);
+
+    const done = await settled(herald, sent.body.id);
+    expect(done.status).toBe('completed');
+
+    const requests = twilio.to('+14155550123');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({
+      path: `/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`,
+      contentType: 'application/x-www-form-urlencoded',
+      form: { To: '+14155550123', From: FROM, Body: 'Code 123' },
+      status: 201,
+    });
+    const sid = requests[0].sid;
+    expect(sid).toMatch(/^SM[0-9a-f]{32}$/);
+    expect(done.deliveries[0]).toMatchObject({
+      channel: 'sms',
+      status: 'sent',
+      captured: false,
+      providerMessageId: sid,
+      attempts: [{ attempt: 1, outcome: 'ok', error: null, providerMessageId: sid }],
+    });
+  });
+
+  it('retries a Twilio 500 and then sends once', async () => {
+    const phone = '+14155550124';
+    twilio.scripts.set(phone, [twilioError(500, 20500, 'Internal Server Error')]);
+    const sent = await sendSms(herald, phone, '456');
+    const done = await settled(herald, sent.body.id);
+
+    expect(done.status).toBe('completed');
+    expect(twilio.to(phone).map((r) => r.status)).toEqual([500, 201]);
+    expect(twilio.to(phone).every((r) => r.form.Body === 'Code 456')).toBe(true);
+    const delivery = done.deliveries[0];
+    expect(delivery.status).toBe('sent');
+    expect(delivery.providerMessageId).toBe(twilio.to(phone)[1].sid);
+    expect(delivery.attempts).toHaveLength(2);
+    expect(delivery.attempts[0]).toMatchObject({ attempt: 1, outcome: 'transient_error' });
+    expect(delivery.attempts[0].error).toMatch(/HTTP 500.*Internal Server Error/);
+    expect(delivery.attempts[1]).toMatchObject({ attempt: 2, outcome: 'ok', providerMessageId: delivery.providerMessageId });
+  });
+
+  it('waits as long as a 429 Retry-After asks before trying again', async () => {
+    const phone = '+14155550125';
+    twilio.scripts.set(phone, [{ ...twilioError(429, 20429, 'Too Many Requests'), headers: { 'retry-after': '1' } }]);
+    const sent = await sendSms(herald, phone);
+    const done = await settled(herald, sent.body.id);
+
+    expect(done.deliveries[0]).toMatchObject({ status: 'sent' });
+    const [first, second] = twilio.to(phone);
+    expect([first.status, second.status]).toEqual([429, 201]);
+    // DELIVERY_BACKOFF_MS is 50 in tests: only the Retry-After explains a gap of a second.
+    expect(second.at - first.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("fails at once on a Twilio 400, with Twilio's message and code", async () => {
+    const phone = '+14155550126';
+    twilio.scripts.set(phone, [twilioError(400, 21211, `The 'To' number ${phone} is not a valid phone number.`)]);
+    const sent = await sendSms(herald, phone);
+    const done = await settled(herald, sent.body.id);
+
+    expect(done.status).toBe('failed');
+    expect(twilio.to(phone)).toHaveLength(1);
+    const delivery = done.deliveries[0];
+    expect(delivery.status).toBe('failed');
+    expect(delivery.error).toContain(`The 'To' number ${phone} is not a valid phone number.`);
+    expect(delivery.error).toContain('21211');
+    expect(delivery.attempts).toMatchObject([{ attempt: 1, outcome: 'permanent_error' }]);
+  });
+
+  it('fails at once when Twilio refuses the credentials (401)', async () => {
+    const phone = '+14155550127';
+    const token = twilio.authToken;
+    twilio.authToken = 'rotated-at-twilio';
+    try {
+      const sent = await sendSms(herald, phone);
+      const done = await settled(herald, sent.body.id);
+
+      expect(done.status).toBe('failed');
+      expect(twilio.to(phone).map((r) => r.status)).toEqual([401]);
+      expect(done.deliveries[0].status).toBe('failed');
+      expect(done.deliveries[0].error).toMatch(/HTTP 401.*Authenticate/);
+      expect(done.deliveries[0].attempts).toMatchObject([{ attempt: 1, outcome: 'permanent_error' }]);
+    } finally {
+      twilio.authToken = token;
+    }
+  });
+
+  it('refuses an invalid phone number at accept time, naming to.phone', async () => {
+    const before = twilio.requests.length;
+    const refused = await sendSms(herald, '12345');
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(refused.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'to.phone' })]));
+    expect(twilio.requests.length).toBe(before);
+  });
+});
+
+describe('sms without Twilio settings', () => {
+  let db: TestDatabase;
+  let herald: RunningHerald;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    herald = await startHerald({ databaseUrl: db.url });
+  });
+
+  afterAll(async () => {
+    await herald?.close();
+    await db?.drop();
+  });
+
+  it('captures the rendered message instead of sending it', async () => {
+    const sent = await sendSms(herald, '+14155550123', '789');
+    expect(sent.status).toBe(202);
+    const done = await settled(herald, sent.body.id);
+
+    expect(done.status).toBe('completed');
+    expect(done.deliveries[0]).toMatchObject({
+      channel: 'sms',
+      status: 'sent',
+      captured: true,
+      content: { text: 'Code 789' },
+      attempts: [{ attempt: 1, outcome: 'ok', error: null }],
+    });
+  });
+});
