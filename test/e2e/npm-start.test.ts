@@ -1,0 +1,105 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../support/api-client';
+import { eventually } from '../support/eventually';
+
+const MAIN = 'dist/apps/herald/src/main.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Started {
+  process: ChildProcess;
+  output: () => string;
+}
+
+/** `npm start` as a new user runs it: no DATABASE_URL, no REDIS_URL, no key, no SMTP. */
+function start(dataDir: string, port: number): Started {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, HERALD_DATA_DIR: dataDir, PORT: String(port) };
+  const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  return { process: child, output: () => output };
+}
+
+async function stop(started: Started): Promise<number | null> {
+  if (started.process.exitCode !== null) return started.process.exitCode;
+  const exited = new Promise<number | null>((resolve) => started.process.once('exit', (code) => resolve(code)));
+  started.process.kill('SIGTERM');
+  return exited;
+}
+
+describe('npm start with no settings', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'herald-start-'));
+  let running: Started | undefined;
+
+  afterAll(async () => {
+    if (running) await stop(running);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs on an embedded PostgreSQL, prints a key once, and captures email', async () => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: npm test builds it first (npm run build)`);
+    const port = await freePort();
+    running = start(dataDir, port);
+    const key = await eventually(() => /admin API key \(shown once\): (hk_\S+)/.exec(running!.output())?.[1], {
+      timeoutMs: 60_000,
+      what: 'the printed admin key',
+    });
+    const keyFile = join(dataDir, 'admin.key');
+    expect(readFileSync(keyFile, 'utf8').trim()).toBe(key);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+
+    const api = new ApiClient(`http://127.0.0.1:${port}`, key);
+    await eventually(async () => (await api.get('/health/ready')).status === 200, { timeoutMs: 30_000, what: 'readiness' });
+    const ready = await api.get('/health/ready');
+    expect(ready.body.checks.queue.backend).toBe('postgres');
+
+    const sent = await api.post('/v1/notifications', {
+      content: { email: { subject: 'Welcome {{name}}', text: 'Hello {{name}}' } },
+      to: { email: 'new-user@example.com' },
+      data: { name: 'Ada' },
+    });
+    expect(sent.status).toBe(202);
+    const done = await eventually(
+      async () => {
+        const { body } = await api.get(`/v1/notifications/${sent.body.id}`);
+        return body.status === 'completed' && body;
+      },
+      { timeoutMs: 15_000, what: 'the captured email' },
+    );
+    expect(done.deliveries[0]).toMatchObject({
+      status: 'sent',
+      captured: true,
+      content: { subject: 'Welcome Ada', text: 'Hello Ada' },
+    });
+    expect(await stop(running)).toBe(0);
+    running = undefined;
+  });
+
+  it('starts again on the same data, keeps the key and prints no new one', async () => {
+    const port = await freePort();
+    running = start(dataDir, port);
+    const key = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
+    const api = new ApiClient(`http://127.0.0.1:${port}`, key);
+    await eventually(async () => (await api.get('/health/ready').catch(() => ({ status: 0 }))).status === 200, {
+      timeoutMs: 60_000,
+      what: 'the second start',
+    });
+    expect((await api.get('/v1/admin/templates')).status).toBe(200);
+    expect(running.output()).not.toMatch(/shown once/);
+    expect(await stop(running)).toBe(0);
+    running = undefined;
+  });
+});
