@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config.error';
+import { loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('gives the defaults of API.md with no settings at all', () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(3000);
+    expect(config.dataDir).toBe('./var');
+    expect(config.database).toEqual({ url: undefined, migrate: true });
+    expect(config.redis.url).toBeUndefined();
+    expect(config.email).toEqual({ smtpUrl: undefined, from: 'Herald <no-reply@localhost>' });
+    expect(config.webhook.allowPrivate).toBe(false);
+    expect(config.microservice.transports).toEqual(['tcp']);
+    expect(config.microservice.tcpPort).toBe(3001);
+    expect(config.delivery).toMatchObject({ concurrency: 50, maxAttempts: 8, backoffMs: 15_000 });
+    expect(config.twilio).toBeUndefined();
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('defaults the microservice transport to redis when REDIS_URL is set', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).microservice.transports).toEqual(['redis']);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ WEBHOOK_ALLOW_PRIVATE: 'maybe' }, 'WEBHOOK_ALLOW_PRIVATE'],
+    [{ WEBHOOK_SECRET: 'plain' }, 'WEBHOOK_SECRET'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ MICROSERVICE_TRANSPORT: 'carrier-pigeon' }, 'MICROSERVICE_TRANSPORT'],
+    [{ MICROSERVICE_TRANSPORT: 'redis' }, 'MICROSERVICE_TRANSPORT'],
+    [{ MICROSERVICE_TRANSPORT: 'rmq' }, 'RABBITMQ_URL'],
+    [{ VAPID_PUBLIC_KEY: 'x' }, 'VAPID_PRIVATE_KEY'],
+    [{ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't' }, 'TWILIO_FROM'],
+    [{ DELIVERY_MAX_ATTEMPTS: '0' }, 'DELIVERY_MAX_ATTEMPTS'],
+  ])('refuses %o with one line naming %s', (env, variable) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain(variable);
+    expect(message).not.toContain('\n');
+  });
+
+  it('reads complete groups', () => {
+    const config = loadConfig({
+      TWILIO_ACCOUNT_SID: 'AC1',
+      TWILIO_AUTH_TOKEN: 'secret',
+      TWILIO_FROM: '+15005550006',
+      VAPID_PUBLIC_KEY: 'pub',
+      VAPID_PRIVATE_KEY: 'priv',
+      VAPID_SUBJECT: 'mailto:ops@example.com',
+    });
+    expect(config.twilio).toEqual({ accountSid: 'AC1', authToken: 'secret', from: '+15005550006', baseUrl: 'https://api.twilio.com' });
+    expect(config.vapid).toEqual({ publicKey: 'pub', privateKey: 'priv', subject: 'mailto:ops@example.com' });
+  });
+});

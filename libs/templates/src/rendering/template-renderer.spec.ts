@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { TemplateDataError, TemplateInvalidError } from '../template.errors';
+import { localize, TemplateRenderer } from './template-renderer';
+
+const renderer = new TemplateRenderer();
+
+describe('TemplateRenderer', () => {
+  it('escapes HTML only in email HTML', () => {
+    const rendered = renderer.render(
+      { channels: { email: { subject: '{{x}}', html: '<b>{{x}}</b>', text: '{{x}}' }, sms: { text: '{{x}}' } }, locales: {} },
+      ['email', 'sms'],
+      { x: '<i>&</i>' },
+    );
+    expect(rendered).toEqual({
+      email: { subject: '<i>&</i>', html: '<b>&lt;i&gt;&amp;&lt;/i&gt;</b>', text: '<i>&</i>' },
+      sms: { text: '<i>&</i>' },
+    });
+  });
+
+  it('refuses data missing a field the template uses', () => {
+    expect(() => renderer.render({ channels: { sms: { text: 'Hi {{user.name}}' } }, locales: {} }, ['sms'], { user: {} })).toThrow(
+      TemplateDataError,
+    );
+  });
+
+  it('does not expose prototype properties', () => {
+    expect(() =>
+      renderer.render({ channels: { sms: { text: '{{constructor.name}}' } }, locales: {} }, ['sms'], {}),
+    ).toThrow(TemplateDataError);
+  });
+
+  it('reports a compile error with its line', () => {
+    let error: unknown;
+    try {
+      renderer.check({ name: 'x', critical: false, channels: { sms: { text: 'a\n{{#each}}' } }, locales: {} });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TemplateInvalidError);
+    expect((error as TemplateInvalidError).errors?.[0]).toMatchObject({ path: 'channels.sms.text', message: expect.stringMatching(/line 2/) });
+  });
+
+  it('overrides per field by locale, falling back from region to language to default', () => {
+    const channels = { email: { subject: 'Shipped', text: 'Hello' } };
+    const locales = { fr: { email: { subject: 'Expédiée' } } };
+    expect(localize(channels, locales, 'fr-CA')).toEqual({ email: { subject: 'Expédiée', text: 'Hello' } });
+    expect(localize(channels, locales, 'de')).toEqual(channels);
+  });
+});
