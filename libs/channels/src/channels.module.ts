@@ -6,8 +6,9 @@ import { ChannelRegistry } from './channel.registry';
 import { EmailDriver } from './email/email.driver';
 import { mailerOptions } from './email/smtp-transport';
 import { TwilioSmsDriver } from './sms/twilio-sms.driver';
+import { WebhookDriver } from './webhook/webhook.driver';
 
-const DRIVERS = [EmailDriver, TwilioSmsDriver];
+const DRIVERS = [EmailDriver, TwilioSmsDriver, WebhookDriver];
 
 @Module({
   imports: [MailerModule.forRootAsync({ imports: [], inject: [HeraldConfig], useFactory: mailerOptions })],

@@ -3,3 +3,4 @@ export * from './channel.registry';
 export * from './channels.module';
 export * from './delivery.errors';
 export * from './http/provider-response';
+export * from './webhook/ssrf-guard';

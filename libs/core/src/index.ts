@@ -18,3 +18,4 @@ export * from './queue/queue.module';
 export * from './runtime/run-process';
 export * from './hashing/canonical-hash';
 export * from './runtime/herald-core.module';
+export * from './database/ensure-database';
