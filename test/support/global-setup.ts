@@ -14,6 +14,10 @@ declare module 'vitest' {
 const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+const NO_REDIS = (url: string) =>
+  `\n${'!'.repeat(72)}\n!! Redis does not answer at ${url}: every test that needs Redis was SKIPPED.\n` +
+  `!! Start Redis (or set TEST_REDIS_URL) to run them; CI sets HERALD_TEST_REQUIRE_REDIS=1.\n${'!'.repeat(72)}\n`;
+
 function redisAnswers(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
@@ -52,16 +56,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (process.env.HERALD_TEST_REQUIRE_REDIS === '1') {
       throw new Error(`HERALD_TEST_REQUIRE_REDIS=1 but Redis does not answer at ${REDIS_URL}`);
     }
-    console.warn(
-      `\n${'!'.repeat(72)}\n!! Redis does not answer at ${REDIS_URL}: every test that needs Redis is SKIPPED.\n` +
-        `!! Start Redis (or set TEST_REDIS_URL) to run them; CI sets HERALD_TEST_REQUIRE_REDIS=1.\n${'!'.repeat(72)}\n`,
-    );
+    console.warn(NO_REDIS(REDIS_URL));
   }
   project.provide('postgresUrl', POSTGRES_URL);
   project.provide('templateDatabase', template);
   project.provide('redisUrl', redis);
 
   return async () => {
+    // Said again at the end, where the summary is read.
+    if (!redis) console.warn(NO_REDIS(REDIS_URL));
     // Databases cloned from the template are dropped by their files; drop stragglers of crashed files too.
     const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'herald_t_${process.pid}_%'`);
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
