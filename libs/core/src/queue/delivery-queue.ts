@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { HeraldConfig } from '../config/herald-config';
 import { Channel, CHANNELS } from './channel';
@@ -15,6 +15,7 @@ import { QueueBackend } from './queue-backend';
 /** The producer side: hands delivery ids to the channel queues. PostgreSQL stays the source of truth. */
 @Injectable()
 export class DeliveryQueue implements OnModuleDestroy {
+  private readonly logger = new Logger(DeliveryQueue.name);
   private readonly queues = new Map<Channel, Queue<DeliveryJobData>>();
 
   constructor(
@@ -26,6 +27,8 @@ export class DeliveryQueue implements OnModuleDestroy {
     let queue = this.queues.get(channel);
     if (!queue) {
       queue = this.backend.createQueue<DeliveryJobData>(deliveryQueueName(channel));
+      // Connection errors are retried by the client; unheard, an 'error' event would end the process.
+      queue.on('error', (error) => this.logger.warn(`${channel} queue: ${error.message}`));
       this.queues.set(channel, queue);
     }
     return queue;
