@@ -1,17 +1,21 @@
 import { Module } from '@nestjs/common';
 import { MailerModule } from '@nestjs-modules/mailer';
 import { HeraldConfig } from '@herald/core';
+import { InboxModule } from '@herald/recipients';
 import { CHANNEL_DRIVERS } from './channel-driver';
 import { ChannelRegistry } from './channel.registry';
 import { EmailDriver } from './email/email.driver';
 import { mailerOptions } from './email/smtp-transport';
-import { TwilioSmsDriver } from './sms/twilio-sms.driver';
+import { PushDriver } from './push/push.driver';
+import { PushModule } from './push/push.module';
+import { InAppDriver } from './in-app/in-app.driver';
 import { WebhookDriver } from './webhook/webhook.driver';
+import { TwilioSmsDriver } from './sms/twilio-sms.driver';
 
-const DRIVERS = [EmailDriver, TwilioSmsDriver, WebhookDriver];
+const DRIVERS = [EmailDriver, TwilioSmsDriver, WebhookDriver, InAppDriver, PushDriver];
 
 @Module({
-  imports: [MailerModule.forRootAsync({ imports: [], inject: [HeraldConfig], useFactory: mailerOptions })],
+  imports: [MailerModule.forRootAsync({ imports: [], inject: [HeraldConfig], useFactory: mailerOptions }), InboxModule, PushModule],
   providers: [
     ...DRIVERS,
     { provide: CHANNEL_DRIVERS, inject: DRIVERS, useFactory: (...drivers: unknown[]) => drivers },

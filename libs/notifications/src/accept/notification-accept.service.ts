@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { canonicalHash, Channel, DeliveryQueue, FieldError, uuidv7 } from '@herald/core';
 import type { DeliveryAddress } from '@herald/channels';
-import { RecipientService } from '@herald/recipients';
+import { PushSubscriptionService, pushSubscriptionData, RecipientService } from '@herald/recipients';
 import {
   ChannelContentMap,
   TemplateNotFoundError,
@@ -32,7 +32,8 @@ const ABANDONED_AFTER_MS = 60_000;
 
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
-function hasAddress(channel: Channel, address: DeliveryAddress): boolean {
+/** `hasStoredPush`: the recipient has push subscriptions stored (only looked up when push is asked for). */
+function hasAddress(channel: Channel, address: DeliveryAddress, hasStoredPush = false): boolean {
   switch (channel) {
     case 'email':
       return !!address.email;
@@ -43,7 +44,7 @@ function hasAddress(channel: Channel, address: DeliveryAddress): boolean {
     case 'in_app':
       return !!address.recipientId;
     case 'push':
-      return false;
+      return !!address.pushSubscriptions?.length || hasStoredPush;
   }
 }
 
@@ -63,6 +64,7 @@ export class NotificationAcceptService {
     private readonly templates: TemplateService,
     private readonly renderer: TemplateRenderer,
     private readonly queue: DeliveryQueue,
+    private readonly pushSubscriptions: PushSubscriptionService,
   ) {}
 
   async accept(dto: SendNotificationDto, caller: SendCaller, idempotencyKey = dto.idempotencyKey): Promise<AcceptResult> {
@@ -119,7 +121,12 @@ export class NotificationAcceptService {
     if (!dto.template === !dto.content) {
       errors.push({ path: 'template', message: 'give either template or content, not both and not neither' });
     }
-    const inline = { email: dto.to.email, phone: dto.to.phone, webhookUrl: dto.to.webhookUrl };
+    const inline = {
+      email: dto.to.email,
+      phone: dto.to.phone,
+      webhookUrl: dto.to.webhookUrl,
+      pushSubscriptions: dto.to.pushSubscriptions?.length ? dto.to.pushSubscriptions.map(pushSubscriptionData) : undefined,
+    };
     const hasInline = Object.values(inline).some(Boolean);
     if (!dto.to.recipientId && !hasInline) {
       errors.push({ path: 'to', message: 'give a recipientId or at least one address' });
@@ -136,6 +143,7 @@ export class NotificationAcceptService {
       email: inline.email ?? stored?.email ?? undefined,
       phone: inline.phone ?? stored?.phone ?? undefined,
       webhookUrl: inline.webhookUrl ?? stored?.webhookUrl ?? undefined,
+      pushSubscriptions: inline.pushSubscriptions,
     };
     const locale = dto.locale ?? stored?.locale ?? undefined;
 
@@ -161,9 +169,11 @@ export class NotificationAcceptService {
       locale,
     );
 
+    const hasStoredPush =
+      channels.includes('push') && !address.pushSubscriptions && !!stored && (await this.pushSubscriptions.hasAny(stored.id));
     const scheduled = sendAt !== undefined && sendAt.getTime() > Date.now();
     const deliveries: PlannedDelivery[] = channels.map((channel) =>
-      hasAddress(channel, address)
+      hasAddress(channel, address, hasStoredPush)
         ? {
             id: uuidv7(),
             channel,
@@ -227,6 +237,9 @@ function pickAddress(channel: Channel, address: DeliveryAddress): DeliveryAddres
       return { phone: address.phone };
     case 'webhook':
       return { webhookUrl: address.webhookUrl };
+    case 'push':
+      // Inline subscriptions travel with the delivery; stored ones are read by the driver at send time.
+      return { recipientId: address.recipientId, pushSubscriptions: address.pushSubscriptions };
     default:
       return { recipientId: address.recipientId };
   }

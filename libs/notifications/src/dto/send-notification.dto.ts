@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
@@ -13,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CHANNELS, Channel, PRIORITIES, Priority } from '@herald/core';
-import { IsE164Phone, IsEmailAddress, IsHttpUrl, RECIPIENT_ID } from '@herald/recipients';
+import { IsE164Phone, IsEmailAddress, IsHttpUrl, PushSubscriptionDto, RECIPIENT_ID } from '@herald/recipients';
 import { ChannelContentDto } from '@herald/templates';
 
 export class NotificationRecipientDto {
@@ -22,6 +23,9 @@ export class NotificationRecipientDto {
   @IsOptional() @IsEmailAddress() email?: string;
   @IsOptional() @IsE164Phone() phone?: string;
   @IsOptional() @IsHttpUrl() webhookUrl?: string;
+  /** Browsers and devices for this notification only, instead of the recipient's stored subscriptions. */
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PushSubscriptionDto)
+  pushSubscriptions?: PushSubscriptionDto[];
 }
 
 /** Body of `POST /v1/notifications`, and of each `notifications.send` message. */

@@ -1,0 +1,24 @@
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { RecipientIdParam } from '../../dto/recipient.dto';
+
+/** `GET /v1/recipients/{id}/inbox` query. */
+export class InboxListQuery {
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'unread must be true or false' })
+  unread?: boolean;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+
+  @IsOptional() @IsUUID('all', { message: 'cursor must be the nextCursor of a previous page' }) cursor?: string;
+}
+
+/** `GET /v1/recipients/{id}/inbox/stream` query: EventSource cannot send headers, so the token may come here. */
+export class InboxStreamQuery {
+  @IsOptional() @IsString() @MaxLength(256) token?: string;
+}
+
+export class InboxMessageParam extends RecipientIdParam {
+  @IsString() @MaxLength(64) messageId!: string;
+}

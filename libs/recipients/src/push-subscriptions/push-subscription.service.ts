@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { HeraldError } from '@herald/core';
+import { RecipientNotFoundError } from '../recipient.service';
+import { PushSubscriptionDto, pushSubscriptionData } from './push-subscription.dto';
+import type { PushSubscriptionEntity } from './push-subscription.entity';
+import { PushSubscriptionRepository } from './push-subscription.repository';
+import type { PushSubscriptionData, PushSubscriptionView } from './push-subscription.types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class PushSubscriptionNotFoundError extends HeraldError {
+  constructor(recipientId: string, id: string) {
+    super(
+      'push-subscription-not-found',
+      404,
+      'Push subscription not found',
+      `Recipient "${recipientId}" has no push subscription "${id}".`,
+    );
+  }
+}
+
+/** The subscription as data: what the push driver sends to. */
+export function pushSubscriptionTarget(row: PushSubscriptionEntity): PushSubscriptionData {
+  return row.type === 'webpush'
+    ? { type: 'webpush', endpoint: row.endpoint!, keys: { p256dh: row.p256dh!, auth: row.auth! } }
+    : { type: 'fcm', token: row.token! };
+}
+
+export function pushSubscriptionView(row: PushSubscriptionEntity): PushSubscriptionView {
+  return { id: row.id, recipientId: row.recipientId, ...pushSubscriptionTarget(row), createdAt: row.createdAt.toISOString() };
+}
+
+/**
+ * A recipient's browsers and devices: managed over the API, read by the push
+ * driver at send time, and pruned when a push service reports one gone.
+ */
+@Injectable()
+export class PushSubscriptionService {
+  constructor(private readonly repository: PushSubscriptionRepository) {}
+
+  async subscribe(recipientId: string, dto: PushSubscriptionDto): Promise<{ subscription: PushSubscriptionView; created: boolean }> {
+    const stored = await this.repository.upsert(recipientId, pushSubscriptionData(dto));
+    if (!stored) throw new RecipientNotFoundError(recipientId);
+    return { subscription: pushSubscriptionView(stored.subscription), created: stored.created };
+  }
+
+  async unsubscribe(recipientId: string, id: string): Promise<void> {
+    // A malformed id cannot name a row: the same 404 as an unknown one, without a failed uuid cast.
+    if (!UUID.test(id) || !(await this.repository.deleteOne(recipientId, id))) {
+      throw new PushSubscriptionNotFoundError(recipientId, id);
+    }
+  }
+
+  hasAny(recipientId: string): Promise<boolean> {
+    return this.repository.existsForRecipient(recipientId);
+  }
+
+  async targetsFor(recipientId: string): Promise<PushSubscriptionData[]> {
+    return (await this.repository.findByRecipient(recipientId)).map(pushSubscriptionTarget);
+  }
+
+  /**
+   * A push service answered that this endpoint or token no longer exists
+   * (Web Push 404/410, FCM UNREGISTERED): it is removed for every recipient
+   * that stored it, since a push endpoint belongs to one browser, not to one recipient.
+   */
+  async forget(target: PushSubscriptionData): Promise<number> {
+    return target.type === 'webpush' ? this.repository.deleteByEndpoint(target.endpoint) : this.repository.deleteByToken(target.token);
+  }
+}
