@@ -19,6 +19,8 @@ export class SmtpSink {
   stall = false;
   /** Messages whose DATA arrived while stalled; they were never accepted. */
   stalled = 0;
+  /** Milliseconds to wait before accepting DATA: a slow server, so a send is in flight for a while. */
+  delayMs = 0;
   private server!: SMTPServer;
   port = 0;
 
@@ -42,6 +44,7 @@ export class SmtpSink {
             this.stalled++;
             return;
           }
+          if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
           const raw = Buffer.concat(chunks).toString('utf8');
           this.messages.push({
             envelope: {

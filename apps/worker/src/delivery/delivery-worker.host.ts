@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { DeliveryJobData, deliveryQueueName, HeraldConfig, QueueBackend, RetryLaterError } from '@herald/core';
 import { ChannelRegistry } from '@herald/channels';
@@ -10,7 +10,7 @@ import { DeliveryService } from '@herald/notifications';
  * DeliveryService; the channel only decides which driver sends.
  */
 @Injectable()
-export class DeliveryWorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeliveryWorkerHost.name);
   private readonly workers: Worker<DeliveryJobData>[] = [];
 
@@ -44,8 +44,12 @@ export class DeliveryWorkerHost implements OnApplicationBootstrap, OnApplication
     this.logger.log(`delivering ${this.channels.channels().join(', ')} on the ${this.backend.kind} queue backend`);
   }
 
-  /** Lets in-flight sends finish, so their outcome is recorded rather than left to the lease. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Lets in-flight sends finish, so their outcome is recorded rather than left to
+   * the lease. The first shutdown phase: the database, queues and inbox events
+   * these sends need close in the later ones.
+   */
+  async onModuleDestroy(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 }

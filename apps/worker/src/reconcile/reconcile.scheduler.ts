@@ -1,10 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HeraldConfig } from '@herald/core';
 import { ReconcilerService } from '@herald/notifications';
 
 /** Runs the reconciler at start and then every RECONCILE_INTERVAL_MS. */
 @Injectable()
-export class ReconcileScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReconcileScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReconcileScheduler.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
@@ -26,7 +26,7 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
     tick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     await this.running;
     clearTimeout(this.timer);
   }

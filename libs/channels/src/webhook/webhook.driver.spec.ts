@@ -83,7 +83,7 @@ describe('WebhookDriver', () => {
     receiver.answers.clear();
   });
   afterAll(async () => {
-    for (const driver of drivers) driver.onModuleDestroy();
+    for (const driver of drivers) driver.beforeApplicationShutdown();
     await receiver.stop();
   });
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HeraldConfig } from '@herald/core';
 import type { WebhookContent } from '@herald/templates';
 import { ChannelDriver, DeliveryContext, DriverResult } from '../channel-driver';
@@ -39,7 +39,7 @@ function targetUrl(raw: string | undefined): URL {
  * nothing is accepted on a false signature either way.
  */
 @Injectable()
-export class WebhookDriver implements ChannelDriver, OnModuleInit, OnModuleDestroy {
+export class WebhookDriver implements ChannelDriver, OnModuleInit, BeforeApplicationShutdown {
   readonly channel = 'webhook' as const;
   private readonly logger = new Logger(WebhookDriver.name);
   // Own keep-alive agents: every pooled socket was opened through the guard's pinned lookup.
@@ -53,7 +53,8 @@ export class WebhookDriver implements ChannelDriver, OnModuleInit, OnModuleDestr
     }
   }
 
-  onModuleDestroy(): void {
+  /** After the workers stopped sending (they close in onModuleDestroy). */
+  beforeApplicationShutdown(): void {
     this.agents.http.destroy();
     this.agents.https.destroy();
   }

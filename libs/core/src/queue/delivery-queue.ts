@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { HeraldConfig } from '../config/herald-config';
 import { Channel, CHANNELS } from './channel';
@@ -14,7 +14,7 @@ import { QueueBackend } from './queue-backend';
 
 /** The producer side: hands delivery ids to the channel queues. PostgreSQL stays the source of truth. */
 @Injectable()
-export class DeliveryQueue implements OnModuleDestroy {
+export class DeliveryQueue implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryQueue.name);
   private readonly queues = new Map<Channel, Queue<DeliveryJobData>>();
 
@@ -78,7 +78,7 @@ export class DeliveryQueue implements OnModuleDestroy {
     await this.queue('email').getJobCounts('waiting');
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
 }

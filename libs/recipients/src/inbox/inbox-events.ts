@@ -1,4 +1,4 @@
-import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger, BeforeApplicationShutdown } from '@nestjs/common';
 import { InboxEventsUnavailableError } from './inbox.errors';
 import type { InboxEvent } from './inbox.types';
 
@@ -34,7 +34,7 @@ export function parseInboxEvent(payload: string): InboxEvent | undefined {
  * connection was down is lost to it, so a dropped connection ends every stream
  * of the instance and its clients reconnect, replaying from their last event id.
  */
-export abstract class InboxEvents implements OnModuleDestroy {
+export abstract class InboxEvents implements BeforeApplicationShutdown {
   protected readonly logger = new Logger(InboxEvents.name);
   private readonly listeners = new Map<string, Set<InboxListener>>();
   private closed = false;
@@ -95,8 +95,11 @@ export abstract class InboxEvents implements OnModuleDestroy {
     for (const listener of all) listener.end();
   }
 
-  /** Streams end first, so the HTTP server is not held open by them when Nest closes it. */
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * After the workers stopped (they close in onModuleDestroy, and may still publish),
+   * before Nest closes the HTTP server, which open streams would hold.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.closed = true;
     this.endAll();
     await this.disconnect();
