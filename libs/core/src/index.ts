@@ -2,6 +2,8 @@ export * from './config/herald-config';
 export * from './config/config.error';
 export * from './config/load-config';
 export * from './config/config.module';
+export * from './config/fcm-service-account';
+export * from './config/vapid-keys';
 export * from './database/database-runtime';
 export * from './database/database.module';
 export * from './database/data-source';

@@ -1,9 +1,8 @@
 import { sign } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { HeraldConfig } from '@herald/core';
+import { HeraldConfig, ServiceAccount } from '@herald/core';
 import { PermanentDeliveryError } from '../delivery.errors';
 import { httpFailure, networkFailure } from '../http/provider-response';
-import { loadServiceAccount, ServiceAccount } from './fcm-credentials';
 import { PUSH_TIMEOUT_MS } from './push-message';
 
 const FCM_SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
@@ -34,7 +33,7 @@ export class FcmAccessTokenProvider {
   private pending?: Promise<string>;
 
   constructor(config: HeraldConfig) {
-    this.account = config.fcm ? loadServiceAccount(config.fcm.credentials) : undefined;
+    this.account = config.fcm?.serviceAccount;
   }
 
   /** Throws a TransientDeliveryError or PermanentDeliveryError the sender passes on. */

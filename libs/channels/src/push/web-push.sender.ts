@@ -1,7 +1,6 @@
-import { createECDH } from 'node:crypto';
 import https from 'node:https';
 import { Injectable } from '@nestjs/common';
-import { ConfigError, HeraldConfig } from '@herald/core';
+import { HeraldConfig } from '@herald/core';
 import type { PushSubscriptionData } from '@herald/recipients';
 import webpush, { WebPushError } from 'web-push';
 import { PermanentDeliveryError } from '../delivery.errors';
@@ -10,31 +9,6 @@ import { pinnedLookup, resolveTarget } from '../webhook/ssrf-guard';
 import { PUSH_TIMEOUT_MS, PUSH_TTL_SECONDS, PushMessage, PushOutcome, webPushPayload } from './push-message';
 
 type WebPushTarget = Extract<PushSubscriptionData, { type: 'webpush' }>;
-type Vapid = NonNullable<HeraldConfig['vapid']>;
-
-/** Checks the VAPID group once, at start-up, so a typo is not discovered one delivery at a time. */
-export function checkVapid(vapid: Vapid): void {
-  const decode = (value: string) => (/^[A-Za-z0-9_-]+$/.test(value) ? Buffer.from(value, 'base64url') : Buffer.alloc(0));
-  const publicKey = decode(vapid.publicKey);
-  const privateKey = decode(vapid.privateKey);
-  if (publicKey.length !== 65 || publicKey[0] !== 0x04) {
-    throw new ConfigError('VAPID_PUBLIC_KEY', 'must be a base64url P-256 public key (65 bytes), as `npx web-push generate-vapid-keys` prints');
-  }
-  if (privateKey.length !== 32) {
-    throw new ConfigError('VAPID_PRIVATE_KEY', 'must be a base64url P-256 private key (32 bytes)');
-  }
-  const ecdh = createECDH('prime256v1');
-  try {
-    ecdh.setPrivateKey(privateKey);
-  } catch {
-    throw new ConfigError('VAPID_PRIVATE_KEY', 'is not a valid P-256 private key');
-  }
-  // Push services bind a subscription to the public key; a mismatched pair fails every send with 403.
-  if (!ecdh.getPublicKey().equals(publicKey)) throw new ConfigError('VAPID_PRIVATE_KEY', 'does not match VAPID_PUBLIC_KEY');
-  if (!/^(mailto:|https:\/\/)\S+$/.test(vapid.subject)) {
-    throw new ConfigError('VAPID_SUBJECT', `must be a mailto: or https: URL, got "${vapid.subject}"`);
-  }
-}
 
 /** Errors of the request itself (refused, reset, TLS, timed out) carry a code; web-push's own checks do not. */
 function isNetworkError(error: unknown): boolean {
@@ -47,9 +21,7 @@ function isNetworkError(error: unknown): boolean {
  */
 @Injectable()
 export class WebPushSender {
-  constructor(private readonly config: HeraldConfig) {
-    if (config.vapid) checkVapid(config.vapid);
-  }
+  constructor(private readonly config: HeraldConfig) {}
 
   async send(target: WebPushTarget, message: PushMessage): Promise<PushOutcome> {
     const vapid = this.config.vapid;

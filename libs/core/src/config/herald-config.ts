@@ -1,3 +1,5 @@
+import type { ServiceAccount } from './fcm-service-account';
+
 export type MicroserviceTransport = 'redis' | 'tcp' | 'rmq';
 
 /** The validated, typed configuration every module reads instead of `process.env`. */
@@ -12,7 +14,7 @@ export class HeraldConfig {
   inbox!: { secret?: string };
   vapid?: { publicKey: string; privateKey: string; subject: string };
   twilio?: { accountSid: string; authToken: string; from: string; baseUrl: string };
-  fcm?: { projectId: string; credentials: string; baseUrl: string };
+  fcm?: { projectId: string; serviceAccount: ServiceAccount; baseUrl: string };
   microservice!: {
     transports: MicroserviceTransport[];
     tcpPort: number;

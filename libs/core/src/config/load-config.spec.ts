@@ -1,3 +1,4 @@
+import webpush from 'web-push';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config.error';
 import { loadConfig } from './load-config';
@@ -34,6 +35,8 @@ describe('loadConfig', () => {
     [{ MICROSERVICE_TRANSPORT: 'redis' }, 'MICROSERVICE_TRANSPORT'],
     [{ MICROSERVICE_TRANSPORT: 'rmq' }, 'RABBITMQ_URL'],
     [{ VAPID_PUBLIC_KEY: 'x' }, 'VAPID_PRIVATE_KEY'],
+    [{ VAPID_PUBLIC_KEY: 'x', VAPID_PRIVATE_KEY: 'y', VAPID_SUBJECT: 'mailto:a@b.c' }, 'VAPID_PUBLIC_KEY'],
+    [{ FCM_PROJECT_ID: 'p', FCM_CREDENTIALS: '{ not json' }, 'FCM_CREDENTIALS'],
     [{ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't' }, 'TWILIO_FROM'],
     [{ DELIVERY_MAX_ATTEMPTS: '0' }, 'DELIVERY_MAX_ATTEMPTS'],
   ])('refuses %o with one line naming %s', (env, variable) => {
@@ -50,15 +53,16 @@ describe('loadConfig', () => {
   });
 
   it('reads complete groups', () => {
+    const vapid = webpush.generateVAPIDKeys();
     const config = loadConfig({
       TWILIO_ACCOUNT_SID: 'AC1',
       TWILIO_AUTH_TOKEN: 'secret',
       TWILIO_FROM: '+15005550006',
-      VAPID_PUBLIC_KEY: 'pub',
-      VAPID_PRIVATE_KEY: 'priv',
+      VAPID_PUBLIC_KEY: vapid.publicKey,
+      VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT: 'mailto:ops@example.com',
     });
     expect(config.twilio).toEqual({ accountSid: 'AC1', authToken: 'secret', from: '+15005550006', baseUrl: 'https://api.twilio.com' });
-    expect(config.vapid).toEqual({ publicKey: 'pub', privateKey: 'priv', subject: 'mailto:ops@example.com' });
+    expect(config.vapid).toEqual({ ...vapid, subject: 'mailto:ops@example.com' });
   });
 });

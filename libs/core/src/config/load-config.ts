@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError } from './config.error';
+import { loadServiceAccount } from './fcm-service-account';
+import { checkVapid } from './vapid-keys';
 import { HeraldConfig, MicroserviceTransport } from './herald-config';
 
 type Env = Record<string, string | undefined>;
@@ -95,6 +97,8 @@ export function loadConfig(env: Env): HeraldConfig {
     from: 'TWILIO_FROM',
   });
   const fcm = group(env, { projectId: 'FCM_PROJECT_ID', credentials: 'FCM_CREDENTIALS' });
+  const vapid = group(env, { publicKey: 'VAPID_PUBLIC_KEY', privateKey: 'VAPID_PRIVATE_KEY', subject: 'VAPID_SUBJECT' });
+  if (vapid) checkVapid(vapid);
 
   return {
     http: { port: integer(env, 'PORT', 3000, 0, 65535) },
@@ -111,17 +115,14 @@ export function loadConfig(env: Env): HeraldConfig {
     },
     webhook: { secret: webhookSecret, allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false) },
     inbox: { secret: text(env, 'INBOX_SECRET') },
-    vapid: group(env, {
-      publicKey: 'VAPID_PUBLIC_KEY',
-      privateKey: 'VAPID_PRIVATE_KEY',
-      subject: 'VAPID_SUBJECT',
-    }),
+    vapid,
     twilio: twilio && {
       ...twilio,
       baseUrl: url(env, 'TWILIO_BASE_URL', ['http', 'https']) ?? 'https://api.twilio.com',
     },
     fcm: fcm && {
-      ...fcm,
+      projectId: fcm.projectId,
+      serviceAccount: loadServiceAccount(fcm.credentials),
       baseUrl: url(env, 'FCM_BASE_URL', ['http', 'https']) ?? 'https://fcm.googleapis.com',
     },
     microservice: {

@@ -1,13 +1,12 @@
-import { generateKeyPairSync, verify } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '@herald/core';
-import { signAssertion } from './fcm-access-token';
-import { loadServiceAccount } from './fcm-credentials';
+import { ConfigError } from './config.error';
+import { loadServiceAccount } from './fcm-service-account';
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const account = {
   type: 'service_account',
   project_id: 'p',
@@ -47,18 +46,3 @@ describe('loadServiceAccount', () => {
   });
 });
 
-describe('signAssertion', () => {
-  it('is an RS256 JWT for the token endpoint that verifies with the account public key', () => {
-    const now = Date.UTC(2026, 0, 1);
-    const [header, claims, signature] = signAssertion(loadServiceAccount(JSON.stringify(account)), now).split('.');
-    expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'kid-1' });
-    expect(JSON.parse(Buffer.from(claims, 'base64url').toString())).toEqual({
-      iss: account.client_email,
-      scope: 'https://www.googleapis.com/auth/firebase.messaging',
-      aud: account.token_uri,
-      iat: now / 1000,
-      exp: now / 1000 + 3600,
-    });
-    expect(verify('sha256', Buffer.from(`${header}.${claims}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
-  });
-});

@@ -1,6 +1,6 @@
 import webpush from 'web-push';
 import { describe, expect, it } from 'vitest';
-import { checkVapid } from './web-push.sender';
+import { checkVapid } from './vapid-keys';
 
 describe('checkVapid', () => {
   const keys = webpush.generateVAPIDKeys();
