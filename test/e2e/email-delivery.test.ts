@@ -4,6 +4,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { RunningHerald, startHerald } from '../support/herald-app';
 import { SmtpSink } from '../support/smtp-sink';
+import { settledNotification } from '../support/notifications';
 
 const redisUrl = inject('redisUrl');
 
@@ -69,10 +70,7 @@ describe.each(backends)('email end to end on the $name queue backend', ({ env, s
     const deliveryId = sent.body.deliveries[0].id;
     expect(mail.parsed.messageId).toBe(`<${deliveryId}@herald.test>`);
 
-    const done = await eventually(async () => {
-      const { body } = await herald.admin.get(`/v1/notifications/${sent.body.id}`);
-      return body.status === 'completed' && body;
-    });
+    const done = await settledNotification(herald.admin, sent.body.id, 'completed');
     expect(done.template).toEqual({ key: 'order.shipped', version: 1 });
     expect(done.deliveries[0]).toMatchObject({
       id: deliveryId,
@@ -92,10 +90,7 @@ describe.each(backends)('email end to end on the $name queue backend', ({ env, s
         to: { email: 'nobody@example.com' },
       });
       expect(sent.status).toBe(202);
-      const done = await eventually(async () => {
-        const { body } = await herald.admin.get(`/v1/notifications/${sent.body.id}`);
-        return body.status === 'failed' && body;
-      });
+      const done = await settledNotification(herald.admin, sent.body.id, 'failed');
       expect(done.deliveries[0].status).toBe('failed');
       expect(done.deliveries[0].error).toMatch(/mailbox unavailable/);
       expect(done.deliveries[0].attempts).toMatchObject([{ attempt: 1, outcome: 'permanent_error' }]);
@@ -116,10 +111,7 @@ describe.each(backends)('email end to end on the $name queue backend', ({ env, s
     });
     expect(firstFailure.deliveries[0].error).toMatch(/try again later/);
     smtp.reject = undefined;
-    const done = await eventually(async () => {
-      const { body } = await herald.admin.get(`/v1/notifications/${sent.body.id}`);
-      return body.status === 'completed' && body;
-    });
+    const done = await settledNotification(herald.admin, sent.body.id, 'completed');
     const attempts = done.deliveries[0].attempts;
     expect(attempts.length).toBeGreaterThanOrEqual(2);
     expect(attempts.at(-1)).toMatchObject({ outcome: 'ok' });

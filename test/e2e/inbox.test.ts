@@ -7,6 +7,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { RunningHerald, startHerald } from '../support/herald-app';
 import { SseClient } from '../support/sse-client';
+import { settledNotification } from '../support/notifications';
 
 const INBOX_SECRET = `inbox-secret-${randomBytes(8).toString('hex')}`;
 const PROBLEM = 'application/problem+json';
@@ -25,13 +26,7 @@ async function sendInApp(client: ApiClient, recipientId: string, orderId: string
 
 /** Waits for the in_app delivery to end `delivered`; answers the delivery (its providerMessageId is the message id). */
 async function delivered(client: ApiClient, notificationId: string) {
-  const notification = await eventually(
-    async () => {
-      const { body } = await client.get(`/v1/notifications/${notificationId}`);
-      return body.status === 'completed' && body;
-    },
-    { what: `notification ${notificationId} completed` },
-  );
+  const notification = await settledNotification(client, notificationId, 'completed');
   expect(notification.deliveries[0]).toMatchObject({ channel: 'in_app', status: 'delivered', attempts: [{ outcome: 'ok' }] });
   return notification.deliveries[0] as { id: string; providerMessageId: string };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client';
 import { eventually } from '../support/eventually';
+import { settledNotification } from '../support/notifications';
 
 const MAIN = 'dist/apps/herald/src/main.js';
 
@@ -72,13 +73,7 @@ describe('npm start with no settings', () => {
       data: { name: 'Ada' },
     });
     expect(sent.status).toBe(202);
-    const done = await eventually(
-      async () => {
-        const { body } = await api.get(`/v1/notifications/${sent.body.id}`);
-        return body.status === 'completed' && body;
-      },
-      { timeoutMs: 15_000, what: 'the captured email' },
-    );
+    const done = await settledNotification(api, sent.body.id, 'completed', 15_000);
     expect(done.deliveries[0]).toMatchObject({
       status: 'sent',
       captured: true,

@@ -7,6 +7,7 @@ import { eventually } from '../support/eventually';
 import { RunningHerald, startHerald } from '../support/herald-app';
 import { FcmService } from '../support/push-fcm';
 import { PushService } from '../support/push-service';
+import { settledNotification } from '../support/notifications';
 
 const VAPID = webpush.generateVAPIDKeys();
 const VAPID_ENV = { VAPID_PUBLIC_KEY: VAPID.publicKey, VAPID_PRIVATE_KEY: VAPID.privateKey, VAPID_SUBJECT: 'mailto:ops@herald.test' };
@@ -18,14 +19,8 @@ const PUSH_TEMPLATE = {
   },
 };
 
-async function settled(herald: RunningHerald, id: string) {
-  return eventually(
-    async () => {
-      const { body } = await herald.admin.get(`/v1/notifications/${id}`);
-      return ['completed', 'failed', 'partially_failed'].includes(body.status) && body;
-    },
-    { what: `notification ${id} to finish` },
-  );
+function settled(herald: RunningHerald, id: string) {
+  return settledNotification(herald.admin, id);
 }
 
 describe('push', () => {

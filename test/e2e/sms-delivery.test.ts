@@ -3,8 +3,8 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { eventually } from '../support/eventually';
 import { RunningHerald, startHerald } from '../support/herald-app';
+import { settledNotification } from '../support/notifications';
 
 interface TwilioRequest {
   at: number;
@@ -105,11 +105,8 @@ class TwilioFake {
   }
 }
 
-async function settled(herald: RunningHerald, notificationId: string) {
-  return eventually(async () => {
-    const { body } = await herald.admin.get(`/v1/notifications/${notificationId}`);
-    return ['completed', 'failed', 'partially_failed'].includes(body.status) && body;
-  }, { what: `notification ${notificationId} to settle` });
+function settled(herald: RunningHerald, notificationId: string) {
+  return settledNotification(herald.admin, notificationId);
 }
 
 function sendSms(herald: RunningHerald, phone: string, code = '123') {

@@ -4,8 +4,8 @@ import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { eventually } from '../support/eventually';
 import { RunningHerald, startHerald } from '../support/herald-app';
+import { settledNotification } from '../support/notifications';
 
 interface ReceivedWebhook {
   path: string;
@@ -81,14 +81,8 @@ async function sendWebhook(herald: RunningHerald, webhookUrl: string, orderId: s
   });
 }
 
-async function settled(herald: RunningHerald, notificationId: string, status: string) {
-  return eventually(
-    async () => {
-      const { body } = await herald.admin.get(`/v1/notifications/${notificationId}`);
-      return body.status === status && body;
-    },
-    { what: `notification ${notificationId} to be ${status}` },
-  );
+function settled(herald: RunningHerald, notificationId: string, status: string) {
+  return settledNotification(herald.admin, notificationId, status);
 }
 
 describe('webhook end to end', () => {

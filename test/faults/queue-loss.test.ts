@@ -4,6 +4,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { RunningHerald, startHerald } from '../support/herald-app';
 import { SmtpSink } from '../support/smtp-sink';
+import { settledNotification } from '../support/notifications';
 
 const redisUrl = inject('redisUrl');
 
@@ -44,10 +45,7 @@ describe.skipIf(!redisUrl)('nothing accepted is lost when the queue store loses 
 
     running.push(await startHerald({ databaseUrl: db.url, apps: ['worker'], env: { ...env, ADMIN_API_KEY: api.adminKey } }));
     await eventually(() => smtp.messages.find((m) => m.envelope.to.includes('wiped@example.com')), { what: 'the mail' });
-    const done = await eventually(async () => {
-      const { body } = await api.admin.get(`/v1/notifications/${sent.body.id}`);
-      return body.status === 'completed' && body;
-    });
+    const done = await settledNotification(api.admin, sent.body.id, 'completed');
     expect(done.deliveries[0]).toMatchObject({ status: 'sent', attempts: [{ outcome: 'ok' }] });
     expect(smtp.messages.filter((m) => m.envelope.to.includes('wiped@example.com'))).toHaveLength(1);
   });
@@ -75,10 +73,7 @@ describe.skipIf(!redisUrl)('nothing accepted is lost when the queue store loses 
       }),
     );
     await eventually(() => smtp.messages.find((m) => m.envelope.to.includes('down@example.com')), { what: 'the mail' });
-    const { body } = await eventually(async () => {
-      const response = await api.admin.get(`/v1/notifications/${sent.body.id}`);
-      return response.body.status === 'completed' && response;
-    });
+    const body = await settledNotification(api.admin, sent.body.id, 'completed');
     expect(body.deliveries[0].status).toBe('sent');
   });
 });

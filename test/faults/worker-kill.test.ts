@@ -5,6 +5,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { RunningHerald, startHerald, testEnv } from '../support/herald-app';
 import { SmtpSink } from '../support/smtp-sink';
+import { settledNotification } from '../support/notifications';
 
 const WORKER = 'dist/apps/worker/src/main.js';
 const redisUrl = inject('redisUrl');
@@ -67,13 +68,7 @@ describe.each(backends)('a worker killed mid-send on the $name queue backend', (
         env: { ...shared, REDIS_PREFIX: api.config.redis.prefix, ADMIN_API_KEY: api.adminKey },
       }),
     );
-    const done = await eventually(
-      async () => {
-        const { body } = await api.admin.get(`/v1/notifications/${sent.body.id}`);
-        return body.status === 'completed' && body;
-      },
-      { timeoutMs: 20_000, what: 'the delivery to be finished by the second worker' },
-    );
+    const done = await settledNotification(api.admin, sent.body.id, 'completed', 20_000);
     expect(done.deliveries[0].attempts).toMatchObject([
       { attempt: 1, outcome: 'transient_error', error: 'worker stopped during the attempt' },
       { attempt: 2, outcome: 'ok' },
