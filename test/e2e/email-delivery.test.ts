@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { RunningHerald, startHerald } from '../support/herald-app';
 import { SmtpSink } from '../support/smtp-sink';
 import { settledNotification } from '../support/notifications';
+import { queueBackends } from '../support/queue-backends';
 
-const redisUrl = inject('redisUrl');
 
-const backends = [
-  { name: 'Redis', env: { REDIS_URL: redisUrl ?? undefined }, skip: !redisUrl },
-  { name: 'PostgreSQL', env: {}, skip: false },
-];
+const backends = queueBackends();
 
 describe.each(backends)('email end to end on the $name queue backend', ({ env, skip }) => {
   let db: TestDatabase;

@@ -1,16 +1,13 @@
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { startHerald } from '../support/herald-app';
 import { SmtpSink } from '../support/smtp-sink';
+import { queueBackends } from '../support/queue-backends';
 
-const redisUrl = inject('redisUrl');
 
-const backends = [
-  { name: 'Redis', env: { REDIS_URL: redisUrl ?? undefined }, skip: !redisUrl },
-  { name: 'PostgreSQL', env: {}, skip: false },
-];
+const backends = queueBackends();
 
 /** Closing the app (SIGTERM) lets a send in flight finish and records it, then releases every connection. */
 describe.each(backends)('graceful shutdown on the $name queue backend', ({ env, skip }) => {

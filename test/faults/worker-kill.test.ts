@@ -1,19 +1,16 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { RunningHerald, startHerald, testEnv } from '../support/herald-app';
 import { SmtpSink } from '../support/smtp-sink';
 import { settledNotification } from '../support/notifications';
+import { queueBackends } from '../support/queue-backends';
 
 const WORKER = 'dist/apps/worker/src/main.js';
-const redisUrl = inject('redisUrl');
 
-const backends = [
-  { name: 'Redis', env: { REDIS_URL: redisUrl ?? undefined }, skip: !redisUrl },
-  { name: 'PostgreSQL', env: {}, skip: false },
-];
+const backends = queueBackends();
 
 /** A worker killed with SIGKILL in the middle of an SMTP conversation: another worker finishes the delivery, once. */
 describe.each(backends)('a worker killed mid-send on the $name queue backend', ({ env, skip }) => {
