@@ -14,6 +14,8 @@ export async function createApiApp(
   const app = await NestFactory.create(HeraldCoreModule.forRoot(config, database, [ApiModule, ...extra]), {
     bodyParser: false,
     bufferLogs: true,
+    // Idle keep-alive sockets (browsers open spares) would otherwise hold shutdown until they time out.
+    forceCloseConnections: true,
   });
   app.useLogger(app.get(Logger));
   configureHttp(app);
