@@ -94,6 +94,12 @@ describe('npm start with no settings', () => {
     });
     expect((await api.get('/v1/admin/templates')).status).toBe(200);
     expect(running.output()).not.toMatch(/shown once/);
+    // The build runs @nestjs/swagger's compiler plugin: DTO fields and their validation are in the document.
+    const doc = await api.get('/docs-json');
+    expect(doc.body.components.schemas.SendNotificationDto).toMatchObject({
+      required: ['to'],
+      properties: { priority: { enum: ['high', 'normal', 'low'] }, to: { $ref: '#/components/schemas/NotificationRecipientDto' } },
+    });
     expect(await stop(running)).toBe(0);
     running = undefined;
   });
