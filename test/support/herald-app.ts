@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createApiApp } from '@herald/api';
+import { createApiApp, startApiApp } from '@herald/api';
 import { DatabaseRuntime, HeraldConfig, HeraldCoreModule, loadConfig } from '@herald/core';
 import { WorkerModule } from '@herald/worker';
 import { ApiClient } from './api-client';
@@ -51,7 +51,11 @@ export async function startHerald(options: HeraldOptions): Promise<RunningHerald
   let baseUrl = '';
   if (apps.includes('api')) {
     const http = await createApiApp(config, database, extra);
-    await http.listen(0, '127.0.0.1');
+    // Also starts the microservice transports a test asks for (env MICROSERVICE_TRANSPORT; 'none' by default).
+    await startApiApp(http, 0, '127.0.0.1').catch(async (error: unknown) => {
+      await http.close();
+      throw error;
+    });
     baseUrl = `http://127.0.0.1:${(http.getHttpServer().address() as AddressInfo).port}`;
     app = http;
   } else {

@@ -2,18 +2,25 @@ import { Module } from '@nestjs/common';
 import { NotificationsModule } from '@herald/notifications';
 import { RecipientsModule } from '@herald/recipients';
 import { TemplatesModule } from '@herald/templates';
+import { AdminDeliveriesController } from './admin/admin-deliveries.controller';
+import { AdminNotificationsController } from './admin/admin-notifications.controller';
+import { AdminStatsController } from './admin/admin-stats.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';
+import { ApiMetricsModule } from './metrics/api-metrics.module';
+import { NotificationsBatchController } from './notifications/notifications-batch.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { InboxController } from './recipients/inbox.controller';
+import { PreferencesController } from './recipients/preferences.controller';
 import { PushSubscriptionsController } from './recipients/push-subscriptions.controller';
 import { RecipientsController } from './recipients/recipients.controller';
 import { TemplatesController } from './templates/templates.controller';
+import { NotificationsTransportController } from './transport/notifications.transport-controller';
 
 /** The api app: HTTP controllers over the libs. It never calls a provider; the worker does. */
 @Module({
-  imports: [AuthModule, NotificationsModule, RecipientsModule, TemplatesModule],
-  controllers: [HealthController, NotificationsController, RecipientsController, PushSubscriptionsController, TemplatesController, ApiKeysController, InboxController],
+  imports: [AuthModule, NotificationsModule, RecipientsModule, TemplatesModule, ApiMetricsModule],
+  controllers: [HealthController, NotificationsController, NotificationsBatchController, NotificationsTransportController, RecipientsController, PushSubscriptionsController, TemplatesController, ApiKeysController, InboxController, PreferencesController, AdminNotificationsController, AdminDeliveriesController, AdminStatsController],
 })
 export class ApiModule {}

@@ -4,8 +4,12 @@ import { DatabaseRuntime, HeraldConfig, HeraldCoreModule } from '@herald/core';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 import { configureHttp } from './http/configure-http';
+import { connectMicroserviceTransports } from './transport/microservice-transports';
 
-/** Builds the HTTP app with the api module and any others (the monolith adds the worker); not yet listening. */
+/**
+ * Builds the HTTP app with the api module and any others (the monolith adds the worker), with the microservice
+ * transports of MICROSERVICE_TRANSPORT connected; not yet listening (see startApiApp).
+ */
 export async function createApiApp(
   config: HeraldConfig,
   database: DatabaseRuntime,
@@ -19,5 +23,17 @@ export async function createApiApp(
   });
   app.useLogger(app.get(Logger));
   configureHttp(app);
+  connectMicroserviceTransports(app, config);
   return app;
+}
+
+/**
+ * Starts what createApiApp built: every module initialised first, so no transport hands over a message
+ * before the app is ready; then the microservice transports, then HTTP. A transport that cannot start
+ * fails start-up.
+ */
+export async function startApiApp(app: INestApplication, port: number, host?: string): Promise<void> {
+  await app.init();
+  await app.startAllMicroservices();
+  await (host === undefined ? app.listen(port) : app.listen(port, host));
 }

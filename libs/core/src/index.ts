@@ -21,3 +21,5 @@ export * from './runtime/run-process';
 export * from './hashing/canonical-hash';
 export * from './runtime/herald-core.module';
 export * from './database/ensure-database';
+export * from './metrics/metrics.module';
+export * from './metrics/metrics.service';

@@ -3,22 +3,47 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { RecipientsModule } from '@herald/recipients';
 import { TemplatesModule } from '@herald/templates';
 import { NotificationAcceptService } from './accept/notification-accept.service';
+import { NotificationBatchService } from './accept/notification-batch.service';
+import { NotificationCancelService } from './cancel/notification-cancel.service';
+import { DeliveryRepository } from './deliver/delivery.repository';
 import { DeliveryAttemptEntity } from './entities/delivery-attempt.entity';
 import { DeliveryEntity } from './entities/delivery.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { NotificationEntity } from './entities/notification.entity';
+import { HistoryRepository } from './history/history.repository';
+import { NotificationHistoryService } from './history/notification-history.service';
 import { NotificationQueryService } from './history/notification-query.service';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { NotificationRepository } from './notification.repository';
+import { DeliveryRetryService } from './retry/delivery-retry.service';
 
-/** The API side: accepting notifications and reading them back. */
+/** The API side: accepting, cancelling and retrying notifications, and reading them back. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([NotificationEntity, DeliveryEntity, DeliveryAttemptEntity, IdempotencyKeyEntity]),
     RecipientsModule,
     TemplatesModule,
   ],
-  providers: [NotificationRepository, IdempotencyRepository, NotificationAcceptService, NotificationQueryService],
-  exports: [NotificationAcceptService, NotificationQueryService],
+  providers: [
+    NotificationRepository,
+    IdempotencyRepository,
+    NotificationAcceptService,
+    NotificationQueryService,
+    NotificationBatchService,
+    // Cancel and retry change delivery statuses through the repository that holds the notification-lock rule.
+    DeliveryRepository,
+    HistoryRepository,
+    NotificationCancelService,
+    NotificationHistoryService,
+    DeliveryRetryService,
+  ],
+  exports: [
+    NotificationAcceptService,
+    NotificationQueryService,
+    NotificationBatchService,
+    NotificationCancelService,
+    NotificationHistoryService,
+    DeliveryRetryService,
+  ],
 })
 export class NotificationsModule {}

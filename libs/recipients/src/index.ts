@@ -16,3 +16,7 @@ export * from './inbox/inbox.errors';
 export * from './inbox/inbox.module';
 export * from './inbox/inbox.service';
 export * from './inbox/inbox.types';
+export * from './preferences/opted-out';
+export * from './preferences/preferences.dto';
+export * from './preferences/preferences.service';
+export * from './preferences/preferences.types';

@@ -47,6 +47,11 @@ export class RecipientService {
     return recipientView(recipient);
   }
 
+  /** Erases the recipient's personal data everywhere it is kept (see RecipientRepository.erase). */
+  async delete(id: string): Promise<void> {
+    if (!(await this.repository.erase(id))) throw new RecipientNotFoundError(id);
+  }
+
   /** The stored recipient, or null when the id is unknown (inline addresses may still serve). */
   find(id: string): Promise<RecipientEntity | null> {
     return this.repository.findById(id);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RecipientEntity } from './entities/recipient.entity';
 import { InboxModule } from './inbox/inbox.module';
+import { PreferencesService } from './preferences/preferences.service';
 import { RecipientRepository } from './recipient.repository';
 import { RecipientService } from './recipient.service';
 import { PushSubscriptionEntity } from './push-subscriptions/push-subscription.entity';
@@ -10,7 +11,7 @@ import { PushSubscriptionService } from './push-subscriptions/push-subscription.
 
 @Module({
   imports: [TypeOrmModule.forFeature([RecipientEntity, PushSubscriptionEntity]), InboxModule],
-  providers: [RecipientRepository, RecipientService, PushSubscriptionRepository, PushSubscriptionService],
-  exports: [RecipientService, PushSubscriptionService, InboxModule],
+  providers: [RecipientRepository, RecipientService, PushSubscriptionRepository, PushSubscriptionService, PreferencesService],
+  exports: [RecipientService, PushSubscriptionService, InboxModule, PreferencesService],
 })
 export class RecipientsModule {}

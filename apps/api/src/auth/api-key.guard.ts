@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { HeraldError } from '@herald/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { ApiKeyService } from './api-key.service';
 import type { ApiCaller, Scope } from './scope';
 import { PUBLIC_KEY, SCOPES_KEY } from './scopes.decorator';
@@ -18,12 +19,16 @@ export class ForbiddenError extends HeraldError {
   }
 }
 
-/** Global guard: every route needs a Bearer API key with one of its scopes, unless it is @Public. */
+/**
+ * Global guard: every route needs a Bearer API key with one of its scopes, unless
+ * it is @Public; then the key's rate limit (RATE_LIMIT_PER_MINUTE) applies.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyService,
+    private readonly rateLimiter: RateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,6 +44,11 @@ export class ApiKeyGuard implements CanActivate {
       throw new ForbiddenError(required);
     }
     request.caller = caller;
+    // Limited here, in the guard, rather than in an interceptor: an interceptor would defer every
+    // handler until the response is subscribed, and SSE answers would start before their subscription is live.
+    const headers = await this.rateLimiter.enforce(caller.apiKeyId);
+    const response = context.switchToHttp().getResponse<Response>();
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     return true;
   }
 }

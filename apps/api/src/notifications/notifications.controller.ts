@@ -4,6 +4,7 @@ import { ValidationError } from '@herald/core';
 import {
   AcceptedNotification,
   NotificationAcceptService,
+  NotificationCancelService,
   NotificationQueryService,
   NotificationView,
   SendNotificationDto,
@@ -22,6 +23,7 @@ export class NotificationsController {
   constructor(
     private readonly accept: NotificationAcceptService,
     private readonly query: NotificationQueryService,
+    private readonly cancellation: NotificationCancelService,
   ) {}
 
   @Post()
@@ -45,5 +47,13 @@ export class NotificationsController {
   @RequireScopes('read', 'send')
   get(@Param('id', uuid) id: string): Promise<NotificationView> {
     return this.query.get(id);
+  }
+
+  /** Cancels the deliveries not yet started; those sending or done stay as they are. Answers the notification. */
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @RequireScopes('send')
+  cancel(@Param('id', uuid) id: string): Promise<NotificationView> {
+    return this.cancellation.cancel(id);
   }
 }

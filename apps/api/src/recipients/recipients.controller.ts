@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { PutRecipientDto, RecipientIdParam, RecipientService, RecipientView } from '@herald/recipients';
 import type { Response } from 'express';
@@ -25,5 +25,13 @@ export class RecipientsController {
   @RequireScopes('recipients', 'read')
   get(@Param() { id }: RecipientIdParam): Promise<RecipientView> {
     return this.recipients.get(id);
+  }
+
+  /** Erases the recipient's personal data; its notification history keeps only ids (RecipientRepository.erase). */
+  @Delete(':id')
+  @RequireScopes('recipients')
+  @HttpCode(204)
+  async delete(@Param() { id }: RecipientIdParam): Promise<void> {
+    await this.recipients.delete(id);
   }
 }

@@ -29,5 +29,7 @@ export class HeraldConfig {
     /** A delivery left in `sending` longer than this is presumed lost with its worker. */
     sendingLeaseMs: number;
   };
+  /** Requests per API key per minute (a sliding window); 0 turns the limit off. */
+  rateLimit!: { perMinute: number };
   logLevel!: string;
 }

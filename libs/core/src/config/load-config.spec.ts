@@ -17,6 +17,12 @@ describe('loadConfig', () => {
     expect(config.delivery).toMatchObject({ concurrency: 50, maxAttempts: 8, backoffMs: 15_000 });
     expect(config.twilio).toBeUndefined();
     expect(config.logLevel).toBe('info');
+    expect(config.rateLimit).toEqual({ perMinute: 6000 });
+  });
+
+  it('reads RATE_LIMIT_PER_MINUTE, 0 turning the limit off', () => {
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '5' }).rateLimit.perMinute).toBe(5);
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }).rateLimit.perMinute).toBe(0);
   });
 
   it('defaults the microservice transport to redis when REDIS_URL is set', () => {
@@ -39,6 +45,8 @@ describe('loadConfig', () => {
     [{ FCM_PROJECT_ID: 'p', FCM_CREDENTIALS: '{ not json' }, 'FCM_CREDENTIALS'],
     [{ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't' }, 'TWILIO_FROM'],
     [{ DELIVERY_MAX_ATTEMPTS: '0' }, 'DELIVERY_MAX_ATTEMPTS'],
+    [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ RATE_LIMIT_PER_MINUTE: 'lots' }, 'RATE_LIMIT_PER_MINUTE'],
   ])('refuses %o with one line naming %s', (env, variable) => {
     let error: unknown;
     try {

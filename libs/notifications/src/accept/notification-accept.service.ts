@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { canonicalHash, Channel, DeliveryQueue, FieldError, uuidv7 } from '@herald/core';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { AcceptTransport, canonicalHash, Channel, DeliveryQueue, FieldError, MetricsService, uuidv7 } from '@herald/core';
 import type { DeliveryAddress } from '@herald/channels';
-import { PushSubscriptionService, pushSubscriptionData, RecipientService } from '@herald/recipients';
+import { normalizePreferences, optedOut, PushSubscriptionService, pushSubscriptionData, RecipientService } from '@herald/recipients';
 import {
   ChannelContentMap,
   TemplateNotFoundError,
@@ -19,6 +19,8 @@ import type { AcceptedNotification, PlannedDelivery, PlannedNotification } from 
 /** Who is sending: idempotency keys are scoped per API key. */
 export interface SendCaller {
   apiKeyId: string;
+  /** How the request came, for the accepted-notifications metric; REST when not said. */
+  transport?: AcceptTransport;
 }
 
 export interface AcceptResult {
@@ -65,6 +67,7 @@ export class NotificationAcceptService {
     private readonly renderer: TemplateRenderer,
     private readonly queue: DeliveryQueue,
     private readonly pushSubscriptions: PushSubscriptionService,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async accept(dto: SendNotificationDto, caller: SendCaller, idempotencyKey = dto.idempotencyKey): Promise<AcceptResult> {
@@ -93,6 +96,7 @@ export class NotificationAcceptService {
       throw error;
     }
     await this.enqueue(plan);
+    this.metrics?.recordAccepted(caller.transport ?? 'http', body.deliveries);
     return { body, replayed: false };
   }
 
@@ -172,17 +176,21 @@ export class NotificationAcceptService {
     const hasStoredPush =
       channels.includes('push') && !address.pushSubscriptions && !!stored && (await this.pushSubscriptions.hasAny(stored.id));
     const scheduled = sendAt !== undefined && sendAt.getTime() > Date.now();
-    const deliveries: PlannedDelivery[] = channels.map((channel) =>
-      hasAddress(channel, address, hasStoredPush)
-        ? {
-            id: uuidv7(),
-            channel,
-            status: scheduled ? 'scheduled' : 'queued',
-            address: pickAddress(channel, address),
-            content: rendered[channel],
-          }
-        : { id: uuidv7(), channel, status: 'skipped', reason: 'no_address' },
-    );
+    // Only a stored recipient has preferences. Inline content has no category: only channel opt-outs apply to it.
+    const preferences = normalizePreferences(stored?.preferences);
+    const critical = template?.definition.critical === true;
+    const category = template?.definition.category;
+    const deliveries: PlannedDelivery[] = channels.map((channel): PlannedDelivery => {
+      if (!hasAddress(channel, address, hasStoredPush)) return { id: uuidv7(), channel, status: 'skipped', reason: 'no_address' };
+      if (!critical && optedOut(preferences, channel, category)) return { id: uuidv7(), channel, status: 'skipped', reason: 'opted_out' };
+      return {
+        id: uuidv7(),
+        channel,
+        status: scheduled ? 'scheduled' : 'queued',
+        address: pickAddress(channel, address),
+        content: rendered[channel],
+      };
+    });
     const allSkipped = deliveries.every((delivery) => delivery.status === 'skipped');
     return {
       id: uuidv7(),

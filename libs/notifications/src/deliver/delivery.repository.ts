@@ -30,6 +30,11 @@ export interface ReconciledDelivery {
   delayMs: number;
 }
 
+/** What an admin's retry found: the delivery requeued, or its current status (null: no such delivery). */
+export type RequeueResult =
+  | { requeued: true; delivery: { id: string; channel: Channel; priority: Priority } }
+  | { requeued: false; status: DeliveryStatus | null };
+
 const LOST_ATTEMPT = 'worker stopped during the attempt';
 
 /**
@@ -157,6 +162,67 @@ export class DeliveryRepository {
       priority: row.priority,
       delayMs: Number(row.delay_ms ?? 0),
     }));
+  }
+
+  /**
+   * Cancels the deliveries of a notification that have not started (`pending`,
+   * `scheduled`, `queued`) and derives the notification's status again. A
+   * `sending` delivery is left to finish: its provider may already have it.
+   * Their jobs stay in the queues; when one runs, the claim finds no
+   * `queued`/`scheduled` row and does nothing. Answers how many were cancelled,
+   * or null when the notification does not exist.
+   */
+  async cancelUnstarted(notificationId: string): Promise<number | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const locked = await manager.query(`SELECT 1 FROM notifications WHERE id = $1 FOR UPDATE`, [notificationId]);
+      if (!locked.length) return null;
+      // A CTE, so TypeORM answers rows (a bare UPDATE ... RETURNING answers [rows, count]).
+      const [{ cancelled }] = await manager.query(
+        `WITH cancelled AS (
+           UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = now()
+           WHERE notification_id = $1 AND status IN ('pending', 'scheduled', 'queued')
+           RETURNING id
+         )
+         SELECT count(*)::int AS cancelled FROM cancelled`,
+        [notificationId],
+      );
+      await manager.query(NOTIFICATION_STATUS_SQL, [notificationId]);
+      return cancelled as number;
+    });
+  }
+
+  /**
+   * An admin's retry: a `failed` delivery goes back to `queued` with its error
+   * cleared. Its attempt count is kept, so the next attempt is numbered after the
+   * ones in its log (and, past DELIVERY_MAX_ATTEMPTS, a transient error fails it
+   * again at once instead of starting a new round of backoff).
+   */
+  async requeueFailed(deliveryId: string): Promise<RequeueResult> {
+    return this.inNotificationLock(deliveryId, async (manager) => {
+      const rows = await manager.query(
+        `WITH requeued AS (
+           UPDATE deliveries SET status = 'queued', error = NULL, next_attempt_at = NULL, updated_at = now()
+           WHERE id = $1 AND status = 'failed'
+           RETURNING id, notification_id, channel
+         )
+         SELECT r.*, n.priority FROM requeued r JOIN notifications n ON n.id = r.notification_id`,
+        [deliveryId],
+      );
+      if (!rows.length) {
+        const [current] = await manager.query(`SELECT status FROM deliveries WHERE id = $1`, [deliveryId]);
+        return current ? { requeued: false, status: current.status } : { requeued: false, status: null };
+      }
+      const [row] = rows;
+      await manager.query(NOTIFICATION_STATUS_SQL, [row.notification_id]);
+      // The derivation keeps the current status while no delivery has started, which would leave
+      // an ended notification `failed` with a delivery queued again: it is being processed again.
+      await manager.query(
+        `UPDATE notifications SET status = 'processing', updated_at = now()
+         WHERE id = $1 AND status IN ('failed', 'partially_failed')`,
+        [row.notification_id],
+      );
+      return { requeued: true, delivery: { id: row.id, channel: row.channel, priority: row.priority } };
+    });
   }
 
   private async closeAttempt(manager: EntityManager, delivery: ClaimedDelivery, result: AttemptResult): Promise<void> {

@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { HeraldConfig, RetryLaterError } from '@herald/core';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { HeraldConfig, MetricsService, RetryLaterError } from '@herald/core';
 import { ChannelRegistry, PermanentDeliveryError, TransientDeliveryError } from '@herald/channels';
 import { retryDelayMs } from './backoff';
 import { DeliveryRepository } from './delivery.repository';
@@ -17,6 +17,8 @@ export class DeliveryService {
     private readonly deliveries: DeliveryRepository,
     private readonly channels: ChannelRegistry,
     private readonly config: HeraldConfig,
+    // Absent in a worker-only process, which serves no /metrics.
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async deliver(deliveryId: string): Promise<void> {
@@ -39,6 +41,7 @@ export class DeliveryService {
         providerMessageId: result.providerMessageId,
         captured: result.captured,
       });
+      this.metrics?.recordDelivery(delivery.channel, result.status);
     } catch (error) {
       const message = (error as Error).message || String(error);
       const permanent = error instanceof PermanentDeliveryError;
@@ -48,6 +51,7 @@ export class DeliveryService {
           outcome: permanent ? 'permanent_error' : 'transient_error',
           error: permanent ? message : `${message} (gave up after ${delivery.attempt} attempts)`,
         });
+        this.metrics?.recordDelivery(delivery.channel, 'failed');
         return;
       }
       const retryAfter = error instanceof TransientDeliveryError ? (error.retryAfterMs ?? 0) : 0;
@@ -57,6 +61,7 @@ export class DeliveryService {
         { outcome: 'transient_error', error: message },
         new Date(Date.now() + delayMs),
       );
+      this.metrics?.recordDelivery(delivery.channel, 'retried');
       throw new RetryLaterError(delayMs, message);
     }
   }

@@ -1,6 +1,14 @@
 import { InitialSchema1764400000000 } from './1764400000000-initial-schema';
 import { PushSubscriptions1764500000000 } from './1764500000000-push-subscriptions';
 import { InboxMessages1764500001000 } from './1764500001000-inbox-messages';
+import { HistoryIndexes1764600000000 } from './1764600000000-history-indexes';
+import { RateLimits1764700000000 } from './1764700000000-rate-limits';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
-export const MIGRATIONS = [InitialSchema1764400000000, PushSubscriptions1764500000000, InboxMessages1764500001000];
+export const MIGRATIONS = [
+  InitialSchema1764400000000,
+  PushSubscriptions1764500000000,
+  InboxMessages1764500001000,
+  HistoryIndexes1764600000000,
+  RateLimits1764700000000,
+];

@@ -1,0 +1,29 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { DeliveryHistoryItem, DeliveryRetryService, NotificationHistoryService, Page } from '@herald/notifications';
+import { RequireScopes } from '../auth/scopes.decorator';
+import { deliveryIdPipe } from './delivery-id.pipe';
+import { DeliveryHistoryQuery } from './history-query.dto';
+
+@ApiTags('admin')
+@RequireScopes('admin')
+@Controller('v1/admin/deliveries')
+export class AdminDeliveriesController {
+  constructor(
+    private readonly history: NotificationHistoryService,
+    private readonly retries: DeliveryRetryService,
+  ) {}
+
+  /** Newest first, each with its notification id. */
+  @Get()
+  list(@Query() query: DeliveryHistoryQuery): Promise<Page<DeliveryHistoryItem>> {
+    return this.history.listDeliveries(query.toFilter());
+  }
+
+  /** A `failed` delivery goes back to `queued` and to its queue; any other status is 409. */
+  @Post(':id/retry')
+  @HttpCode(200)
+  retry(@Param('id', deliveryIdPipe) id: string): Promise<DeliveryHistoryItem> {
+    return this.retries.retry(id);
+  }
+}

@@ -1,0 +1,19 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { BatchAnswer, BatchNotificationsDto, NotificationBatchService } from '@herald/notifications';
+import { Caller, RequireScopes } from '../auth/scopes.decorator';
+import type { ApiCaller } from '../auth/scope';
+
+@ApiTags('notifications')
+@Controller('v1/notifications')
+export class NotificationsBatchController {
+  constructor(private readonly batch: NotificationBatchService) {}
+
+  /** Up to 1000 sends in one request; each item answers on its own, in order (202 even when some are refused). */
+  @Post('batch')
+  @HttpCode(202)
+  @RequireScopes('send')
+  send(@Body() body: BatchNotificationsDto, @Caller() caller: ApiCaller): Promise<BatchAnswer> {
+    return this.batch.acceptAll(body.notifications, caller);
+  }
+}

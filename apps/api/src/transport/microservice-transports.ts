@@ -1,0 +1,45 @@
+import { INestApplication } from '@nestjs/common';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { HeraldConfig, redisOptions } from '@herald/core';
+
+/** Attempts to reach RabbitMQ at start (5 s apart) before start-up fails; once connected it reconnects forever. */
+const RMQ_START_ATTEMPTS = 12;
+
+/** One Nest microservice server per MICROSERVICE_TRANSPORT entry (API.md §8). */
+export function microserviceTransports(config: HeraldConfig): MicroserviceOptions[] {
+  const { transports, tcpPort, rabbitmq } = config.microservice;
+  return transports.map((transport): MicroserviceOptions => {
+    switch (transport) {
+      case 'tcp':
+        // All interfaces, like the HTTP port: sibling services reach it from other hosts or containers.
+        return { transport: Transport.TCP, options: { host: '0.0.0.0', port: tcpPort } };
+      case 'redis':
+        return {
+          transport: Transport.REDIS,
+          // Without retryAttempts Nest's Redis server gives up at the first disconnect, and the transport stays dead.
+          options: { ...redisOptions(config.redis.url!), retryAttempts: Number.POSITIVE_INFINITY, retryDelay: 1_000 },
+        };
+      case 'rmq':
+        return {
+          transport: Transport.RMQ,
+          options: {
+            urls: [rabbitmq.url!],
+            queue: rabbitmq.queue,
+            queueOptions: { durable: true },
+            maxConnectionAttempts: RMQ_START_ATTEMPTS,
+          },
+        };
+    }
+  });
+}
+
+/**
+ * Adds the transports to the HTTP app; they start with `app.startAllMicroservices()`.
+ * They inherit the app's global enhancers: the validation pipe that judges
+ * REST bodies judges messages too, and the metrics interceptor counts them.
+ */
+export function connectMicroserviceTransports(app: INestApplication, config: HeraldConfig): void {
+  for (const options of microserviceTransports(config)) {
+    app.connectMicroservice<MicroserviceOptions>(options, { inheritAppConfig: true });
+  }
+}

@@ -1,0 +1,51 @@
+import { Controller, UseFilters, UseGuards } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { HeraldPatterns } from '@herald/client';
+import {
+  AcceptedNotification,
+  BatchAnswer,
+  BatchNotificationsDto,
+  NotificationAcceptService,
+  NotificationBatchService,
+  SendCaller,
+  SendNotificationDto,
+} from '@herald/notifications';
+import { Public } from '../auth/scopes.decorator';
+import { TransportEventProblemFilter, TransportProblemFilter } from './transport-problem.filter';
+import { TransportTokenGuard } from './transport-token.guard';
+
+/** Transport messages carry no API key: their idempotency keys live in a space of their own, shared by all transports. */
+export const TRANSPORT_CALLER: SendCaller = { apiKeyId: 'transport', transport: 'rpc' };
+
+/**
+ * Herald as a Nest microservice (API.md §8): the same DTOs, services and global
+ * validation pipe as the REST endpoints (the transports inherit the app's
+ * global enhancers). Public to the API-key guard: the transport authenticates
+ * with MICROSERVICE_TOKEN instead.
+ */
+@Public()
+@Controller()
+@UseGuards(TransportTokenGuard)
+@UseFilters(TransportProblemFilter)
+export class NotificationsTransportController {
+  constructor(
+    private readonly accept: NotificationAcceptService,
+    private readonly batch: NotificationBatchService,
+  ) {}
+
+  @MessagePattern(HeraldPatterns.send)
+  async send(@Payload() body: SendNotificationDto): Promise<AcceptedNotification> {
+    return (await this.accept.accept(body, TRANSPORT_CALLER)).body;
+  }
+
+  @MessagePattern(HeraldPatterns.batch)
+  sendBatch(@Payload() body: BatchNotificationsDto): Promise<BatchAnswer> {
+    return this.batch.acceptAll(body.notifications, TRANSPORT_CALLER);
+  }
+
+  @EventPattern(HeraldPatterns.emit)
+  @UseFilters(TransportEventProblemFilter)
+  async emit(@Payload() body: SendNotificationDto): Promise<void> {
+    await this.accept.accept(body, TRANSPORT_CALLER);
+  }
+}

@@ -1,0 +1,39 @@
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { ClientProxyFactory } from '@nestjs/microservices';
+import { HERALD_CLIENT_OPTIONS, HERALD_CLIENT_PROXY, HeraldClientOptions } from './herald-client.options';
+import { HeraldClient } from './herald.client';
+
+export interface HeraldClientAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  useFactory: (...args: any[]) => HeraldClientOptions | Promise<HeraldClientOptions>;
+  inject?: any[];
+}
+
+/**
+ * What a sibling Nest app imports to send through Herald:
+ * `HeraldClientModule.register({ transport: { transport: Transport.TCP, options: { port: 3001 } } })`,
+ * then inject HeraldClient.
+ */
+@Module({})
+export class HeraldClientModule {
+  static register(options: HeraldClientOptions): DynamicModule {
+    return HeraldClientModule.registerAsync({ useFactory: () => options });
+  }
+
+  /** Options from the app's own configuration, e.g. `inject: [ConfigService]`. */
+  static registerAsync(options: HeraldClientAsyncOptions): DynamicModule {
+    return {
+      module: HeraldClientModule,
+      imports: options.imports ?? [],
+      providers: [
+        { provide: HERALD_CLIENT_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+        {
+          provide: HERALD_CLIENT_PROXY,
+          useFactory: (resolved: HeraldClientOptions) => ClientProxyFactory.create(resolved.transport),
+          inject: [HERALD_CLIENT_OPTIONS],
+        },
+        HeraldClient,
+      ],
+      exports: [HeraldClient],
+    };
+  }
+}

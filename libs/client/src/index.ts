@@ -1,0 +1,6 @@
+export * from './herald-client.error';
+export * from './herald-client.module';
+export * from './herald-client.options';
+export * from './herald-client.types';
+export * from './herald-patterns';
+export * from './herald.client';

@@ -1,0 +1,133 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CHANNELS, Channel, DeliveryQueue, ValidationError } from '@herald/core';
+import { DELIVERY_STATUSES, DeliveryEntity, DeliveryStatus } from '../entities/delivery.entity';
+import { NOTIFICATION_STATUSES, NotificationStatus } from '../entities/notification.entity';
+import { HistoryRepository } from './history.repository';
+import type {
+  DeliveryHistoryFilter,
+  DeliveryHistoryItem,
+  DeliverySummary,
+  HistoryPageFilter,
+  HistoryStats,
+  NotificationHistoryFilter,
+  NotificationHistoryItem,
+  Page,
+  QueueCounts,
+} from './history.types';
+import { notificationView } from './notification-query.service';
+
+const QUEUE_COUNTS_TIMEOUT_MS = 2_000;
+
+export function deliverySummary(delivery: DeliveryEntity): DeliverySummary {
+  return {
+    id: delivery.id,
+    channel: delivery.channel,
+    status: delivery.status,
+    reason: delivery.reason,
+    error: delivery.error,
+    captured: delivery.captured,
+    providerMessageId: delivery.providerMessageId,
+    attemptCount: delivery.attempts,
+    nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
+    createdAt: delivery.createdAt.toISOString(),
+    updatedAt: delivery.updatedAt.toISOString(),
+  };
+}
+
+export function deliveryHistoryItem(delivery: DeliveryEntity): DeliveryHistoryItem {
+  return { ...deliverySummary(delivery), notificationId: delivery.notificationId };
+}
+
+/** Cuts the extra row the repository read: its presence says a next page exists. */
+function toPage<R extends { id: string }, T>(rows: R[], limit: number, view: (row: R) => T): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items: items.map(view), nextCursor: rows.length > limit ? items[items.length - 1].id : null };
+}
+
+function checkWindow(filter: HistoryPageFilter): void {
+  if (filter.since && filter.until && filter.since >= filter.until) {
+    throw new ValidationError([{ path: 'until', message: 'until must be later than since' }]);
+  }
+}
+
+function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+}
+
+/** The admin history (API.md §7): lists of notifications and deliveries, and the counts of both and of the queues. */
+@Injectable()
+export class NotificationHistoryService {
+  private readonly logger = new Logger(NotificationHistoryService.name);
+
+  constructor(
+    private readonly history: HistoryRepository,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  async listNotifications(filter: NotificationHistoryFilter): Promise<Page<NotificationHistoryItem>> {
+    checkWindow(filter);
+    const rows = await this.history.findNotificationPage(filter);
+    const notifications = rows.slice(0, filter.limit);
+    const deliveries = await this.history.findDeliverySummaries(notifications.map((notification) => notification.id));
+    const byNotification = new Map<string, DeliveryEntity[]>();
+    for (const delivery of deliveries) {
+      byNotification.set(delivery.notificationId, [...(byNotification.get(delivery.notificationId) ?? []), delivery]);
+    }
+    return toPage(rows, filter.limit, (notification) => ({
+      // The same fields as GET /v1/notifications/{id}, from the same function, so the two cannot drift.
+      ...notificationView(Object.assign(notification, { deliveries: [] })),
+      deliveries: (byNotification.get(notification.id) ?? []).map(deliverySummary),
+    }));
+  }
+
+  async listDeliveries(filter: DeliveryHistoryFilter): Promise<Page<DeliveryHistoryItem>> {
+    checkWindow(filter);
+    return toPage(await this.history.findDeliveryPage(filter), filter.limit, deliveryHistoryItem);
+  }
+
+  /** Every status and channel is present, zero or not, so the answer has one shape. */
+  async stats(): Promise<HistoryStats> {
+    const [notificationCounts, deliveryCounts, queues] = await Promise.all([
+      this.history.countNotificationsByStatus(),
+      this.history.countDeliveriesByChannelAndStatus(),
+      this.queueCounts(),
+    ]);
+    const notifications = zeros<NotificationStatus>(NOTIFICATION_STATUSES);
+    for (const { status, count } of notificationCounts) notifications[status] = count;
+    const deliveries = Object.fromEntries(
+      CHANNELS.map((channel) => [channel, zeros<DeliveryStatus>(DELIVERY_STATUSES)]),
+    ) as Record<Channel, Record<DeliveryStatus, number>>;
+    for (const { channel, status, count } of deliveryCounts) deliveries[channel][status] = count;
+    return { notifications, deliveries, ...queues };
+  }
+
+  /** The queue store may be down while PostgreSQL answers: the counts from PostgreSQL are still worth giving. */
+  private async queueCounts(): Promise<Pick<HistoryStats, 'queues' | 'queuesError'>> {
+    try {
+      const counts = await Promise.race([
+        this.queue.counts(),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`no answer in ${QUEUE_COUNTS_TIMEOUT_MS} ms`)), QUEUE_COUNTS_TIMEOUT_MS).unref(),
+        ),
+      ]);
+      const queues = Object.fromEntries(
+        CHANNELS.map((channel) => {
+          const count = counts[channel];
+          // Every job carries a priority, and BullMQ keeps prioritized jobs apart from the plain waiting ones.
+          const channelCounts: QueueCounts = {
+            waiting: (count.waiting ?? 0) + (count.prioritized ?? 0),
+            active: count.active ?? 0,
+            delayed: count.delayed ?? 0,
+            failed: count.failed ?? 0,
+          };
+          return [channel, channelCounts];
+        }),
+      ) as Record<Channel, QueueCounts>;
+      return { queues };
+    } catch (error) {
+      const message = (error as Error).message;
+      this.logger.warn(`queue counts unavailable: ${message}`);
+      return { queues: null, queuesError: message };
+    }
+  }
+}

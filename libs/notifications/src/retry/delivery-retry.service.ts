@@ -1,0 +1,68 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DeliveryJobRequest, DeliveryQueue } from '@herald/core';
+import { DeliveryRepository } from '../deliver/delivery.repository';
+import { HistoryRepository } from '../history/history.repository';
+import type { DeliveryHistoryItem } from '../history/history.types';
+import { deliveryHistoryItem } from '../history/notification-history.service';
+import { DeliveryNotFoundError, DeliveryNotRetryableError } from './delivery-retry.errors';
+
+/** How long a retry waits for the job of the failed attempt to leave its queue. */
+const LEFTOVER_JOB_WAIT_MS = 2_000;
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `POST /v1/admin/deliveries/{id}/retry`: a `failed` delivery goes back to `queued` and to its queue. */
+@Injectable()
+export class DeliveryRetryService {
+  private readonly logger = new Logger(DeliveryRetryService.name);
+
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    private readonly history: HistoryRepository,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  async retry(deliveryId: string): Promise<DeliveryHistoryItem> {
+    const result = await this.deliveries.requeueFailed(deliveryId);
+    if (!result.requeued) {
+      if (result.status === null) throw new DeliveryNotFoundError(deliveryId);
+      throw new DeliveryNotRetryableError(deliveryId, result.status);
+    }
+    const { delivery } = result;
+    await this.enqueue({ deliveryId: delivery.id, channel: delivery.channel, priority: delivery.priority });
+    const stored = await this.history.findDeliverySummary(deliveryId);
+    if (!stored) throw new DeliveryNotFoundError(deliveryId);
+    return deliveryHistoryItem(stored);
+  }
+
+  /**
+   * After commit, like every enqueue: a failure here loses nothing, as the
+   * reconciler finds `queued` rows without a job. Job ids are delivery ids, and
+   * the job that ran the failed attempt may still be finishing (its row already
+   * `failed`, the job not yet removed): adding ours then would be a no-op and the
+   * retry would wait for the reconciler, so that job is given a moment to go.
+   */
+  private async enqueue(job: DeliveryJobRequest): Promise<void> {
+    const queue = this.queue.queue(job.channel);
+    const work = async () => {
+      const deadline = Date.now() + LEFTOVER_JOB_WAIT_MS;
+      while ((await queue.getJobState(job.deliveryId)) === 'active' && Date.now() < deadline) await sleep(20);
+      await this.queue.enqueue([job]);
+    };
+    try {
+      await Promise.race([
+        work(),
+        new Promise((_, reject) =>
+          setTimeout(
+            () => reject(new Error(`no answer in ${LEFTOVER_JOB_WAIT_MS + ENQUEUE_TIMEOUT_MS} ms`)),
+            LEFTOVER_JOB_WAIT_MS + ENQUEUE_TIMEOUT_MS,
+          ).unref(),
+        ),
+      ]);
+    } catch (error) {
+      const message = (error as Error).message;
+      this.logger.warn(`enqueue of delivery ${job.deliveryId} failed, the reconciler will retry: ${message}`);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { CHANNELS, type Channel, type FieldError } from '@herald/core';
+import { IsObject, IsOptional } from 'class-validator';
+import type { RecipientPreferences } from './preferences.types';
+
+/** The rule template categories follow (TemplateDefinitionDto.category), so every category can be named here. */
+const CATEGORY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Body of `PUT /v1/recipients/{id}/preferences`: replaces what was stored. The
+ * pipe checks the two top-level objects; their keys are free-form (categories
+ * are the sender's own names), so `preferencesErrors` checks them, naming the
+ * exact path of each bad entry.
+ */
+export class PutPreferencesDto {
+  /**
+   * Channel → `false` to opt out of it (email, sms, push, webhook, in_app).
+   * @example { "sms": false }
+   */
+  @IsOptional()
+  @IsObject()
+  channels?: Record<string, unknown>;
+
+  /**
+   * Template category → `false` to opt out of it, or `{ channel → false }` to opt out of it on some channels.
+   * @example { "marketing": false, "orders": { "email": false } }
+   */
+  @IsOptional()
+  @IsObject()
+  categories?: Record<string, unknown>;
+}
+
+/** `categories.orders`, or `categories["odd key"]` when the key would not read as a path segment. */
+function pathOf(parent: string, key: string): string {
+  return IDENTIFIER.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isChannel(key: string): key is Channel {
+  return (CHANNELS as readonly string[]).includes(key);
+}
+
+function channelFlagErrors(value: Record<string, unknown>, parent: string): FieldError[] {
+  return Object.entries(value).flatMap(([key, flag]): FieldError[] => {
+    const path = pathOf(parent, key);
+    if (!isChannel(key)) return [{ path, message: `is not a channel (${CHANNELS.join(', ')})` }];
+    return typeof flag === 'boolean' ? [] : [{ path, message: 'must be a boolean' }];
+  });
+}
+
+/** Every bad entry of a preferences body, by JSON path; empty when it is valid. */
+export function preferencesErrors(body: PutPreferencesDto): FieldError[] {
+  const errors: FieldError[] = [];
+  if (body.channels !== undefined) {
+    if (!isRecord(body.channels)) errors.push({ path: 'channels', message: 'must be an object' });
+    else errors.push(...channelFlagErrors(body.channels, 'channels'));
+  }
+  if (body.categories !== undefined) {
+    if (!isRecord(body.categories)) errors.push({ path: 'categories', message: 'must be an object' });
+    else {
+      for (const [category, rule] of Object.entries(body.categories)) {
+        const path = pathOf('categories', category);
+        if (!CATEGORY.test(category)) {
+          errors.push({ path, message: 'must be a template category: 1-64 of a-z, 0-9, ".", "_", "-", starting with a letter or digit' });
+        } else if (isRecord(rule)) {
+          errors.push(...channelFlagErrors(rule, path));
+        } else if (typeof rule !== 'boolean') {
+          errors.push({ path, message: 'must be a boolean or an object of channel → boolean' });
+        }
+      }
+    }
+  }
+  return errors;
+}
+
+/** The body as stored, once `preferencesErrors` found nothing wrong. */
+export function preferencesOf(body: PutPreferencesDto): RecipientPreferences {
+  return {
+    channels: (body.channels ?? {}) as RecipientPreferences['channels'],
+    categories: (body.categories ?? {}) as RecipientPreferences['categories'],
+  };
+}

@@ -1,0 +1,11 @@
+import type { Channel } from '@herald/core';
+
+/**
+ * What a recipient opted out of (API.md §4). `false` opts out; `true` and a
+ * missing entry both mean "send". A category is either off as a whole or off
+ * per channel: `{ "marketing": false, "orders": { "email": false } }`.
+ */
+export interface RecipientPreferences {
+  channels: Partial<Record<Channel, boolean>>;
+  categories: Record<string, boolean | Partial<Record<Channel, boolean>>>;
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { RunningHerald, startHerald } from '../support/herald-app';
+
+let db: TestDatabase;
+let herald: RunningHerald;
+let pg: Client;
+
+function email(n: number | string, extra: Record<string, unknown> = {}) {
+  return {
+    content: { email: { subject: 'Batch {{n}}', text: 'Item {{n}}' } },
+    to: { email: `user-${n}@example.com` },
+    data: { n },
+    ...extra,
+  };
+}
+
+async function count(sql: string, params: unknown[] = []): Promise<number> {
+  const { rows } = await pg.query(`SELECT count(*)::int AS n FROM ${sql}`, params);
+  return rows[0].n;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  herald = await startHerald({ databaseUrl: db.url, apps: ['api'] });
+  pg = new Client({ connectionString: db.url });
+  await pg.connect();
+});
+
+afterAll(async () => {
+  await pg?.end();
+  await herald?.close();
+  await db?.drop();
+});
+
+describe('POST /v1/notifications/batch', () => {
+  it('accepts the valid items, refuses the others one by one, and keeps the order', async () => {
+    const before = await count('notifications');
+    const response = await herald.admin.post('/v1/notifications/batch', {
+      notifications: [
+        email('first'),
+        { ...email('bad'), to: { email: 'not-an-email' }, priority: 'urgent', surprise: true },
+        { template: 'no.such.template', to: { email: 'x@example.com' } },
+        42,
+        email('last', { channels: ['email'] }),
+      ],
+    });
+
+    expect(response.status).toBe(202);
+    const items = response.body.items;
+    expect(items).toHaveLength(5);
+    expect(items[0]).toMatchObject({ id: expect.any(String), status: 'accepted', deliveries: [{ channel: 'email', status: 'queued' }] });
+    expect(items[4]).toMatchObject({ id: expect.any(String), status: 'accepted', deliveries: [{ channel: 'email', status: 'queued' }] });
+
+    // Each refusal is the problem document a single send would answer, its paths relative to the item.
+    expect(items[1].error).toMatchObject({ status: 422, type: expect.stringMatching(/validation-error$/) });
+    const paths = items[1].error.errors.map((error: { path: string }) => error.path).sort();
+    expect(paths).toEqual(['priority', 'surprise', 'to.email']);
+    expect(items[2].error).toMatchObject({
+      status: 422,
+      type: expect.stringMatching(/notification-rejected$/),
+      errors: [{ path: 'template', message: expect.stringContaining('does not exist') }],
+    });
+    expect(items[3].error).toMatchObject({ status: 422, errors: [{ path: '', message: 'must be an object' }] });
+    for (const refused of [items[1], items[2], items[3]]) expect(refused.id).toBeUndefined();
+
+    // Exactly the two valid items are stored, each as what it was sent.
+    expect(await count('notifications')).toBe(before + 2);
+    const { rows } = await pg.query(`SELECT id, data->>'n' AS n FROM notifications WHERE id = ANY($1)`, [[items[0].id, items[4].id]]);
+    expect(Object.fromEntries(rows.map((row) => [row.id, row.n]))).toEqual({ [items[0].id]: 'first', [items[4].id]: 'last' });
+    expect(await count('deliveries WHERE notification_id = ANY($1)', [[items[0].id, items[4].id]])).toBe(2);
+
+    const stored = await herald.admin.get(`/v1/notifications/${items[0].id}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body.deliveries[0]).toMatchObject({ channel: 'email', content: { subject: 'Batch first', text: 'Item first' } });
+  });
+
+  it('applies each item idempotencyKey: a repeat replays the first answer, another body with the key is refused', async () => {
+    const keyA = `a-${randomUUID()}`;
+    const keyB = `b-${randomUUID()}`;
+    const first = await herald.admin.post('/v1/notifications/batch', {
+      notifications: [
+        email('a', { idempotencyKey: keyA }),
+        email('b', { idempotencyKey: keyB }),
+        // The same key twice in one batch: the second replays the first, it is not "in flight".
+        email('a', { idempotencyKey: keyA }),
+      ],
+    });
+    expect(first.status).toBe(202);
+    const [a, b, aAgain] = first.body.items;
+    expect(a.id).toEqual(expect.any(String));
+    expect(b.id).toEqual(expect.any(String));
+    expect(b.id).not.toBe(a.id);
+    expect(aAgain).toEqual(a);
+
+    const second = await herald.admin.post('/v1/notifications/batch', {
+      notifications: [email('a', { idempotencyKey: keyA }), email('changed', { idempotencyKey: keyB }), email('c')],
+    });
+    expect(second.status).toBe(202);
+    expect(second.body.items[0]).toEqual(a);
+    expect(second.body.items[1].error).toMatchObject({ status: 422, type: expect.stringMatching(/idempotency-key-reused$/) });
+    expect(second.body.items[2]).toMatchObject({ status: 'accepted' });
+
+    expect(await count('notifications WHERE idempotency_key = $1', [keyA])).toBe(1);
+    expect(await count('notifications WHERE idempotency_key = $1', [keyB])).toBe(1);
+
+    // Keys are per API key, whichever endpoint used them: a single send with the same key and body replays too.
+    const single = await herald.admin.post('/v1/notifications', email('a'), { 'Idempotency-Key': keyA });
+    expect(single.status).toBe(202);
+    expect(single.headers.get('idempotent-replayed')).toBe('true');
+    expect(single.body).toEqual(a);
+  });
+
+  it('accepts 1000 items in the order given', async () => {
+    const notifications = Array.from({ length: 1000 }, (_, n) => email(n));
+    const started = Date.now();
+    const response = await herald.admin.post('/v1/notifications/batch', { notifications });
+    const tookMs = Date.now() - started;
+    expect(response.status).toBe(202);
+    expect(response.body.items).toHaveLength(1000);
+    const ids: string[] = response.body.items.map((item: { id: string }) => item.id);
+    expect(new Set(ids).size).toBe(1000);
+    const { rows } = await pg.query(`SELECT id, (data->>'n')::int AS n FROM notifications WHERE id = ANY($1)`, [ids]);
+    expect(rows).toHaveLength(1000);
+    const n = new Map(rows.map((row) => [row.id, row.n]));
+    expect(ids.map((id) => n.get(id))).toEqual(notifications.map((_, index) => index));
+    // A budget, not a benchmark: items are accepted several at a time.
+    expect(tookMs).toBeLessThan(20_000);
+  });
+
+  it('refuses the whole request with 422 when it is not { notifications: [...] } or has more than 1000 items', async () => {
+    const before = await count('notifications');
+    const tooMany = await herald.admin.post('/v1/notifications/batch', {
+      notifications: Array.from({ length: 1001 }, () => ({ to: { email: 'x@example.com' } })),
+    });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(tooMany.body.errors).toEqual([{ path: 'notifications', message: expect.stringContaining('1000') }]);
+
+    for (const body of [{}, { notifications: 'nope' }, { notifications: {} }, { notifications: [], extra: true }, [email(1)]]) {
+      const response = await herald.admin.post('/v1/notifications/batch', body);
+      expect(response.status, JSON.stringify(body)).toBe(422);
+      expect(response.body).toMatchObject({ status: 422, errors: expect.any(Array) });
+    }
+    expect(await count('notifications')).toBe(before);
+
+    const empty = await herald.admin.post('/v1/notifications/batch', { notifications: [] });
+    expect(empty.status).toBe(202);
+    expect(empty.body).toEqual({ items: [] });
+  });
+
+  it('needs the send scope', async () => {
+    const reader = herald.admin.withKey((await herald.admin.post('/v1/admin/api-keys', { name: 'r', scopes: ['read'] })).body.key);
+    expect((await reader.post('/v1/notifications/batch', { notifications: [email(1)] })).status).toBe(403);
+    expect((await herald.admin.withKey(undefined).post('/v1/notifications/batch', { notifications: [email(1)] })).status).toBe(401);
+    const sender = herald.admin.withKey((await herald.admin.post('/v1/admin/api-keys', { name: 's', scopes: ['send'] })).body.key);
+    const sent = await sender.post('/v1/notifications/batch', { notifications: [email(1)] });
+    expect(sent.status).toBe(202);
+    expect(sent.body.items[0]).toMatchObject({ status: 'accepted' });
+  });
+});

@@ -1,0 +1,401 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { ApiClient, ApiResponse } from '../support/api-client';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
+import { RunningHerald, startHerald } from '../support/herald-app';
+import { settledNotification } from '../support/notifications';
+import { queueBackends } from '../support/queue-backends';
+import { TcpProxy } from '../support/tcp-proxy';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+// ---- A strict reader of the Prometheus text exposition format (0.0.4) ----
+
+interface Family {
+  type: string;
+  help: string;
+  samples: { name: string; labels: Record<string, string>; value: number }[];
+}
+
+const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
+const SAMPLE = new RegExp(`^(${NAME})(?:\\{(.*)\\})? (\\S+)(?: (-?\\d+))?$`);
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)/y;
+const SUFFIXES: Record<string, string[]> = { histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] };
+
+/** Values as Prometheus reads them (Go's ParseFloat: NaN and Inf in any case; prom-client writes `Nan`). */
+function parseValue(text: string): number {
+  if (/^\+?inf$/i.test(text)) return Infinity;
+  if (/^-inf$/i.test(text)) return -Infinity;
+  if (/^nan$/i.test(text)) return NaN;
+  const value = Number(text);
+  if (Number.isNaN(value)) throw new Error(`not a sample value: ${text}`);
+  return value;
+}
+
+function parseLabels(text: string | undefined): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (!text) return labels;
+  LABEL.lastIndex = 0;
+  while (LABEL.lastIndex < text.length) {
+    const match = LABEL.exec(text);
+    if (!match) throw new Error(`bad labels: {${text}}`);
+    labels[match[1]] = match[2].replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+  }
+  return labels;
+}
+
+/** Parses every line, or throws naming the first one that is not valid exposition format. */
+function parsePrometheus(text: string): Map<string, Family> {
+  const families = new Map<string, Family>();
+  const family = (name: string) => {
+    let found = families.get(name);
+    if (!found) families.set(name, (found = { type: 'untyped', help: '', samples: [] }));
+    return found;
+  };
+  expect(text.endsWith('\n')).toBe(true);
+  for (const line of text.slice(0, -1).split('\n')) {
+    const meta = /^# (HELP|TYPE) (\S+) ?(.*)$/.exec(line);
+    if (meta) {
+      if (meta[1] === 'TYPE') {
+        expect(['counter', 'gauge', 'histogram', 'summary', 'untyped']).toContain(meta[3]);
+        family(meta[2]).type = meta[3];
+      } else {
+        family(meta[2]).help = meta[3];
+      }
+      continue;
+    }
+    if (line === '' || line.startsWith('#')) continue;
+    const sample = SAMPLE.exec(line);
+    if (!sample) throw new Error(`not a sample line: ${line}`);
+    const [, name, labels, value] = sample;
+    // A sample belongs to the family it names, or to a histogram/summary through its suffix.
+    const owner =
+      [...families.entries()].find(([base, f]) => (SUFFIXES[f.type] ?? ['']).some((suffix) => base + suffix === name))?.[0] ?? name;
+    family(owner).samples.push({ name, labels: parseLabels(labels), value: parseValue(value) });
+  }
+  return families;
+}
+
+async function scrape(baseUrl: string): Promise<Map<string, Family>> {
+  const response = await fetch(`${baseUrl}/metrics`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return parsePrometheus(await response.text());
+}
+
+/** The value of one sample; 0 when the series does not exist yet. */
+function value(families: Map<string, Family>, sampleName: string, labels: Record<string, string> = {}): number {
+  const family = [...families.values()].find((f) => f.samples.some((s) => s.name === sampleName));
+  const sample = family?.samples.find(
+    (s) => s.name === sampleName && Object.entries(labels).every(([key, wanted]) => s.labels[key] === wanted),
+  );
+  return sample?.value ?? 0;
+}
+
+// ---- Metrics ----
+
+describe('GET /metrics (monolith, capture mode)', () => {
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  let db: TestDatabase;
+  let herald: RunningHerald;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    receiver = await new WebhookReceiver(secret).start();
+    herald = await startHerald({ databaseUrl: db.url, env: { WEBHOOK_SECRET: secret } });
+  });
+
+  afterAll(async () => {
+    await herald?.close();
+    await receiver?.stop();
+    await db?.drop();
+  });
+
+  const email = { content: { email: { subject: 'Hi', text: 'Hello' } }, to: { email: 'ada@example.com' } };
+
+  it('serves parseable Prometheus text without an API key: process, HTTP, notification, delivery and queue families', async () => {
+    const families = await scrape(herald.baseUrl);
+    expect(families.get('process_cpu_user_seconds_total')?.type).toBe('counter');
+    expect(families.get('process_resident_memory_bytes')?.type).toBe('gauge');
+    expect(families.get('nodejs_eventloop_lag_seconds')?.type).toBe('gauge');
+    expect(families.get('herald_http_request_duration_seconds')?.type).toBe('histogram');
+    expect(families.get('herald_notifications_accepted_total')?.type).toBe('counter');
+    expect(families.get('herald_deliveries_accepted_total')?.type).toBe('counter');
+    expect(families.get('herald_delivery_outcomes_total')?.type).toBe('counter');
+    expect(families.get('herald_queue_jobs')?.type).toBe('gauge');
+    expect(value(families, 'herald_queue_up')).toBe(1);
+    // Every channel and state is there, read from the queue store on this scrape.
+    const queueSeries = families.get('herald_queue_jobs')!.samples.map((s) => `${s.labels.channel}/${s.labels.state}`);
+    for (const channel of ['email', 'sms', 'push', 'webhook', 'in_app']) {
+      for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(queueSeries).toContain(`${channel}/${state}`);
+    }
+    // Outcomes start at 0 for every channel, so rate() works before the first delivery.
+    expect(families.get('herald_delivery_outcomes_total')!.samples).toContainEqual({
+      name: 'herald_delivery_outcomes_total',
+      labels: { channel: 'sms', outcome: 'failed' },
+      value: 0,
+    });
+    expect(families.get('herald_notifications_accepted_total')!.help).not.toBe('');
+  });
+
+  it('counts an accepted notification, its delivery sent by the worker, and the requests by route pattern', async () => {
+    const before = await scrape(herald.baseUrl);
+    const sent = await herald.admin.post('/v1/notifications', email);
+    expect(sent.status).toBe(202);
+    const done = await settledNotification(herald.admin, sent.body.id, 'completed');
+    expect(done.deliveries[0]).toMatchObject({ channel: 'email', status: 'sent', captured: true });
+    expect((await herald.admin.withKey('hk_unknown').get(`/v1/notifications/${sent.body.id}`)).status).toBe(401);
+    expect((await herald.admin.get('/no/such/route')).status).toBe(404);
+
+    const after = await scrape(herald.baseUrl);
+    const delta = (name: string, labels: Record<string, string>) => value(after, name, labels) - value(before, name, labels);
+    expect(delta('herald_notifications_accepted_total', { transport: 'http' })).toBe(1);
+    expect(delta('herald_deliveries_accepted_total', { channel: 'email', status: 'queued' })).toBe(1);
+    expect(delta('herald_delivery_outcomes_total', { channel: 'email', outcome: 'sent' })).toBe(1);
+    expect(delta('herald_delivery_outcomes_total', { channel: 'email', outcome: 'failed' })).toBe(0);
+
+    const count = (labels: Record<string, string>) => delta('herald_http_request_duration_seconds_count', labels);
+    expect(count({ method: 'POST', route: '/v1/notifications', status: '202' })).toBe(1);
+    // Polled until completed, then once more with a bad key (the guard's 401 is timed too): one series for every id.
+    expect(count({ method: 'GET', route: '/v1/notifications/:id', status: '200' })).toBeGreaterThanOrEqual(1);
+    expect(count({ method: 'GET', route: '/v1/notifications/:id', status: '401' })).toBe(1);
+    expect(count({ method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
+    expect(value(after, 'herald_http_request_duration_seconds_bucket', { method: 'POST', route: '/v1/notifications', le: '+Inf' })).toBe(
+      value(after, 'herald_http_request_duration_seconds_count', { method: 'POST', route: '/v1/notifications', status: '202' }),
+    );
+    const routes = after.get('herald_http_request_duration_seconds')!.samples.map((s) => s.labels.route);
+    expect(routes.some((route) => route.includes(sent.body.id))).toBe(false);
+    expect(routes).toContain('/metrics');
+  });
+
+  it('does not count an idempotent replay again', async () => {
+    const before = await scrape(herald.baseUrl);
+    const headers = { 'idempotency-key': `metrics-${randomUUID()}` };
+    const first = await herald.admin.post('/v1/notifications', email, headers);
+    const replay = await herald.admin.post('/v1/notifications', email, headers);
+    expect([first.status, replay.status]).toEqual([202, 202]);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    const after = await scrape(herald.baseUrl);
+    expect(value(after, 'herald_notifications_accepted_total') - value(before, 'herald_notifications_accepted_total')).toBe(1);
+  });
+
+  it('counts each accepted item of a batch, not the refused ones', async () => {
+    const before = await scrape(herald.baseUrl);
+    const batch = await herald.admin.post('/v1/notifications/batch', { notifications: [email, email, { to: {} }] });
+    expect(batch.status).toBe(202);
+    expect(batch.body.items.filter((item: { id?: string }) => item.id)).toHaveLength(2);
+    const after = await scrape(herald.baseUrl);
+    const delta = (name: string, labels: Record<string, string>) => value(after, name, labels) - value(before, name, labels);
+    expect(delta('herald_notifications_accepted_total', { transport: 'http' })).toBe(2);
+    expect(delta('herald_deliveries_accepted_total', { channel: 'email', status: 'queued' })).toBe(2);
+  });
+
+  it('counts retried, delivered and failed attempts by channel', async () => {
+    receiver.script('/flaky', { status: 503 });
+    receiver.script('/gone', { status: 410 });
+    const before = await scrape(herald.baseUrl);
+    const flaky = await herald.admin.post('/v1/notifications', {
+      content: { webhook: { payload: { n: 1 } } },
+      to: { webhookUrl: receiver.url('/flaky') },
+    });
+    const gone = await herald.admin.post('/v1/notifications', {
+      content: { webhook: { payload: { n: 2 } } },
+      to: { webhookUrl: receiver.url('/gone') },
+    });
+    await settledNotification(herald.admin, flaky.body.id, 'completed');
+    await settledNotification(herald.admin, gone.body.id, 'failed');
+    expect(receiver.to('/flaky')).toHaveLength(2);
+
+    // Recorded just after the row commits, so a scrape right after the settled read may be a moment early.
+    const outcomes = await eventually(async () => {
+      const after = await scrape(herald.baseUrl);
+      const outcome = (name: string) =>
+        value(after, 'herald_delivery_outcomes_total', { channel: 'webhook', outcome: name }) -
+        value(before, 'herald_delivery_outcomes_total', { channel: 'webhook', outcome: name });
+      const seen = { retried: outcome('retried'), delivered: outcome('delivered'), failed: outcome('failed'), sent: outcome('sent') };
+      return seen.delivered + seen.failed === 2 && seen;
+    }, { what: 'both webhook deliveries to be counted' });
+    expect(outcomes).toEqual({ retried: 1, delivered: 1, failed: 1, sent: 0 });
+  });
+
+  it('reads queue depth on scrape: a scheduled send is a delayed job until it is due', async () => {
+    const delayed = (families: Map<string, Family>) => value(families, 'herald_queue_jobs', { channel: 'email', state: 'delayed' });
+    const before = delayed(await scrape(herald.baseUrl));
+    const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await herald.admin.post('/v1/notifications', { ...email, sendAt });
+    expect(scheduled.status).toBe(202);
+    expect(delayed(await scrape(herald.baseUrl))).toBe(before + 1);
+  });
+});
+
+// ---- Rate limits ----
+
+function expectLimited(response: ApiResponse, limit: number) {
+  expect(response.status).toBe(429);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(response.body).toMatchObject({ status: 429, type: expect.stringMatching(/\/rate-limited$/), title: expect.any(String) });
+  const retryAfter = Number(response.headers.get('retry-after'));
+  expect(Number.isInteger(retryAfter)).toBe(true);
+  // A sliding minute: at most the rest of this window plus a share of the next.
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(120);
+  expect(response.headers.get('ratelimit-limit')).toBe(String(limit));
+  expect(response.headers.get('ratelimit-remaining')).toBe('0');
+  expect(response.headers.get('ratelimit-policy')).toBe(`${limit};w=60`);
+}
+
+describe.each(queueBackends())('rate limit per API key, counters on $name', ({ name, env, skip }) => {
+  const LIMIT = 5;
+  let db: TestDatabase;
+  let pg: Client;
+  let one: RunningHerald;
+  let two: RunningHerald;
+  const keys: Record<'a' | 'b' | 'c', string> = { a: '', b: '', c: '' };
+
+  beforeAll(async () => {
+    if (skip) return;
+    db = await createTestDatabase();
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    // Two API instances of one installation: same database, same Redis prefix.
+    const shared = { ...env, RATE_LIMIT_PER_MINUTE: String(LIMIT), REDIS_PREFIX: `herald-rl-${randomBytes(4).toString('hex')}` };
+    one = await startHerald({ databaseUrl: db.url, apps: ['api'], env: shared });
+    two = await startHerald({ databaseUrl: db.url, apps: ['api'], env: shared });
+    for (const key of ['a', 'b', 'c'] as const) {
+      const created = await one.admin.post('/v1/admin/api-keys', { name: `rate-${key}`, scopes: ['send'] });
+      expect(created.status).toBe(201);
+      keys[key] = created.body.key;
+    }
+  });
+
+  afterAll(async () => {
+    await one?.close();
+    await two?.close();
+    await pg?.end();
+    await db?.drop();
+  });
+
+  const missing = () => `/v1/notifications/${randomUUID()}`;
+
+  it.skipIf(skip)('answers the 6th request of a key with 429 and Retry-After, while another key still passes', async () => {
+    const a = one.admin.withKey(keys.a);
+    for (let i = 1; i <= LIMIT; i++) {
+      const response = await a.get(missing());
+      expect(response.status).toBe(404);
+      expect(response.headers.get('ratelimit-limit')).toBe(String(LIMIT));
+      expect(response.headers.get('ratelimit-remaining')).toBe(String(LIMIT - i));
+    }
+    expectLimited(await a.get(missing()), LIMIT);
+
+    // Refused before the handler: nothing is stored.
+    const { rows: before } = await pg.query('SELECT count(*)::int AS n FROM notifications');
+    const refused = await a.post('/v1/notifications', { content: { email: { subject: 's', text: 't' } }, to: { email: 'x@example.com' } });
+    expectLimited(refused, LIMIT);
+    const { rows: after } = await pg.query('SELECT count(*)::int AS n FROM notifications');
+    expect(after[0].n).toBe(before[0].n);
+
+    const b = one.admin.withKey(keys.b);
+    const other = await b.get(missing());
+    expect(other.status).toBe(404);
+    expect(other.headers.get('ratelimit-remaining')).toBe(String(LIMIT - 1));
+  });
+
+  it.skipIf(skip)('shares the count across API instances', async () => {
+    const onOne = one.admin.withKey(keys.c);
+    const onTwo = two.admin.withKey(keys.c);
+    for (const client of [onOne, onTwo, onOne, onTwo, onOne]) expect((await client.get(missing())).status).toBe(404);
+    expectLimited(await onTwo.get(missing()), LIMIT);
+    expectLimited(await onOne.get(missing()), LIMIT);
+  });
+
+  it.skipIf(skip)('does not limit health, metrics or docs, nor requests that fail authentication', async () => {
+    const anonymous = new ApiClient(one.baseUrl);
+    for (let i = 0; i < LIMIT + 2; i++) {
+      expect((await anonymous.get('/health/live')).status).toBe(200);
+      expect((await anonymous.get('/metrics')).status).toBe(200);
+      expect((await anonymous.get('/docs-json')).status).toBe(200);
+      expect((await anonymous.withKey('hk_wrong').get(missing())).status).toBe(401);
+    }
+  });
+
+  it.skipIf(skip || name !== 'PostgreSQL')('keeps the PostgreSQL counters in the unlogged rate_limits table', async () => {
+    const { rows } = await pg.query(
+      `SELECT c.relpersistence, (SELECT count(*)::int FROM rate_limits) AS rows FROM pg_class c WHERE c.relname = 'rate_limits'`,
+    );
+    expect(rows[0]).toEqual({ relpersistence: 'u', rows: expect.any(Number) });
+    expect(rows[0].rows).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!inject('redisUrl'))('while Redis is unreachable', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let herald: RunningHerald;
+
+  beforeAll(async () => {
+    const redis = new URL(inject('redisUrl')!);
+    proxy = await new TcpProxy(redis.hostname, Number(redis.port || 6379)).start();
+    redis.hostname = '127.0.0.1';
+    redis.port = String(proxy.port);
+    db = await createTestDatabase();
+    herald = await startHerald({ databaseUrl: db.url, apps: ['api'], env: { REDIS_URL: redis.toString(), RATE_LIMIT_PER_MINUTE: '2' } });
+  });
+
+  afterAll(async () => {
+    proxy?.restore();
+    await herald?.close();
+    await proxy?.stop();
+    await db?.drop();
+  });
+
+  it('lets requests through unlimited and answers /metrics without queue counts, then limits again once it is back', async () => {
+    const api = herald.admin;
+    for (const remaining of ['1', '0']) expect((await api.get('/v1/admin/api-keys')).headers.get('ratelimit-remaining')).toBe(remaining);
+    expect(value(await scrape(herald.baseUrl), 'herald_queue_up')).toBe(1);
+
+    proxy.sever();
+    const started = Date.now();
+    for (let i = 0; i < 3; i++) {
+      const response = await api.get('/v1/admin/api-keys');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('ratelimit-limit')).toBeNull();
+    }
+    // Failing open does not wait for Redis on every request.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const families = await scrape(herald.baseUrl);
+    expect(value(families, 'herald_queue_up')).toBe(0);
+    expect(families.get('herald_queue_jobs')?.samples ?? []).toEqual([]);
+
+    proxy.restore();
+    // The two counted before the outage still count.
+    const refused = await eventually(async () => {
+      const response = await api.get('/v1/admin/api-keys');
+      return response.status === 429 && response;
+    }, { what: 'the limit to apply again' });
+    expectLimited(refused, 2);
+  });
+});
+
+describe('RATE_LIMIT_PER_MINUTE=0', () => {
+  let db: TestDatabase;
+  let herald: RunningHerald;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    herald = await startHerald({ databaseUrl: db.url, apps: ['api'], env: { RATE_LIMIT_PER_MINUTE: '0' } });
+  });
+
+  afterAll(async () => {
+    await herald?.close();
+    await db?.drop();
+  });
+
+  it('turns the limit off: no RateLimit headers, no counters', async () => {
+    const response = await herald.admin.get('/v1/admin/api-keys');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('ratelimit-limit')).toBeNull();
+  });
+});
