@@ -17,3 +17,4 @@ export * from './notification.types';
 export * from './notifications.module';
 export * from './retry/delivery-retry.errors';
 export * from './retry/delivery-retry.service';
+export * from './erasure/recipient-erasure.service';

@@ -16,6 +16,8 @@ import { NotificationQueryService } from './history/notification-query.service';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { NotificationRepository } from './notification.repository';
 import { DeliveryRetryService } from './retry/delivery-retry.service';
+import { RecipientErasureService } from './erasure/recipient-erasure.service';
+import { RecipientHistoryRepository } from './erasure/recipient-history.repository';
 
 /** The API side: accepting, cancelling and retrying notifications, and reading them back. */
 @Module({
@@ -36,6 +38,8 @@ import { DeliveryRetryService } from './retry/delivery-retry.service';
     NotificationCancelService,
     NotificationHistoryService,
     DeliveryRetryService,
+    RecipientHistoryRepository,
+    RecipientErasureService,
   ],
   exports: [
     NotificationAcceptService,
@@ -44,6 +48,7 @@ import { DeliveryRetryService } from './retry/delivery-retry.service';
     NotificationCancelService,
     NotificationHistoryService,
     DeliveryRetryService,
+    RecipientErasureService,
   ],
 })
 export class NotificationsModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HeraldError } from '@herald/core';
+import type { EntityManager } from 'typeorm';
 import { PutRecipientDto } from './dto/recipient.dto';
 import { RecipientEntity } from './entities/recipient.entity';
 import { RecipientRepository } from './recipient.repository';
@@ -47,9 +48,13 @@ export class RecipientService {
     return recipientView(recipient);
   }
 
-  /** Erases the recipient's personal data everywhere it is kept (see RecipientRepository.erase). */
-  async delete(id: string): Promise<void> {
-    if (!(await this.repository.erase(id))) throw new RecipientNotFoundError(id);
+  /** See RecipientRepository.lockForErasure; the erasure flow lives with the history it scrubs. */
+  lockForErasure(manager: EntityManager, id: string): Promise<string[] | null> {
+    return this.repository.lockForErasure(manager, id);
+  }
+
+  deleteWithDependents(manager: EntityManager, id: string): Promise<void> {
+    return this.repository.deleteWithDependents(manager, id);
   }
 
   /** The stored recipient, or null when the id is unknown (inline addresses may still serve). */

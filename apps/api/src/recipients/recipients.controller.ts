@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { RecipientErasureService } from '@herald/notifications';
 import { PutRecipientDto, RecipientIdParam, RecipientService, RecipientView } from '@herald/recipients';
 import type { Response } from 'express';
 import { RequireScopes } from '../auth/scopes.decorator';
@@ -7,7 +8,10 @@ import { RequireScopes } from '../auth/scopes.decorator';
 @ApiTags('recipients')
 @Controller('v1/recipients')
 export class RecipientsController {
-  constructor(private readonly recipients: RecipientService) {}
+  constructor(
+    private readonly recipients: RecipientService,
+    private readonly erasure: RecipientErasureService,
+  ) {}
 
   @Put(':id')
   @RequireScopes('recipients')
@@ -27,11 +31,11 @@ export class RecipientsController {
     return this.recipients.get(id);
   }
 
-  /** Erases the recipient's personal data; its notification history keeps only ids (RecipientRepository.erase). */
+  /** Erases the recipient's personal data; its notification history keeps only ids. */
   @Delete(':id')
   @RequireScopes('recipients')
   @HttpCode(204)
   async delete(@Param() { id }: RecipientIdParam): Promise<void> {
-    await this.recipients.delete(id);
+    await this.erasure.erase(id);
   }
 }

@@ -5,6 +5,7 @@ import type { DeliveryAddress } from '@herald/channels';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AttemptOutcome } from '../entities/delivery-attempt.entity';
 import type { DeliveryStatus } from '../entities/delivery.entity';
+import { NOTIFICATION_STATUS_SQL } from './notification-status.sql';
 
 export interface ClaimedDelivery {
   id: string;
@@ -36,26 +37,6 @@ export type RequeueResult =
   | { requeued: false; status: DeliveryStatus | null };
 
 const LOST_ATTEMPT = 'worker stopped during the attempt';
-
-/**
- * Derives a notification's status from its deliveries. `NULL` (work remains
- * but none has started) keeps the current status.
- */
-const NOTIFICATION_STATUS_SQL = `
-  UPDATE notifications n SET status = s.status, updated_at = now()
-  FROM (
-    SELECT CASE
-      WHEN count(*) FILTER (WHERE status IN ('pending', 'scheduled', 'queued', 'sending')) > 0 THEN
-        CASE WHEN count(*) FILTER (WHERE status NOT IN ('pending', 'scheduled', 'queued')) > 0
-             THEN 'processing' END
-      WHEN count(*) FILTER (WHERE status = 'failed') = 0 THEN
-        CASE WHEN count(*) = count(*) FILTER (WHERE status = 'cancelled') THEN 'cancelled' ELSE 'completed' END
-      WHEN count(*) FILTER (WHERE status IN ('sent', 'delivered')) > 0 THEN 'partially_failed'
-      ELSE 'failed'
-    END AS status
-    FROM deliveries WHERE notification_id = $1
-  ) s
-  WHERE n.id = $1 AND s.status IS NOT NULL AND n.status <> s.status`;
 
 @Injectable()
 export class DeliveryRepository {

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { RecipientNotFoundError, RecipientService } from '@herald/recipients';
+import { DataSource } from 'typeorm';
+import { RecipientHistoryRepository } from './recipient-history.repository';
+
+/**
+ * `DELETE /v1/recipients/{id}` (API.md §4: erases the personal fields; history
+ * keeps only ids), in one transaction: deliveries not started are cancelled
+ * (reason `recipient_deleted`), the history is scrubbed of every address the
+ * recipient had, then the recipient goes with its inbox, push subscriptions and
+ * preferences. A send to the id afterwards behaves as for any unknown recipient.
+ */
+@Injectable()
+export class RecipientErasureService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly recipients: RecipientService,
+    private readonly history: RecipientHistoryRepository,
+  ) {}
+
+  async erase(id: string): Promise<void> {
+    const erased = await this.dataSource.transaction(async (manager) => {
+      const stored = await this.recipients.lockForErasure(manager, id);
+      if (!stored) return false;
+      const addresses = [...stored, ...(await this.history.knownAddresses(manager, id))];
+      await this.history.cancelUnstarted(manager, id);
+      await this.history.scrub(manager, id, addresses);
+      await this.recipients.deleteWithDependents(manager, id);
+      return true;
+    });
+    if (!erased) throw new RecipientNotFoundError(id);
+  }
+}
