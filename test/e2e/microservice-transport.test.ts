@@ -320,6 +320,43 @@ describe('the Redis transport when the connection to Redis drops', () => {
   });
 });
 
+describe('the Redis transport with several API instances', () => {
+  let pair: RunningHerald[] = [];
+  let pairDb: TestDatabase;
+  let client: ClientProxy;
+
+  beforeAll(async () => {
+    if (!redisUrl) return;
+    pairDb = await createTestDatabase();
+    // Two instances of one installation: the same database and the same REDIS_PREFIX.
+    const env = { MICROSERVICE_TOKEN: token, MICROSERVICE_TRANSPORT: 'redis', REDIS_URL: redisUrl, REDIS_PREFIX: `pair-${randomUUID()}` };
+    pair = [await startHerald({ databaseUrl: pairDb.url, apps: ['api'], env }), await startHerald({ databaseUrl: pairDb.url, apps: ['api'], env })];
+    client = ClientProxyFactory.create(clientOptions('redis'));
+    await client.connect();
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    for (const instance of pair) await instance.close();
+    await pairDb?.drop();
+  });
+
+  it.skipIf(!redisUrl)('accepts each request once, although every instance receives it', async () => {
+    const markers = Array.from({ length: 5 }, () => randomUUID());
+    for (const marker of markers) {
+      expect((await request<AcceptedNotification>(client, HeraldPatterns.send, { ...notification(marker), token })).status).toBe('accepted');
+    }
+    const other = new Client({ connectionString: pairDb.url });
+    await other.connect();
+    try {
+      const { rows } = await other.query(`SELECT data->>'marker' AS marker FROM notifications`);
+      expect(rows.map((row: { marker: string }) => row.marker).sort()).toEqual([...markers].sort());
+    } finally {
+      await other.end();
+    }
+  });
+});
+
 @Injectable()
 class OrderNotifier {
   constructor(readonly herald: HeraldClient) {}

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { HeraldConfig, redisOptions } from '@herald/core';
+import { ClaimingRedisServer } from './claiming-redis.server';
 
 /** Attempts to reach RabbitMQ at start (5 s apart) before start-up fails; once connected it reconnects forever. */
 const RMQ_START_ATTEMPTS = 12;
@@ -15,9 +16,11 @@ export function microserviceTransports(config: HeraldConfig): MicroserviceOption
         return { transport: Transport.TCP, options: { host: '0.0.0.0', port: tcpPort } };
       case 'redis':
         return {
-          transport: Transport.REDIS,
-          // Without retryAttempts Nest's Redis server gives up at the first disconnect, and the transport stays dead.
-          options: { ...redisOptions(config.redis.url!), retryAttempts: Number.POSITIVE_INFINITY, retryDelay: 1_000 },
+          strategy: new ClaimingRedisServer(
+            // Without retryAttempts Nest's Redis server gives up at the first disconnect, and the transport stays dead.
+            { ...redisOptions(config.redis.url!), retryAttempts: Number.POSITIVE_INFINITY, retryDelay: 1_000 },
+            config.redis.prefix,
+          ),
         };
       case 'rmq':
         return {
