@@ -6,7 +6,6 @@ import { HistoryRepository } from './history.repository';
 import type {
   DeliveryHistoryFilter,
   DeliveryHistoryItem,
-  DeliverySummary,
   HistoryPageFilter,
   HistoryStats,
   NotificationHistoryFilter,
@@ -14,25 +13,9 @@ import type {
   Page,
   QueueCounts,
 } from './history.types';
-import { notificationView } from './notification-query.service';
+import { deliverySummary, notificationView } from './notification.views';
 
 const QUEUE_COUNTS_TIMEOUT_MS = 2_000;
-
-export function deliverySummary(delivery: DeliveryEntity): DeliverySummary {
-  return {
-    id: delivery.id,
-    channel: delivery.channel,
-    status: delivery.status,
-    reason: delivery.reason,
-    error: delivery.error,
-    captured: delivery.captured,
-    providerMessageId: delivery.providerMessageId,
-    attemptCount: delivery.attempts,
-    nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
-    createdAt: delivery.createdAt.toISOString(),
-    updatedAt: delivery.updatedAt.toISOString(),
-  };
-}
 
 export function deliveryHistoryItem(delivery: DeliveryEntity): DeliveryHistoryItem {
   return { ...deliverySummary(delivery), notificationId: delivery.notificationId };
