@@ -13,6 +13,8 @@ import {
 import { QueueBackend } from './queue-backend';
 
 /** The producer side: hands delivery ids to the channel queues. PostgreSQL stays the source of truth. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
 @Injectable()
 export class DeliveryQueue implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryQueue.name);
@@ -57,6 +59,25 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
         );
       }),
     );
+  }
+
+  /**
+   * The enqueue that follows a commit: the rows are already the truth, so a
+   * queue store that fails or does not answer within `timeoutMs` is logged,
+   * never thrown, and never holds the caller's answer back. The reconciler
+   * later re-enqueues `queued` rows that have no job.
+   */
+  async enqueueAfterCommit(requests: DeliveryJobRequest[], timeoutMs = ENQUEUE_TIMEOUT_MS): Promise<void> {
+    if (!requests.length) return;
+    try {
+      await Promise.race([
+        this.enqueue(requests),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref()),
+      ]);
+    } catch (error) {
+      const ids = requests.map((request) => request.deliveryId).join(', ');
+      this.logger.warn(`enqueue of deliveries ${ids} failed, the reconciler will retry: ${(error as Error).message}`);
+    }
   }
 
   async counts(): Promise<Record<Channel, Record<string, number>>> {

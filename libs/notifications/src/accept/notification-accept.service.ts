@@ -1,4 +1,4 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AcceptTransport, canonicalHash, Channel, DeliveryQueue, FieldError, MetricsService, uuidv7 } from '@herald/core';
 import type { DeliveryAddress } from '@herald/channels';
 import { normalizePreferences, optedOut, PushSubscriptionService, pushSubscriptionData, RecipientService } from '@herald/recipients';
@@ -32,8 +32,6 @@ export interface AcceptResult {
 /** An in-flight record older than this belonged to a process that died before answering. */
 const ABANDONED_AFTER_MS = 60_000;
 
-const ENQUEUE_TIMEOUT_MS = 2_000;
-
 /** `hasStoredPush`: the recipient has push subscriptions stored (only looked up when push is asked for). */
 function hasAddress(channel: Channel, address: DeliveryAddress, hasStoredPush = false): boolean {
   switch (channel) {
@@ -57,8 +55,6 @@ function hasAddress(channel: Channel, address: DeliveryAddress, hasStoredPush = 
  */
 @Injectable()
 export class NotificationAcceptService {
-  private readonly logger = new Logger(NotificationAcceptService.name);
-
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly idempotency: IdempotencyRepository,
@@ -106,18 +102,8 @@ export class NotificationAcceptService {
     const jobs = plan.deliveries
       .filter((delivery) => delivery.status !== 'skipped')
       .map((delivery) => ({ deliveryId: delivery.id, channel: delivery.channel, priority: plan.priority, delayMs }));
-    if (!jobs.length) return;
-    try {
-      // A queue store that does not answer must not hold the 202 back: the rows are committed.
-      await Promise.race([
-        this.queue.enqueue(jobs),
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error(`no answer in ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS).unref(),
-        ),
-      ]);
-    } catch (error) {
-      this.logger.warn(`enqueue of notification ${plan.id} failed, the reconciler will retry: ${(error as Error).message}`);
-    }
+    // A queue store that does not answer must not hold the 202 back: the rows are committed.
+    await this.queue.enqueueAfterCommit(jobs);
   }
 
   private async plan(dto: SendNotificationDto, caller: SendCaller, idempotencyKey?: string): Promise<PlannedNotification> {

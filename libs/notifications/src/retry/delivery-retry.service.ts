@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DeliveryJobRequest, DeliveryQueue } from '@herald/core';
 import { DeliveryRepository } from '../deliver/delivery.repository';
 import { HistoryRepository } from '../history/history.repository';
@@ -8,15 +8,12 @@ import { DeliveryNotFoundError, DeliveryNotRetryableError } from './delivery-ret
 
 /** How long a retry waits for the job of the failed attempt to leave its queue. */
 const LEFTOVER_JOB_WAIT_MS = 2_000;
-const ENQUEUE_TIMEOUT_MS = 2_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `POST /v1/admin/deliveries/{id}/retry`: a `failed` delivery goes back to `queued` and to its queue. */
 @Injectable()
 export class DeliveryRetryService {
-  private readonly logger = new Logger(DeliveryRetryService.name);
-
   constructor(
     private readonly deliveries: DeliveryRepository,
     private readonly history: HistoryRepository,
@@ -45,24 +42,13 @@ export class DeliveryRetryService {
    */
   private async enqueue(job: DeliveryJobRequest): Promise<void> {
     const queue = this.queue.queue(job.channel);
-    const work = async () => {
-      const deadline = Date.now() + LEFTOVER_JOB_WAIT_MS;
-      while ((await queue.getJobState(job.deliveryId)) === 'active' && Date.now() < deadline) await sleep(20);
-      await this.queue.enqueue([job]);
-    };
-    try {
-      await Promise.race([
-        work(),
-        new Promise((_, reject) =>
-          setTimeout(
-            () => reject(new Error(`no answer in ${LEFTOVER_JOB_WAIT_MS + ENQUEUE_TIMEOUT_MS} ms`)),
-            LEFTOVER_JOB_WAIT_MS + ENQUEUE_TIMEOUT_MS,
-          ).unref(),
-        ),
-      ]);
-    } catch (error) {
-      const message = (error as Error).message;
-      this.logger.warn(`enqueue of delivery ${job.deliveryId} failed, the reconciler will retry: ${message}`);
-    }
+    let waiting = true;
+    const leftoverGone = (async () => {
+      while (waiting && (await queue.getJobState(job.deliveryId)) === 'active') await sleep(20);
+    })();
+    // Bounded however the queue store behaves; an unreachable one is reported by the enqueue.
+    await Promise.race([leftoverGone.catch(() => undefined), sleep(LEFTOVER_JOB_WAIT_MS)]);
+    waiting = false;
+    await this.queue.enqueueAfterCommit([job]);
   }
 }
