@@ -24,9 +24,18 @@ interface Started {
   output: () => string;
 }
 
-/** `npm start` as a new user runs it: no DATABASE_URL, no REDIS_URL, no key, no SMTP. */
-function start(dataDir: string, port: number): Started {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, HERALD_DATA_DIR: dataDir, PORT: String(port) };
+/**
+ * `npm start` as a new user runs it: no DATABASE_URL, no REDIS_URL, no key, no SMTP. Only the ports
+ * are chosen free, so the run does not depend on 3000 and 3001 being unused on this machine.
+ */
+function start(dataDir: string, port: number, tcpPort: number): Started {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    HERALD_DATA_DIR: dataDir,
+    PORT: String(port),
+    MICROSERVICE_TCP_PORT: String(tcpPort),
+  };
   const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -53,7 +62,7 @@ describe('npm start with no settings', () => {
   it('runs on an embedded PostgreSQL, prints a key once, and captures email', async () => {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: npm test builds it first (npm run build)`);
     const port = await freePort();
-    running = start(dataDir, port);
+    running = start(dataDir, port, await freePort());
     const key = await eventually(() => /admin API key \(shown once\): (hk_\S+)/.exec(running!.output())?.[1], {
       timeoutMs: 60_000,
       what: 'the printed admin key',
@@ -85,7 +94,7 @@ describe('npm start with no settings', () => {
 
   it('starts again on the same data, keeps the key and prints no new one', async () => {
     const port = await freePort();
-    running = start(dataDir, port);
+    running = start(dataDir, port, await freePort());
     const key = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
     const api = new ApiClient(`http://127.0.0.1:${port}`, key);
     await eventually(async () => (await api.get('/health/ready').catch(() => ({ status: 0 }))).status === 200, {
