@@ -38,52 +38,62 @@ export type RequeueResult =
 
 const LOST_ATTEMPT = 'worker stopped during the attempt';
 
+
 @Injectable()
 export class DeliveryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * The conditional status change that makes a worker the only one sending this
-   * delivery: `queued`/`scheduled` → `sending`, with the attempt opened in the
-   * same statement. A `sending` row older than the lease belonged to a worker
-   * that died: its open attempt is closed as lost and the delivery is claimed again.
+   * delivery: `queued`/`scheduled` → `sending`, in one statement that locks the
+   * notification row first (the lock every status change takes), opens the
+   * attempt, and marks the notification `processing`. A `sending` row older
+   * than the lease belonged to a worker that died: its open attempt is closed
+   * as lost and the delivery is claimed again.
    */
   async claim(deliveryId: string, leaseMs: number): Promise<ClaimedDelivery | null> {
-    return this.inNotificationLock(deliveryId, async (manager) => {
-      const rows = await manager.query(
-        `WITH previous AS (
-           SELECT id, status, attempts FROM deliveries
-           WHERE id = $1 AND (status IN ('queued', 'scheduled')
-             OR (status = 'sending' AND updated_at < now() - $2 * interval '1 millisecond'))
-           FOR UPDATE
-         ), lost AS (
-           UPDATE delivery_attempts a SET finished_at = now(), outcome = 'transient_error', error = '${LOST_ATTEMPT}'
-           FROM previous p
-           WHERE p.status = 'sending' AND a.delivery_id = p.id AND a.attempt = p.attempts AND a.finished_at IS NULL
-         ), claimed AS (
-           UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = NULL, updated_at = now()
-           FROM previous p WHERE d.id = p.id
-           RETURNING d.id, d.notification_id, d.channel, d.attempts, d.address, d.content
-         ), attempt AS (
-           INSERT INTO delivery_attempts (delivery_id, attempt, started_at)
-           SELECT id, attempts, now() FROM claimed
-         )
-         SELECT c.*, n.priority FROM claimed c JOIN notifications n ON n.id = c.notification_id`,
-        [deliveryId, leaseMs],
-      );
-      if (!rows.length) return null;
-      const [row] = rows;
-      await manager.query(NOTIFICATION_STATUS_SQL, [row.notification_id]);
-      return {
-        id: row.id,
-        notificationId: row.notification_id,
-        channel: row.channel,
-        attempt: row.attempts,
-        address: row.address ?? {},
-        content: row.content,
-        priority: row.priority,
-      };
-    });
+    const rows = await this.dataSource.query(
+      `WITH notification AS (
+         SELECT n.id, n.priority FROM notifications n
+         WHERE n.id = (SELECT notification_id FROM deliveries WHERE id = $1)
+         FOR UPDATE
+       ), previous AS (
+         -- Joined to the locked notification, so its row lock is taken after the notification's.
+         -- FOR UPDATE re-reads the row as last committed: a claim that won meanwhile makes it 'sending'.
+         SELECT d.id, d.status, d.attempts FROM deliveries d JOIN notification n ON n.id = d.notification_id
+         WHERE d.id = $1 AND (d.status IN ('queued', 'scheduled')
+           OR (d.status = 'sending' AND d.updated_at < now() - $2 * interval '1 millisecond'))
+         FOR UPDATE OF d
+       ), lost AS (
+         UPDATE delivery_attempts a SET finished_at = now(), outcome = 'transient_error', error = '${LOST_ATTEMPT}'
+         FROM previous p
+         WHERE p.status = 'sending' AND a.delivery_id = p.id AND a.attempt = p.attempts AND a.finished_at IS NULL
+       ), claimed AS (
+         UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = NULL, updated_at = now()
+         FROM previous p WHERE d.id = p.id
+         RETURNING d.id, d.notification_id, d.channel, d.attempts, d.address, d.content
+       ), attempt AS (
+         INSERT INTO delivery_attempts (delivery_id, attempt, started_at)
+         SELECT id, attempts, now() FROM claimed
+       ), started AS (
+         -- What NOTIFICATION_STATUS_SQL derives once a delivery is sending: the notification is processing.
+         UPDATE notifications n SET status = 'processing', updated_at = now()
+         FROM claimed c WHERE n.id = c.notification_id AND n.status <> 'processing'
+       )
+       SELECT c.*, n.priority FROM claimed c JOIN notification n ON n.id = c.notification_id`,
+      [deliveryId, leaseMs],
+    );
+    if (!rows.length) return null;
+    const [row] = rows;
+    return {
+      id: row.id,
+      notificationId: row.notification_id,
+      channel: row.channel,
+      attempt: row.attempts,
+      address: row.address ?? {},
+      content: row.content,
+      priority: row.priority,
+    };
   }
 
   /** Ends a claimed delivery (`sent`, `delivered` or `failed`) and closes its attempt. */
@@ -94,11 +104,15 @@ export class DeliveryRepository {
   ): Promise<void> {
     await this.inNotificationLock(delivery.id, async (manager) => {
       await manager.query(
-        `UPDATE deliveries SET status = $2, error = $3, provider_message_id = $4, captured = $5, updated_at = now()
-         WHERE id = $1 AND status = 'sending'`,
-        [delivery.id, status, result.error ?? null, result.providerMessageId ?? null, result.captured ?? false],
+        `WITH ended AS (
+           UPDATE deliveries SET status = $3, error = $5, provider_message_id = $6, captured = $7, updated_at = now()
+           WHERE id = $1 AND status = 'sending'
+         )
+         UPDATE delivery_attempts SET finished_at = now(), outcome = $4, error = $5, provider_message_id = $6
+         WHERE delivery_id = $1 AND attempt = $2`,
+        [delivery.id, delivery.attempt, status, result.outcome, result.error ?? null, result.providerMessageId ?? null, result.captured ?? false],
       );
-      await this.closeAttempt(manager, delivery, result);
+      // A statement of its own: it must see the delivery's new status.
       await manager.query(NOTIFICATION_STATUS_SQL, [delivery.notificationId]);
     });
   }
@@ -107,11 +121,14 @@ export class DeliveryRepository {
   async scheduleRetry(delivery: ClaimedDelivery, result: AttemptResult, retryAt: Date): Promise<void> {
     await this.inNotificationLock(delivery.id, async (manager) => {
       await manager.query(
-        `UPDATE deliveries SET status = 'queued', error = $2, next_attempt_at = $3, updated_at = now()
-         WHERE id = $1 AND status = 'sending'`,
-        [delivery.id, result.error ?? null, retryAt],
+        `WITH requeued AS (
+           UPDATE deliveries SET status = 'queued', error = $4, next_attempt_at = $5, updated_at = now()
+           WHERE id = $1 AND status = 'sending'
+         )
+         UPDATE delivery_attempts SET finished_at = now(), outcome = $3, error = $4
+         WHERE delivery_id = $1 AND attempt = $2`,
+        [delivery.id, delivery.attempt, result.outcome, result.error ?? null, retryAt],
       );
-      await this.closeAttempt(manager, delivery, result);
     });
   }
 
@@ -204,14 +221,6 @@ export class DeliveryRepository {
       );
       return { requeued: true, delivery: { id: row.id, channel: row.channel, priority: row.priority } };
     });
-  }
-
-  private async closeAttempt(manager: EntityManager, delivery: ClaimedDelivery, result: AttemptResult): Promise<void> {
-    await manager.query(
-      `UPDATE delivery_attempts SET finished_at = now(), outcome = $3, error = $4, provider_message_id = $5
-       WHERE delivery_id = $1 AND attempt = $2`,
-      [delivery.id, delivery.attempt, result.outcome, result.error ?? null, result.providerMessageId ?? null],
-    );
   }
 
   /**
