@@ -5,7 +5,7 @@ import type { DeliveryAddress } from '@herald/channels';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AttemptOutcome } from '../entities/delivery-attempt.entity';
 import type { DeliveryStatus } from '../entities/delivery.entity';
-import { NOTIFICATION_STATUS_SQL } from './notification-status.sql';
+import { derivedStatusSql, NOTIFICATION_STATUS_SQL } from './notification-status.sql';
 
 export interface ClaimedDelivery {
   id: string;
@@ -96,25 +96,48 @@ export class DeliveryRepository {
     };
   }
 
-  /** Ends a claimed delivery (`sent`, `delivered` or `failed`) and closes its attempt. */
+  /**
+   * Ends a claimed delivery (`sent`, `delivered` or `failed`), closes its
+   * attempt and derives the notification's status, in one statement: the
+   * notification row is locked first, then its deliveries are read FOR SHARE,
+   * which reads each as last committed, so a sibling that finished while this
+   * statement waited for the lock is counted with its new status.
+   */
   async finish(
     delivery: ClaimedDelivery,
     status: Extract<DeliveryStatus, 'sent' | 'delivered' | 'failed'>,
     result: AttemptResult & { captured?: boolean },
   ): Promise<void> {
-    await this.inNotificationLock(delivery.id, async (manager) => {
-      await manager.query(
-        `WITH ended AS (
-           UPDATE deliveries SET status = $3, error = $5, provider_message_id = $6, captured = $7, updated_at = now()
-           WHERE id = $1 AND status = 'sending'
-         )
+    await this.dataSource.query(
+      `WITH notification AS (
+         SELECT id FROM notifications WHERE id = $8 FOR UPDATE
+       ), siblings AS (
+         SELECT d.id, d.status FROM deliveries d JOIN notification n ON n.id = d.notification_id FOR SHARE OF d
+       ), ended AS (
+         UPDATE deliveries d SET status = $3, error = $5, provider_message_id = $6, captured = $7, updated_at = now()
+         FROM siblings s WHERE d.id = $1 AND s.id = d.id AND s.status = 'sending'
+         RETURNING d.id
+       ), attempt AS (
          UPDATE delivery_attempts SET finished_at = now(), outcome = $4, error = $5, provider_message_id = $6
-         WHERE delivery_id = $1 AND attempt = $2`,
-        [delivery.id, delivery.attempt, status, result.outcome, result.error ?? null, result.providerMessageId ?? null, result.captured ?? false],
-      );
-      // A statement of its own: it must see the delivery's new status.
-      await manager.query(NOTIFICATION_STATUS_SQL, [delivery.notificationId]);
-    });
+         WHERE delivery_id = $1 AND attempt = $2
+       ), after AS (
+         -- The statement does not see its own update of the delivery: count it with its new status.
+         SELECT CASE WHEN s.id IN (SELECT id FROM ended) THEN $3::text ELSE s.status END AS status FROM siblings s
+       )
+       UPDATE notifications n SET status = x.status, updated_at = now()
+       FROM (${derivedStatusSql('after')}) x
+       WHERE n.id = $8 AND x.status IS NOT NULL AND n.status <> x.status`,
+      [
+        delivery.id,
+        delivery.attempt,
+        status,
+        result.outcome,
+        result.error ?? null,
+        result.providerMessageId ?? null,
+        result.captured ?? false,
+        delivery.notificationId,
+      ],
+    );
   }
 
   /** A transient failure with attempts left: back to `queued` until `retryAt`. */

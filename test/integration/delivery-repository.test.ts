@@ -1,0 +1,93 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataSourceOptions, uuidv7 } from '@herald/core';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { ClaimedDelivery, DeliveryRepository } from '../../libs/notifications/src/deliver/delivery.repository';
+
+/** On real PostgreSQL: the statements that change a delivery's status, raced against each other. */
+describe('DeliveryRepository', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let repository: DeliveryRepository;
+  let other: Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = await new DataSource(dataSourceOptions(db.url)).initialize();
+    repository = new DeliveryRepository(dataSource);
+    other = new Client({ connectionString: db.url });
+    await other.connect();
+  });
+
+  afterAll(async () => {
+    await other?.end();
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  /** A notification with `channels.length` deliveries, all queued. */
+  async function notification(channels: string[]): Promise<{ id: string; deliveries: string[] }> {
+    const id = uuidv7();
+    await dataSource.query(
+      `INSERT INTO notifications (id, api_key_id, status, priority, data, recipient) VALUES ($1, 'k', 'accepted', 'normal', '{}', '{}')`,
+      [id],
+    );
+    const deliveries: string[] = [];
+    for (const channel of channels) {
+      const deliveryId = uuidv7();
+      deliveries.push(deliveryId);
+      await dataSource.query(
+        `INSERT INTO deliveries (id, notification_id, channel, status, address) VALUES ($1, $2, $3, 'queued', '{}')`,
+        [deliveryId, id, channel],
+      );
+    }
+    return { id, deliveries };
+  }
+
+  async function status(notificationId: string): Promise<string> {
+    const [row] = await dataSource.query(`SELECT status FROM notifications WHERE id = $1`, [notificationId]);
+    return row.status;
+  }
+
+  it('lets exactly one of many concurrent claims win', async () => {
+    const { id, deliveries } = await notification(['email']);
+    const claims = await Promise.all(Array.from({ length: 10 }, () => repository.claim(deliveries[0], 60_000)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await status(id)).toBe('processing');
+    const attempts = await dataSource.query(`SELECT attempt FROM delivery_attempts WHERE delivery_id = $1`, [deliveries[0]]);
+    expect(attempts).toEqual([{ attempt: 1 }]);
+  });
+
+  it('counts a sibling that finished while this finish waited for the notification lock', async () => {
+    const { id, deliveries } = await notification(['email', 'sms']);
+    const [email, sms] = (await Promise.all(deliveries.map((delivery) => repository.claim(delivery, 60_000)))) as ClaimedDelivery[];
+
+    // Another worker is finishing the email: it holds the notification lock, its change not yet committed.
+    await other.query('BEGIN');
+    await other.query('SELECT 1 FROM notifications WHERE id = $1 FOR UPDATE', [id]);
+    await other.query(`UPDATE deliveries SET status = 'sent' WHERE id = $1`, [email.id]);
+    const finishing = repository.finish(sms, 'sent', { outcome: 'ok' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Seen from the other worker the sms is still sending, so the notification stays processing.
+    await other.query('COMMIT');
+    await finishing;
+
+    expect(await status(id)).toBe('completed');
+  });
+
+  it('derives partially_failed and failed from the final statuses', async () => {
+    const mixed = await notification(['email', 'sms']);
+    const [a, b] = (await Promise.all(mixed.deliveries.map((delivery) => repository.claim(delivery, 60_000)))) as ClaimedDelivery[];
+    await Promise.all([
+      repository.finish(a, 'sent', { outcome: 'ok' }),
+      repository.finish(b, 'failed', { outcome: 'permanent_error', error: 'refused' }),
+    ]);
+    expect(await status(mixed.id)).toBe('partially_failed');
+
+    const failed = await notification(['email']);
+    const only = (await repository.claim(failed.deliveries[0], 60_000))!;
+    await repository.finish(only, 'failed', { outcome: 'permanent_error', error: 'refused' });
+    expect(await status(failed.id)).toBe('failed');
+  });
+});
