@@ -2,12 +2,12 @@ import { DeliveryQueue, deliveryQueueName, QueueBackend } from '@herald/core';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, ApiResponse } from '../support/api-client';
-import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
-import { RunningHerald, startHerald } from '../support/herald-app';
+import { ApiHarness, startApiHarness } from '../support/api-harness';
+import type { RunningHerald } from '../support/herald-app';
 
 // The api app alone: no worker takes the jobs, so deliveries stay where the test puts them.
-let db: TestDatabase;
+let harness: ApiHarness;
 let herald: RunningHerald;
 let pg: Client;
 
@@ -58,16 +58,12 @@ function expectNewestFirst(items: { id: string; createdAt: string }[]) {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  herald = await startHerald({ databaseUrl: db.url, apps: ['api'] });
-  pg = new Client({ connectionString: db.url });
-  await pg.connect();
+  harness = await startApiHarness();
+  ({ herald, pg } = harness);
 });
 
 afterAll(async () => {
-  await pg?.end();
-  await herald?.close();
-  await db?.drop();
+  await harness?.close();
 });
 
 describe('access', () => {

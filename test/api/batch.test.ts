@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningHerald, startHerald } from '../support/herald-app';
+import { ApiHarness, startApiHarness } from '../support/api-harness';
+import type { RunningHerald } from '../support/herald-app';
 
-let db: TestDatabase;
+let harness: ApiHarness;
 let herald: RunningHerald;
 let pg: Client;
 
@@ -23,16 +23,12 @@ async function count(sql: string, params: unknown[] = []): Promise<number> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  herald = await startHerald({ databaseUrl: db.url, apps: ['api'] });
-  pg = new Client({ connectionString: db.url });
-  await pg.connect();
+  harness = await startApiHarness();
+  ({ herald, pg } = harness);
 });
 
 afterAll(async () => {
-  await pg?.end();
-  await herald?.close();
-  await db?.drop();
+  await harness?.close();
 });
 
 describe('POST /v1/notifications/batch', () => {

@@ -2,10 +2,10 @@ import { canonicalHash } from '@herald/core';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningHerald, startHerald } from '../support/herald-app';
+import { ApiHarness, startApiHarness } from '../support/api-harness';
+import type { RunningHerald } from '../support/herald-app';
 
-let db: TestDatabase;
+let harness: ApiHarness;
 let herald: RunningHerald;
 let pg: Client;
 
@@ -23,16 +23,12 @@ function expectProblem(response: { status: number; headers: Headers; body: any }
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  herald = await startHerald({ databaseUrl: db.url, apps: ['api'] });
-  pg = new Client({ connectionString: db.url });
-  await pg.connect();
+  harness = await startApiHarness();
+  ({ herald, pg } = harness);
 });
 
 afterAll(async () => {
-  await pg?.end();
-  await herald?.close();
-  await db?.drop();
+  await harness?.close();
 });
 
 describe('authentication', () => {
