@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DeliveryQueue, deliveryQueueName, QueueBackend } from '@herald/core';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ let harness: ApiHarness;
 let herald: RunningHerald;
 let pg: Client;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function expectProblem(response: ApiResponse, status: number) {
   expect(response.status).toBe(status);

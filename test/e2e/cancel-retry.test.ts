@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DeliveryQueue } from '@herald/core';
 import { DeliveryService } from '@herald/notifications';
 import { Client } from 'pg';
@@ -9,7 +10,6 @@ import { settledNotification } from '../support/notifications';
 import { queueBackends } from '../support/queue-backends';
 import { SmtpSink } from '../support/smtp-sink';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(queueBackends())('cancel and retry with a worker, $name queue backend', ({ env, skip }) => {
   let db: TestDatabase;

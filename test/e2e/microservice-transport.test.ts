@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { Injectable, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientOptions, ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
@@ -12,7 +12,7 @@ import {
   HeraldPatterns,
   HeraldSendRequest,
 } from '@herald/client';
-import { redisOptions } from '@herald/core';
+import { freePort, redisOptions } from '@herald/core';
 import type { AcceptedNotification, BatchAnswer, SendNotificationDto } from '@herald/notifications';
 import { connect as amqpConnect } from 'amqp-connection-manager';
 import { Client } from 'pg';
@@ -46,15 +46,6 @@ function rabbitAnswers(url: string): Promise<boolean> {
     socket.once('timeout', () => {
       socket.destroy();
       resolve(false);
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
     });
   });
 }

@@ -23,3 +23,4 @@ export * from './runtime/herald-core.module';
 export * from './database/ensure-database';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics.service';
+export * from './runtime/free-port';

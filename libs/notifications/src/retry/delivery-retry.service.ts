@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { DeliveryJobRequest, DeliveryQueue } from '@herald/core';
 import { DeliveryRepository } from '../deliver/delivery.repository';
@@ -9,7 +10,6 @@ import { DeliveryNotFoundError, DeliveryNotRetryableError } from './delivery-ret
 /** How long a retry waits for the job of the failed attempt to leave its queue. */
 const LEFTOVER_JOB_WAIT_MS = 2_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `POST /v1/admin/deliveries/{id}/retry`: a `failed` delivery goes back to `queued` and to its queue. */
 @Injectable()
