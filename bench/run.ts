@@ -63,7 +63,11 @@ async function startHerald(databaseUrl: string, redisUrl: string | undefined, wo
     // The benchmark measures Herald, not the limiter: one key sends far more than a minute's quota.
     RATE_LIMIT_PER_MINUTE: '0',
   });
-  const app: INestApplication = await createApiApp(config, new DatabaseRuntime(databaseUrl), worker ? [WorkerModule] : []);
+  const app: INestApplication = await createApiApp(
+    config,
+    new DatabaseRuntime(databaseUrl),
+    worker ? [WorkerModule] : [],
+  );
   app.useLogger(['error']);
   await app.listen(0, '127.0.0.1');
   return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
@@ -89,7 +93,13 @@ async function acceptBench(databaseUrl: string): Promise<Row> {
   const baseline = await rate(N, CONCURRENCY, async () => void (await (await fetch(`${base}/health/live`)).text()));
   const herald = await rate(N, CONCURRENCY, async () => void (await post(base)));
   await app.close();
-  return { name: 'accept POST /v1/notifications (Redis)', herald, baseline, unit: 'req/s', baselineName: 'GET /health/live' };
+  return {
+    name: 'accept POST /v1/notifications (Redis)',
+    herald,
+    baseline,
+    unit: 'req/s',
+    baselineName: 'GET /health/live',
+  };
 }
 
 /** Raw BullMQ: add N no-op jobs in bulk and process them, concurrency 50, on the given backend. */
@@ -104,10 +114,21 @@ async function rawQueue(backend: 'redis' | 'postgres', databaseUrl: string, coun
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const started = process.hrtime.bigint();
-  const worker = new Worker(name, async () => undefined, { connection, prefix, concurrency: 50 } as never, factory as never);
+  const worker = new Worker(
+    name,
+    async () => undefined,
+    { connection, prefix, concurrency: 50 } as never,
+    factory as never,
+  );
   worker.on('completed', () => ++done === count && finish());
   for (let i = 0; i < count; i += 500) {
-    await queue.addBulk(Array.from({ length: Math.min(500, count - i) }, (_, j) => ({ name: 'noop', data: { i: i + j }, opts: { removeOnComplete: true } })));
+    await queue.addBulk(
+      Array.from({ length: Math.min(500, count - i) }, (_, j) => ({
+        name: 'noop',
+        data: { i: i + j },
+        opts: { removeOnComplete: true },
+      })),
+    );
   }
   await finished;
   const perSecond = count / (Number(process.hrtime.bigint() - started) / 1e9);
@@ -158,7 +179,16 @@ async function main(): Promise<void> {
   await mkdir('bench/results', { recursive: true });
   await writeFile(
     'bench/results/latest.json',
-    JSON.stringify({ at: new Date().toISOString(), n: N, concurrency: CONCURRENCY, rows: rows.map((r) => ({ ...r, ratio: r.herald / r.baseline })) }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        n: N,
+        concurrency: CONCURRENCY,
+        rows: rows.map((r) => ({ ...r, ratio: r.herald / r.baseline })),
+      },
+      null,
+      2,
+    ) + '\n',
   );
   console.log('\nwritten to bench/results/latest.json');
 }

@@ -16,14 +16,23 @@ const emitted = program.emit(undefined, undefined, undefined, false, {
   before: [
     swaggerPlugin.before(
       // outDir and rootDir let the plugin point its lazy type imports at the compiled files.
-      { classValidatorShim: true, introspectComments: true, outDir: resolve(parsed.options.outDir), rootDir: resolve(parsed.options.rootDir) },
+      {
+        classValidatorShim: true,
+        introspectComments: true,
+        outDir: resolve(parsed.options.outDir),
+        rootDir: resolve(parsed.options.rootDir),
+      },
       program,
     ),
   ],
 });
 const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
 if (diagnostics.length) {
-  const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: ts.sys.getCurrentDirectory, getNewLine: () => '\n' };
+  const host = {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: ts.sys.getCurrentDirectory,
+    getNewLine: () => '\n',
+  };
   console.error(ts.formatDiagnosticsWithColorAndContext(diagnostics, host));
   process.exit(1);
 }

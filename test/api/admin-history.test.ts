@@ -12,11 +12,14 @@ let harness: ApiHarness;
 let herald: RunningHerald;
 let pg: Client;
 
-
 function expectProblem(response: ApiResponse, status: number) {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ status, type: expect.stringMatching(/^https:\/\//), title: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    type: expect.stringMatching(/^https:\/\//),
+    title: expect.any(String),
+  });
 }
 
 /** Sends an inline email notification for `recipientId` (no stored recipient needed when the address is inline). */
@@ -36,7 +39,10 @@ async function scopedClient(...scopes: string[]): Promise<ApiClient> {
 }
 
 /** Follows nextCursor to the end; `between` runs after each page (to insert while paging). */
-async function allPages(path: string, between: () => Promise<void> = async () => {}): Promise<{ pages: any[][]; ids: string[] }> {
+async function allPages(
+  path: string,
+  between: () => Promise<void> = async () => {},
+): Promise<{ pages: any[][]; ids: string[] }> {
   const pages: any[][] = [];
   let cursor: string | null = null;
   do {
@@ -109,17 +115,27 @@ describe('query validation', () => {
   });
 
   it('checks each list against its own statuses, and the notification filters', async () => {
-    const notifications = await herald.admin.get('/v1/admin/notifications?status=sent&template=has%20space&recipientId=-x');
+    const notifications = await herald.admin.get(
+      '/v1/admin/notifications?status=sent&template=has%20space&recipientId=-x',
+    );
     expectProblem(notifications, 422);
-    expect(notifications.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['recipientId', 'status', 'template']);
+    expect(notifications.body.errors.map((error: { path: string }) => error.path).sort()).toEqual([
+      'recipientId',
+      'status',
+      'template',
+    ]);
     const deliveries = await herald.admin.get('/v1/admin/deliveries?status=completed');
     expectProblem(deliveries, 422);
-    expect(deliveries.body.errors).toEqual([{ path: 'status', message: expect.stringContaining('status must be one of') }]);
+    expect(deliveries.body.errors).toEqual([
+      { path: 'status', message: expect.stringContaining('status must be one of') },
+    ]);
     // Filters of the other list are unknown parameters here.
     expectProblem(await herald.admin.get('/v1/admin/deliveries?recipientId=a'), 422);
 
     expect((await herald.admin.get('/v1/admin/notifications?status=completed&limit=200')).status).toBe(200);
-    expect((await herald.admin.get('/v1/admin/deliveries?status=sent&channel=in_app&since=2026-01-01')).status).toBe(200);
+    expect((await herald.admin.get('/v1/admin/deliveries?status=sent&channel=in_app&since=2026-01-01')).status).toBe(
+      200,
+    );
   });
 });
 
@@ -211,7 +227,10 @@ describe('filters and items', () => {
   });
 
   it('filters notifications by template, status, channel and time window', async () => {
-    await herald.admin.put('/v1/admin/templates/hist.filter', { name: 'H', channels: { email: { subject: 's', text: 't' } } });
+    await herald.admin.put('/v1/admin/templates/hist.filter', {
+      name: 'H',
+      channels: { email: { subject: 's', text: 't' } },
+    });
     const templated = [
       await send('filters', { content: undefined, template: 'hist.filter' }),
       await send('filters', { content: undefined, template: 'hist.filter' }),
@@ -229,7 +248,9 @@ describe('filters and items', () => {
     await herald.admin.post(`/v1/notifications/${later.id}/cancel`);
 
     const ids = async (query: string) =>
-      (await herald.admin.get(`/v1/admin/notifications?recipientId=filters&${query}`)).body.items.map((item: { id: string }) => item.id);
+      (await herald.admin.get(`/v1/admin/notifications?recipientId=filters&${query}`)).body.items.map(
+        (item: { id: string }) => item.id,
+      );
     expect(await ids('template=hist.filter')).toEqual([templated[1].id, templated[0].id]);
     expect(await ids('template=hist.filter&status=accepted')).toEqual([templated[1].id, templated[0].id]);
     expect(await ids('status=cancelled')).toEqual([later.id]);
@@ -255,9 +276,13 @@ describe('filters and items', () => {
     await herald.admin.post(`/v1/notifications/${sent.id}/cancel`);
     const since = sent.createdAt.slice(0, 10);
 
-    const cancelledWebhooks = (await herald.admin.get(`/v1/admin/deliveries?status=cancelled&channel=webhook&since=${since}`)).body;
+    const cancelledWebhooks = (
+      await herald.admin.get(`/v1/admin/deliveries?status=cancelled&channel=webhook&since=${since}`)
+    ).body;
     expect(cancelledWebhooks.items.map((item: { id: string }) => item.id)).toContain(webhook.id);
-    expect(cancelledWebhooks.items.every((item: any) => item.status === 'cancelled' && item.channel === 'webhook')).toBe(true);
+    expect(
+      cancelledWebhooks.items.every((item: any) => item.status === 'cancelled' && item.channel === 'webhook'),
+    ).toBe(true);
     const [item] = (await herald.admin.get('/v1/admin/deliveries?status=cancelled&channel=email&limit=1')).body.items;
     expect(item).toEqual({
       id: email.id,
@@ -282,9 +307,15 @@ describe('cancel', () => {
     expect(sent.status).toBe('scheduled');
     const cancelled = await herald.admin.post(`/v1/notifications/${sent.id}/cancel`);
     expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ id: sent.id, status: 'cancelled', deliveries: [{ status: 'cancelled', attempts: [] }] });
+    expect(cancelled.body).toMatchObject({
+      id: sent.id,
+      status: 'cancelled',
+      deliveries: [{ status: 'cancelled', attempts: [] }],
+    });
     expect(cancelled.body).toEqual((await herald.admin.get(`/v1/notifications/${sent.id}`)).body);
-    const { rows } = await pg.query('SELECT status, next_attempt_at FROM deliveries WHERE notification_id = $1', [sent.id]);
+    const { rows } = await pg.query('SELECT status, next_attempt_at FROM deliveries WHERE notification_id = $1', [
+      sent.id,
+    ]);
     expect(rows).toEqual([{ status: 'cancelled', next_attempt_at: null }]);
 
     const again = await herald.admin.post(`/v1/notifications/${sent.id}/cancel`);
@@ -309,7 +340,11 @@ describe('cancel', () => {
     expect(whileSending.body.deliveries.map((d: { status: string }) => d.status)).toEqual(['cancelled', 'sending']);
     expect(whileSending.body.status).toBe('processing');
 
-    const skipped = await herald.admin.post('/v1/notifications', { ...body, to: { email: 'skip@example.com' }, channels: ['email', 'webhook'] });
+    const skipped = await herald.admin.post('/v1/notifications', {
+      ...body,
+      to: { email: 'skip@example.com' },
+      channels: ['email', 'webhook'],
+    });
     const withSkipped = await herald.admin.post(`/v1/notifications/${skipped.body.id}/cancel`);
     expect(withSkipped.body.deliveries.map((d: { status: string }) => d.status)).toEqual(['cancelled', 'skipped']);
   });
@@ -327,7 +362,10 @@ describe('retry', () => {
     const queue = herald.app.get(DeliveryQueue).queue('email');
     // As a worker leaves it after a permanent error: row failed, attempt logged, job gone.
     await (await queue.getJob(deliveryId))?.remove();
-    await pg.query(`UPDATE deliveries SET status = 'failed', error = '550 mailbox unavailable', attempts = 1 WHERE id = $1`, [deliveryId]);
+    await pg.query(
+      `UPDATE deliveries SET status = 'failed', error = '550 mailbox unavailable', attempts = 1 WHERE id = $1`,
+      [deliveryId],
+    );
     await pg.query(
       `INSERT INTO delivery_attempts (delivery_id, attempt, started_at, finished_at, outcome, error)
        VALUES ($1, 1, now(), now(), 'permanent_error', '550 mailbox unavailable')`,
@@ -338,13 +376,21 @@ describe('retry', () => {
 
     const retried = await herald.admin.post(`/v1/admin/deliveries/${deliveryId}/retry`);
     expect(retried.status).toBe(200);
-    expect(retried.body).toMatchObject({ id: deliveryId, notificationId: sent.id, status: 'queued', error: null, attemptCount: 1 });
+    expect(retried.body).toMatchObject({
+      id: deliveryId,
+      notificationId: sent.id,
+      status: 'queued',
+      error: null,
+      attemptCount: 1,
+    });
     expect(['waiting', 'prioritized']).toContain(await queue.getJobState(deliveryId));
 
     const notification = (await herald.admin.get(`/v1/notifications/${sent.id}`)).body;
     expect(notification.status).toBe('processing');
     expect(notification.deliveries[0]).toMatchObject({ status: 'queued', error: null, attemptCount: 1 });
-    expect(notification.deliveries[0].attempts).toMatchObject([{ attempt: 1, outcome: 'permanent_error', error: '550 mailbox unavailable' }]);
+    expect(notification.deliveries[0].attempts).toMatchObject([
+      { attempt: 1, outcome: 'permanent_error', error: '550 mailbox unavailable' },
+    ]);
   });
 
   it('waits for the job of the failed attempt to leave the queue, so the retry is not lost', async () => {
@@ -400,11 +446,21 @@ describe('stats', () => {
     const { body, status } = await herald.admin.get('/v1/admin/stats');
     expect(status).toBe(200);
     const notifications = await pg.query('SELECT status, count(*)::int AS n FROM notifications GROUP BY status');
-    const expectedNotifications = { accepted: 0, scheduled: 0, processing: 0, completed: 0, partially_failed: 0, failed: 0, cancelled: 0 } as Record<string, number>;
+    const expectedNotifications = {
+      accepted: 0,
+      scheduled: 0,
+      processing: 0,
+      completed: 0,
+      partially_failed: 0,
+      failed: 0,
+      cancelled: 0,
+    } as Record<string, number>;
     for (const row of notifications.rows) expectedNotifications[row.status] = row.n;
     expect(body.notifications).toEqual(expectedNotifications);
 
-    const deliveries = await pg.query('SELECT channel, status, count(*)::int AS n FROM deliveries GROUP BY channel, status');
+    const deliveries = await pg.query(
+      'SELECT channel, status, count(*)::int AS n FROM deliveries GROUP BY channel, status',
+    );
     expect(Object.keys(body.deliveries).sort()).toEqual(['email', 'in_app', 'push', 'sms', 'webhook']);
     for (const channel of Object.keys(body.deliveries)) {
       expect(Object.keys(body.deliveries[channel])).toHaveLength(9);
@@ -417,7 +473,9 @@ describe('stats', () => {
       expect(counts).toEqual({ waiting: expect.any(Number), active: 0, delayed: expect.any(Number), failed: 0 });
     }
     // No worker runs here: every email job accepted above is still waiting (or delayed, for the scheduled ones).
-    const { rows } = await pg.query(`SELECT count(*)::int AS n FROM deliveries WHERE channel = 'email' AND status = 'queued'`);
+    const { rows } = await pg.query(
+      `SELECT count(*)::int AS n FROM deliveries WHERE channel = 'email' AND status = 'queued'`,
+    );
     expect(body.queues.email.waiting).toBeGreaterThanOrEqual(rows[0].n);
     expect(body.queues.email.delayed).toBeGreaterThan(0);
   });

@@ -47,8 +47,16 @@ describe('POST /v1/notifications/batch', () => {
     expect(response.status).toBe(202);
     const items = response.body.items;
     expect(items).toHaveLength(5);
-    expect(items[0]).toMatchObject({ id: expect.any(String), status: 'accepted', deliveries: [{ channel: 'email', status: 'queued' }] });
-    expect(items[4]).toMatchObject({ id: expect.any(String), status: 'accepted', deliveries: [{ channel: 'email', status: 'queued' }] });
+    expect(items[0]).toMatchObject({
+      id: expect.any(String),
+      status: 'accepted',
+      deliveries: [{ channel: 'email', status: 'queued' }],
+    });
+    expect(items[4]).toMatchObject({
+      id: expect.any(String),
+      status: 'accepted',
+      deliveries: [{ channel: 'email', status: 'queued' }],
+    });
 
     // Each refusal is the problem document a single send would answer, its paths relative to the item.
     expect(items[1].error).toMatchObject({ status: 422, type: expect.stringMatching(/validation-error$/) });
@@ -64,13 +72,21 @@ describe('POST /v1/notifications/batch', () => {
 
     // Exactly the two valid items are stored, each as what it was sent.
     expect(await count('notifications')).toBe(before + 2);
-    const { rows } = await pg.query(`SELECT id, data->>'n' AS n FROM notifications WHERE id = ANY($1)`, [[items[0].id, items[4].id]]);
-    expect(Object.fromEntries(rows.map((row) => [row.id, row.n]))).toEqual({ [items[0].id]: 'first', [items[4].id]: 'last' });
+    const { rows } = await pg.query(`SELECT id, data->>'n' AS n FROM notifications WHERE id = ANY($1)`, [
+      [items[0].id, items[4].id],
+    ]);
+    expect(Object.fromEntries(rows.map((row) => [row.id, row.n]))).toEqual({
+      [items[0].id]: 'first',
+      [items[4].id]: 'last',
+    });
     expect(await count('deliveries WHERE notification_id = ANY($1)', [[items[0].id, items[4].id]])).toBe(2);
 
     const stored = await herald.admin.get(`/v1/notifications/${items[0].id}`);
     expect(stored.status).toBe(200);
-    expect(stored.body.deliveries[0]).toMatchObject({ channel: 'email', content: { subject: 'Batch first', text: 'Item first' } });
+    expect(stored.body.deliveries[0]).toMatchObject({
+      channel: 'email',
+      content: { subject: 'Batch first', text: 'Item first' },
+    });
   });
 
   it('applies each item idempotencyKey: a repeat replays the first answer, another body with the key is refused', async () => {
@@ -96,7 +112,10 @@ describe('POST /v1/notifications/batch', () => {
     });
     expect(second.status).toBe(202);
     expect(second.body.items[0]).toEqual(a);
-    expect(second.body.items[1].error).toMatchObject({ status: 422, type: expect.stringMatching(/idempotency-key-reused$/) });
+    expect(second.body.items[1].error).toMatchObject({
+      status: 422,
+      type: expect.stringMatching(/idempotency-key-reused$/),
+    });
     expect(second.body.items[2]).toMatchObject({ status: 'accepted' });
 
     expect(await count('notifications WHERE idempotency_key = $1', [keyA])).toBe(1);
@@ -135,7 +154,13 @@ describe('POST /v1/notifications/batch', () => {
     expect(tooMany.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(tooMany.body.errors).toEqual([{ path: 'notifications', message: expect.stringContaining('1000') }]);
 
-    for (const body of [{}, { notifications: 'nope' }, { notifications: {} }, { notifications: [], extra: true }, [email(1)]]) {
+    for (const body of [
+      {},
+      { notifications: 'nope' },
+      { notifications: {} },
+      { notifications: [], extra: true },
+      [email(1)],
+    ]) {
       const response = await herald.admin.post('/v1/notifications/batch', body);
       expect(response.status, JSON.stringify(body)).toBe(422);
       expect(response.body).toMatchObject({ status: 422, errors: expect.any(Array) });
@@ -148,10 +173,16 @@ describe('POST /v1/notifications/batch', () => {
   });
 
   it('needs the send scope', async () => {
-    const reader = herald.admin.withKey((await herald.admin.post('/v1/admin/api-keys', { name: 'r', scopes: ['read'] })).body.key);
+    const reader = herald.admin.withKey(
+      (await herald.admin.post('/v1/admin/api-keys', { name: 'r', scopes: ['read'] })).body.key,
+    );
     expect((await reader.post('/v1/notifications/batch', { notifications: [email(1)] })).status).toBe(403);
-    expect((await herald.admin.withKey(undefined).post('/v1/notifications/batch', { notifications: [email(1)] })).status).toBe(401);
-    const sender = herald.admin.withKey((await herald.admin.post('/v1/admin/api-keys', { name: 's', scopes: ['send'] })).body.key);
+    expect(
+      (await herald.admin.withKey(undefined).post('/v1/notifications/batch', { notifications: [email(1)] })).status,
+    ).toBe(401);
+    const sender = herald.admin.withKey(
+      (await herald.admin.post('/v1/admin/api-keys', { name: 's', scopes: ['send'] })).body.key,
+    );
     const sent = await sender.post('/v1/notifications/batch', { notifications: [email(1)] });
     expect(sent.status).toBe(202);
     expect(sent.body.items[0]).toMatchObject({ status: 'accepted' });

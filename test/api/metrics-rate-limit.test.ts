@@ -22,7 +22,10 @@ interface Family {
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 const SAMPLE = new RegExp(`^(${NAME})(?:\\{(.*)\\})? (\\S+)(?: (-?\\d+))?$`);
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)/y;
-const SUFFIXES: Record<string, string[]> = { histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] };
+const SUFFIXES: Record<string, string[]> = {
+  histogram: ['_bucket', '_sum', '_count'],
+  summary: ['', '_sum', '_count'],
+};
 
 /** Values as Prometheus reads them (Go's ParseFloat: NaN and Inf in any case; prom-client writes `Nan`). */
 function parseValue(text: string): number {
@@ -72,7 +75,9 @@ function parsePrometheus(text: string): Map<string, Family> {
     const [, name, labels, value] = sample;
     // A sample belongs to the family it names, or to a histogram/summary through its suffix.
     const owner =
-      [...families.entries()].find(([base, f]) => (SUFFIXES[f.type] ?? ['']).some((suffix) => base + suffix === name))?.[0] ?? name;
+      [...families.entries()].find(([base, f]) =>
+        (SUFFIXES[f.type] ?? ['']).some((suffix) => base + suffix === name),
+      )?.[0] ?? name;
     family(owner).samples.push({ name, labels: parseLabels(labels), value: parseValue(value) });
   }
   return families;
@@ -130,7 +135,8 @@ describe('GET /metrics (monolith, capture mode)', () => {
     // Every channel and state is there, read from the queue store on this scrape.
     const queueSeries = families.get('herald_queue_jobs')!.samples.map((s) => `${s.labels.channel}/${s.labels.state}`);
     for (const channel of ['email', 'sms', 'push', 'webhook', 'in_app']) {
-      for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(queueSeries).toContain(`${channel}/${state}`);
+      for (const state of ['waiting', 'active', 'delayed', 'failed'])
+        expect(queueSeries).toContain(`${channel}/${state}`);
     }
     // Outcomes start at 0 for every channel, so rate() works before the first delivery.
     expect(families.get('herald_delivery_outcomes_total')!.samples).toContainEqual({
@@ -151,7 +157,8 @@ describe('GET /metrics (monolith, capture mode)', () => {
     expect((await herald.admin.get('/no/such/route')).status).toBe(404);
 
     const after = await scrape(herald.baseUrl);
-    const delta = (name: string, labels: Record<string, string>) => value(after, name, labels) - value(before, name, labels);
+    const delta = (name: string, labels: Record<string, string>) =>
+      value(after, name, labels) - value(before, name, labels);
     expect(delta('herald_notifications_accepted_total', { transport: 'http' })).toBe(1);
     expect(delta('herald_deliveries_accepted_total', { channel: 'email', status: 'queued' })).toBe(1);
     expect(delta('herald_delivery_outcomes_total', { channel: 'email', outcome: 'sent' })).toBe(1);
@@ -163,8 +170,18 @@ describe('GET /metrics (monolith, capture mode)', () => {
     expect(count({ method: 'GET', route: '/v1/notifications/:id', status: '200' })).toBeGreaterThanOrEqual(1);
     expect(count({ method: 'GET', route: '/v1/notifications/:id', status: '401' })).toBe(1);
     expect(count({ method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
-    expect(value(after, 'herald_http_request_duration_seconds_bucket', { method: 'POST', route: '/v1/notifications', le: '+Inf' })).toBe(
-      value(after, 'herald_http_request_duration_seconds_count', { method: 'POST', route: '/v1/notifications', status: '202' }),
+    expect(
+      value(after, 'herald_http_request_duration_seconds_bucket', {
+        method: 'POST',
+        route: '/v1/notifications',
+        le: '+Inf',
+      }),
+    ).toBe(
+      value(after, 'herald_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/v1/notifications',
+        status: '202',
+      }),
     );
     const routes = after.get('herald_http_request_duration_seconds')!.samples.map((s) => s.labels.route);
     expect(routes.some((route) => route.includes(sent.body.id))).toBe(false);
@@ -179,7 +196,9 @@ describe('GET /metrics (monolith, capture mode)', () => {
     expect([first.status, replay.status]).toEqual([202, 202]);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     const after = await scrape(herald.baseUrl);
-    expect(value(after, 'herald_notifications_accepted_total') - value(before, 'herald_notifications_accepted_total')).toBe(1);
+    expect(
+      value(after, 'herald_notifications_accepted_total') - value(before, 'herald_notifications_accepted_total'),
+    ).toBe(1);
   });
 
   it('counts each accepted item of a batch, not the refused ones', async () => {
@@ -188,7 +207,8 @@ describe('GET /metrics (monolith, capture mode)', () => {
     expect(batch.status).toBe(202);
     expect(batch.body.items.filter((item: { id?: string }) => item.id)).toHaveLength(2);
     const after = await scrape(herald.baseUrl);
-    const delta = (name: string, labels: Record<string, string>) => value(after, name, labels) - value(before, name, labels);
+    const delta = (name: string, labels: Record<string, string>) =>
+      value(after, name, labels) - value(before, name, labels);
     expect(delta('herald_notifications_accepted_total', { transport: 'http' })).toBe(2);
     expect(delta('herald_deliveries_accepted_total', { channel: 'email', status: 'queued' })).toBe(2);
   });
@@ -210,19 +230,28 @@ describe('GET /metrics (monolith, capture mode)', () => {
     expect(receiver.to('/flaky')).toHaveLength(2);
 
     // Recorded just after the row commits, so a scrape right after the settled read may be a moment early.
-    const outcomes = await eventually(async () => {
-      const after = await scrape(herald.baseUrl);
-      const outcome = (name: string) =>
-        value(after, 'herald_delivery_outcomes_total', { channel: 'webhook', outcome: name }) -
-        value(before, 'herald_delivery_outcomes_total', { channel: 'webhook', outcome: name });
-      const seen = { retried: outcome('retried'), delivered: outcome('delivered'), failed: outcome('failed'), sent: outcome('sent') };
-      return seen.delivered + seen.failed === 2 && seen;
-    }, { what: 'both webhook deliveries to be counted' });
+    const outcomes = await eventually(
+      async () => {
+        const after = await scrape(herald.baseUrl);
+        const outcome = (name: string) =>
+          value(after, 'herald_delivery_outcomes_total', { channel: 'webhook', outcome: name }) -
+          value(before, 'herald_delivery_outcomes_total', { channel: 'webhook', outcome: name });
+        const seen = {
+          retried: outcome('retried'),
+          delivered: outcome('delivered'),
+          failed: outcome('failed'),
+          sent: outcome('sent'),
+        };
+        return seen.delivered + seen.failed === 2 && seen;
+      },
+      { what: 'both webhook deliveries to be counted' },
+    );
     expect(outcomes).toEqual({ retried: 1, delivered: 1, failed: 1, sent: 0 });
   });
 
   it('reads queue depth on scrape: a scheduled send is a delayed job until it is due', async () => {
-    const delayed = (families: Map<string, Family>) => value(families, 'herald_queue_jobs', { channel: 'email', state: 'delayed' });
+    const delayed = (families: Map<string, Family>) =>
+      value(families, 'herald_queue_jobs', { channel: 'email', state: 'delayed' });
     const before = delayed(await scrape(herald.baseUrl));
     const sendAt = new Date(Date.now() + 3_600_000).toISOString();
     const scheduled = await herald.admin.post('/v1/notifications', { ...email, sendAt });
@@ -236,7 +265,11 @@ describe('GET /metrics (monolith, capture mode)', () => {
 function expectLimited(response: ApiResponse, limit: number) {
   expect(response.status).toBe(429);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ status: 429, type: expect.stringMatching(/\/rate-limited$/), title: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status: 429,
+    type: expect.stringMatching(/\/rate-limited$/),
+    title: expect.any(String),
+  });
   const retryAfter = Number(response.headers.get('retry-after'));
   expect(Number.isInteger(retryAfter)).toBe(true);
   // A sliding minute: at most the rest of this window plus a share of the next.
@@ -261,7 +294,11 @@ describe.each(queueBackends())('rate limit per API key, counters on $name', ({ n
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     // Two API instances of one installation: same database, same Redis prefix.
-    const shared = { ...env, RATE_LIMIT_PER_MINUTE: String(LIMIT), REDIS_PREFIX: `herald-rl-${randomBytes(4).toString('hex')}` };
+    const shared = {
+      ...env,
+      RATE_LIMIT_PER_MINUTE: String(LIMIT),
+      REDIS_PREFIX: `herald-rl-${randomBytes(4).toString('hex')}`,
+    };
     one = await startHerald({ databaseUrl: db.url, apps: ['api'], env: shared });
     two = await startHerald({ databaseUrl: db.url, apps: ['api'], env: shared });
     for (const key of ['a', 'b', 'c'] as const) {
@@ -280,28 +317,34 @@ describe.each(queueBackends())('rate limit per API key, counters on $name', ({ n
 
   const missing = () => `/v1/notifications/${randomUUID()}`;
 
-  it.skipIf(skip)('answers the 6th request of a key with 429 and Retry-After, while another key still passes', async () => {
-    const a = one.admin.withKey(keys.a);
-    for (let i = 1; i <= LIMIT; i++) {
-      const response = await a.get(missing());
-      expect(response.status).toBe(404);
-      expect(response.headers.get('ratelimit-limit')).toBe(String(LIMIT));
-      expect(response.headers.get('ratelimit-remaining')).toBe(String(LIMIT - i));
-    }
-    expectLimited(await a.get(missing()), LIMIT);
+  it.skipIf(skip)(
+    'answers the 6th request of a key with 429 and Retry-After, while another key still passes',
+    async () => {
+      const a = one.admin.withKey(keys.a);
+      for (let i = 1; i <= LIMIT; i++) {
+        const response = await a.get(missing());
+        expect(response.status).toBe(404);
+        expect(response.headers.get('ratelimit-limit')).toBe(String(LIMIT));
+        expect(response.headers.get('ratelimit-remaining')).toBe(String(LIMIT - i));
+      }
+      expectLimited(await a.get(missing()), LIMIT);
 
-    // Refused before the handler: nothing is stored.
-    const { rows: before } = await pg.query('SELECT count(*)::int AS n FROM notifications');
-    const refused = await a.post('/v1/notifications', { content: { email: { subject: 's', text: 't' } }, to: { email: 'x@example.com' } });
-    expectLimited(refused, LIMIT);
-    const { rows: after } = await pg.query('SELECT count(*)::int AS n FROM notifications');
-    expect(after[0].n).toBe(before[0].n);
+      // Refused before the handler: nothing is stored.
+      const { rows: before } = await pg.query('SELECT count(*)::int AS n FROM notifications');
+      const refused = await a.post('/v1/notifications', {
+        content: { email: { subject: 's', text: 't' } },
+        to: { email: 'x@example.com' },
+      });
+      expectLimited(refused, LIMIT);
+      const { rows: after } = await pg.query('SELECT count(*)::int AS n FROM notifications');
+      expect(after[0].n).toBe(before[0].n);
 
-    const b = one.admin.withKey(keys.b);
-    const other = await b.get(missing());
-    expect(other.status).toBe(404);
-    expect(other.headers.get('ratelimit-remaining')).toBe(String(LIMIT - 1));
-  });
+      const b = one.admin.withKey(keys.b);
+      const other = await b.get(missing());
+      expect(other.status).toBe(404);
+      expect(other.headers.get('ratelimit-remaining')).toBe(String(LIMIT - 1));
+    },
+  );
 
   it.skipIf(skip)('shares the count across API instances', async () => {
     const onOne = one.admin.withKey(keys.c);
@@ -321,13 +364,16 @@ describe.each(queueBackends())('rate limit per API key, counters on $name', ({ n
     }
   });
 
-  it.skipIf(skip || name !== 'PostgreSQL')('keeps the PostgreSQL counters in the unlogged rate_limits table', async () => {
-    const { rows } = await pg.query(
-      `SELECT c.relpersistence, (SELECT count(*)::int FROM rate_limits) AS rows FROM pg_class c WHERE c.relname = 'rate_limits'`,
-    );
-    expect(rows[0]).toEqual({ relpersistence: 'u', rows: expect.any(Number) });
-    expect(rows[0].rows).toBeGreaterThan(0);
-  });
+  it.skipIf(skip || name !== 'PostgreSQL')(
+    'keeps the PostgreSQL counters in the unlogged rate_limits table',
+    async () => {
+      const { rows } = await pg.query(
+        `SELECT c.relpersistence, (SELECT count(*)::int FROM rate_limits) AS rows FROM pg_class c WHERE c.relname = 'rate_limits'`,
+      );
+      expect(rows[0]).toEqual({ relpersistence: 'u', rows: expect.any(Number) });
+      expect(rows[0].rows).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe.skipIf(!inject('redisUrl'))('while Redis is unreachable', () => {
@@ -341,7 +387,11 @@ describe.skipIf(!inject('redisUrl'))('while Redis is unreachable', () => {
     redis.hostname = '127.0.0.1';
     redis.port = String(proxy.port);
     db = await createTestDatabase();
-    herald = await startHerald({ databaseUrl: db.url, apps: ['api'], env: { REDIS_URL: redis.toString(), RATE_LIMIT_PER_MINUTE: '2' } });
+    herald = await startHerald({
+      databaseUrl: db.url,
+      apps: ['api'],
+      env: { REDIS_URL: redis.toString(), RATE_LIMIT_PER_MINUTE: '2' },
+    });
   });
 
   afterAll(async () => {
@@ -353,7 +403,8 @@ describe.skipIf(!inject('redisUrl'))('while Redis is unreachable', () => {
 
   it('lets requests through unlimited and answers /metrics without queue counts, then limits again once it is back', async () => {
     const api = herald.admin;
-    for (const remaining of ['1', '0']) expect((await api.get('/v1/admin/api-keys')).headers.get('ratelimit-remaining')).toBe(remaining);
+    for (const remaining of ['1', '0'])
+      expect((await api.get('/v1/admin/api-keys')).headers.get('ratelimit-remaining')).toBe(remaining);
     expect(value(await scrape(herald.baseUrl), 'herald_queue_up')).toBe(1);
 
     proxy.sever();
@@ -371,10 +422,13 @@ describe.skipIf(!inject('redisUrl'))('while Redis is unreachable', () => {
 
     proxy.restore();
     // The two counted before the outage still count.
-    const refused = await eventually(async () => {
-      const response = await api.get('/v1/admin/api-keys');
-      return response.status === 429 && response;
-    }, { what: 'the limit to apply again' });
+    const refused = await eventually(
+      async () => {
+        const response = await api.get('/v1/admin/api-keys');
+        return response.status === 429 && response;
+      },
+      { what: 'the limit to apply again' },
+    );
     expectLimited(refused, 2);
   });
 });

@@ -9,7 +9,11 @@ let harness: ApiHarness;
 let herald: RunningHerald;
 let pg: Client;
 
-const email = { content: { email: { subject: 'Hi {{name}}', text: 'Hello {{name}}' } }, to: { email: 'a@example.com' }, data: { name: 'Ada' } };
+const email = {
+  content: { email: { subject: 'Hi {{name}}', text: 'Hello {{name}}' } },
+  to: { email: 'a@example.com' },
+  data: { name: 'Ada' },
+};
 
 async function count(table: string): Promise<number> {
   const { rows } = await pg.query(`SELECT count(*)::int AS n FROM ${table}`);
@@ -19,7 +23,11 @@ async function count(table: string): Promise<number> {
 function expectProblem(response: { status: number; headers: Headers; body: any }, status: number) {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ status, type: expect.stringMatching(/^https:\/\//), title: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    type: expect.stringMatching(/^https:\/\//),
+    title: expect.any(String),
+  });
 }
 
 beforeAll(async () => {
@@ -48,7 +56,9 @@ describe('authentication', () => {
     expectProblem(await reader.post('/v1/notifications', email), 403);
     expectProblem(await reader.get('/v1/admin/templates'), 403);
 
-    const sender = herald.admin.withKey((await herald.admin.post('/v1/admin/api-keys', { name: 's', scopes: ['send'] })).body.key);
+    const sender = herald.admin.withKey(
+      (await herald.admin.post('/v1/admin/api-keys', { name: 's', scopes: ['send'] })).body.key,
+    );
     expect((await sender.post('/v1/notifications', email)).status).toBe(202);
   });
 
@@ -114,17 +124,32 @@ describe('bad input', () => {
       schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
     });
     const before = await count('notifications');
-    const schema = await herald.admin.post('/v1/notifications', { template: 'welcome', to: { email: 'a@example.com' }, data: { name: 7 } });
+    const schema = await herald.admin.post('/v1/notifications', {
+      template: 'welcome',
+      to: { email: 'a@example.com' },
+      data: { name: 7 },
+    });
     expectProblem(schema, 422);
     expect(schema.body.errors).toEqual([{ path: 'data.name', message: 'must be string' }]);
 
-    const missing = await herald.admin.post('/v1/notifications', { template: 'welcome', to: { email: 'a@example.com' }, data: {} });
+    const missing = await herald.admin.post('/v1/notifications', {
+      template: 'welcome',
+      to: { email: 'a@example.com' },
+      data: {},
+    });
     expectProblem(missing, 422);
     expect(missing.body.errors[0].path).toBe('data.name');
 
-    const unrendered = await herald.admin.post('/v1/notifications', { template: 'welcome', to: { email: 'a@example.com' }, data: { name: 'Ada' } });
+    const unrendered = await herald.admin.post('/v1/notifications', {
+      template: 'welcome',
+      to: { email: 'a@example.com' },
+      data: { name: 'Ada' },
+    });
     expectProblem(unrendered, 422);
-    expect(unrendered.body.errors[0]).toMatchObject({ path: 'content.email.text', message: expect.stringMatching(/"code" not defined/) });
+    expect(unrendered.body.errors[0]).toMatchObject({
+      path: 'content.email.text',
+      message: expect.stringMatching(/"code" not defined/),
+    });
     expect(await count('notifications')).toBe(before);
   });
 
@@ -153,7 +178,10 @@ describe('accepting', () => {
       { id: expect.any(String), channel: 'email', status: 'queued' },
       { id: expect.any(String), channel: 'sms', status: 'skipped', reason: 'no_address' },
     ]);
-    const { rows } = await pg.query('SELECT channel, status, address FROM deliveries WHERE notification_id = $1 ORDER BY channel', [sent.body.id]);
+    const { rows } = await pg.query(
+      'SELECT channel, status, address FROM deliveries WHERE notification_id = $1 ORDER BY channel',
+      [sent.body.id],
+    );
     expect(rows).toEqual([
       { channel: 'email', status: 'queued', address: { email: 'r1@example.com' } },
       { channel: 'sms', status: 'skipped', address: null },
@@ -181,7 +209,9 @@ describe('idempotency', () => {
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     expect(second.body).toEqual(first.body);
-    const { rows } = await pg.query('SELECT count(*)::int AS n FROM notifications WHERE idempotency_key = $1', ['order-1001-shipped']);
+    const { rows } = await pg.query('SELECT count(*)::int AS n FROM notifications WHERE idempotency_key = $1', [
+      'order-1001-shipped',
+    ]);
     expect(rows[0].n).toBe(1);
   });
 
@@ -194,7 +224,9 @@ describe('idempotency', () => {
   });
 
   it('scopes keys per API key', async () => {
-    const other = herald.admin.withKey((await herald.admin.post('/v1/admin/api-keys', { name: 'o', scopes: ['send'] })).body.key);
+    const other = herald.admin.withKey(
+      (await herald.admin.post('/v1/admin/api-keys', { name: 'o', scopes: ['send'] })).body.key,
+    );
     const headers = { 'idempotency-key': 'shared-name' };
     const a = await herald.admin.post('/v1/notifications', email, headers);
     const b = await other.post('/v1/notifications', email, headers);
@@ -210,7 +242,10 @@ describe('idempotency', () => {
     ]);
     const statuses = [a.status, b.status].sort();
     // Either the second arrived while the first ran (409) or after it answered (a replay).
-    expect([[202, 202], [202, 409]]).toContainEqual(statuses);
+    expect([
+      [202, 202],
+      [202, 409],
+    ]).toContainEqual(statuses);
     const { rows } = await pg.query(`SELECT count(*)::int AS n FROM notifications WHERE idempotency_key = 'race'`);
     expect(rows[0].n).toBe(1);
 
@@ -226,7 +261,10 @@ describe('idempotency', () => {
 
   it('frees the key when the request is refused, so a corrected retry goes through', async () => {
     const headers = { 'idempotency-key': 'fix-and-retry' };
-    expectProblem(await herald.admin.post('/v1/notifications', { ...email, template: 'missing', content: undefined }, headers), 422);
+    expectProblem(
+      await herald.admin.post('/v1/notifications', { ...email, template: 'missing', content: undefined }, headers),
+      422,
+    );
     const retried = await herald.admin.post('/v1/notifications', email, headers);
     expect(retried.status).toBe(202);
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
@@ -243,13 +281,19 @@ describe('health', () => {
     expect((await anonymous.get('/health/live')).body).toEqual({ status: 'ok' });
     const ready = await anonymous.get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.checks).toMatchObject({ postgres: { status: 'up' }, queue: { backend: 'postgres', status: 'up' }, smtp: { status: 'capture' } });
+    expect(ready.body.checks).toMatchObject({
+      postgres: { status: 'up' },
+      queue: { backend: 'postgres', status: 'up' },
+      smtp: { status: 'capture' },
+    });
   });
 
   it('serves the OpenAPI document', async () => {
     const doc = await new ApiClient(herald.baseUrl).get('/docs-json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/notifications', '/v1/notifications/{id}']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/notifications', '/v1/notifications/{id}']),
+    );
   });
 });

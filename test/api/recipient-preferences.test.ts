@@ -31,7 +31,10 @@ function statuses(body: { deliveries: { channel: string; status: string; reason?
 beforeAll(async () => {
   db = await createTestDatabase();
   smtp = await new SmtpSink().start();
-  herald = await startHerald({ databaseUrl: db.url, env: { SMTP_URL: smtp.url, MAIL_FROM: 'Herald <no-reply@herald.test>' } });
+  herald = await startHerald({
+    databaseUrl: db.url,
+    env: { SMTP_URL: smtp.url, MAIL_FROM: 'Herald <no-reply@herald.test>' },
+  });
   pg = new Client({ connectionString: db.url });
   await pg.connect();
 });
@@ -65,7 +68,10 @@ describe('preferences', () => {
       channels: { push: false },
       categories: {},
     });
-    expect((await herald.admin.get('/v1/recipients/pref-1/preferences')).body).toEqual({ channels: { push: false }, categories: {} });
+    expect((await herald.admin.get('/v1/recipients/pref-1/preferences')).body).toEqual({
+      channels: { push: false },
+      categories: {},
+    });
   });
 
   it('refuses bad shapes with 422 naming each path, and stores nothing', async () => {
@@ -84,11 +90,22 @@ describe('preferences', () => {
       'categories.news',
     ]);
 
-    const shapes = await herald.admin.put('/v1/recipients/pref-2/preferences', { channels: [false], categories: 'none', surprise: 1 });
+    const shapes = await herald.admin.put('/v1/recipients/pref-2/preferences', {
+      channels: [false],
+      categories: 'none',
+      surprise: 1,
+    });
     expectProblem(shapes, 422);
-    expect(shapes.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['categories', 'channels', 'surprise']);
+    expect(shapes.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'categories',
+      'channels',
+      'surprise',
+    ]);
 
-    expect((await herald.admin.get('/v1/recipients/pref-2/preferences')).body).toEqual({ channels: {}, categories: {} });
+    expect((await herald.admin.get('/v1/recipients/pref-2/preferences')).body).toEqual({
+      channels: {},
+      categories: {},
+    });
   });
 
   it('lets a recipients key write them and a read key only read them', async () => {
@@ -98,7 +115,10 @@ describe('preferences', () => {
     const sender = await keyWith('send');
 
     expect((await manager.put('/v1/recipients/pref-3/preferences', { channels: { email: false } })).status).toBe(200);
-    expect((await reader.get('/v1/recipients/pref-3/preferences')).body).toEqual({ channels: { email: false }, categories: {} });
+    expect((await reader.get('/v1/recipients/pref-3/preferences')).body).toEqual({
+      channels: { email: false },
+      categories: {},
+    });
     expectProblem(await reader.put('/v1/recipients/pref-3/preferences', { channels: {} }), 403);
     expectProblem(await sender.get('/v1/recipients/pref-3/preferences'), 403);
     expectProblem(await reader.delete('/v1/recipients/pref-3'), 403);
@@ -108,11 +128,19 @@ describe('preferences', () => {
 describe('opt-outs at accept time', () => {
   beforeAll(async () => {
     const templates = {
-      promo: { name: 'Promo', category: 'marketing', channels: { email: { subject: 'Sale', text: 'Sale' }, in_app: { body: 'Sale' } } },
+      promo: {
+        name: 'Promo',
+        category: 'marketing',
+        channels: { email: { subject: 'Sale', text: 'Sale' }, in_app: { body: 'Sale' } },
+      },
       shipped: {
         name: 'Shipped',
         category: 'orders',
-        channels: { email: { subject: 'Shipped', text: 'Shipped' }, sms: { text: 'Shipped' }, in_app: { body: 'Shipped' } },
+        channels: {
+          email: { subject: 'Shipped', text: 'Shipped' },
+          sms: { text: 'Shipped' },
+          in_app: { body: 'Shipped' },
+        },
       },
       security: {
         name: 'Security alert',
@@ -124,7 +152,9 @@ describe('opt-outs at accept time', () => {
     for (const [key, definition] of Object.entries(templates)) {
       expect((await herald.admin.put(`/v1/admin/templates/${key}`, definition)).status).toBe(201);
     }
-    expect((await herald.admin.put('/v1/recipients/opt-1', { email: 'opt1@example.com', phone: '+14155550101' })).status).toBe(201);
+    expect(
+      (await herald.admin.put('/v1/recipients/opt-1', { email: 'opt1@example.com', phone: '+14155550101' })).status,
+    ).toBe(201);
     const preferences = { channels: { sms: false }, categories: { marketing: false, orders: { email: false } } };
     expect((await herald.admin.put('/v1/recipients/opt-1/preferences', preferences)).status).toBe(200);
   });
@@ -147,7 +177,11 @@ describe('opt-outs at accept time', () => {
 
   it('applies only channel opt-outs to inline content, and keeps no_address for a channel without one', async () => {
     const sent = await herald.admin.post('/v1/notifications', {
-      content: { email: { subject: 'One-off', text: 'One-off' }, sms: { text: 'One-off' }, webhook: { payload: { a: 1 } } },
+      content: {
+        email: { subject: 'One-off', text: 'One-off' },
+        sms: { text: 'One-off' },
+        webhook: { payload: { a: 1 } },
+      },
       to: { recipientId: 'opt-1' },
     });
     expect(sent.status).toBe(202);
@@ -159,7 +193,9 @@ describe('opt-outs at accept time', () => {
     const sent = await herald.admin.post('/v1/notifications', { template: 'security', to: { recipientId: 'opt-1' } });
     expect(sent.status).toBe(202);
     expect(statuses(sent.body)).toEqual({ email: 'queued', sms: 'queued' });
-    const mail = await eventually(() => smtp.messages.find((m) => m.parsed.subject === 'New sign-in'), { what: 'the critical email' });
+    const mail = await eventually(() => smtp.messages.find((m) => m.parsed.subject === 'New sign-in'), {
+      what: 'the critical email',
+    });
     expect(mail.envelope.to).toEqual(['opt1@example.com']);
     const settled = await settledNotification(herald.admin, sent.body.id, 'completed');
     expect(settled.deliveries.map((d: { status: string }) => d.status)).toEqual(['sent', 'sent']);
@@ -203,8 +239,12 @@ describe('DELETE /v1/recipients/{id}', () => {
 
   it('erases the fields, subscriptions, inbox and the addresses in its history; keeps the ids; then answers 404', async () => {
     expect((await herald.admin.put(`/v1/recipients/${id}`, personal)).status).toBe(201);
-    expect((await herald.admin.put(`/v1/recipients/${id}/preferences`, { channels: { push: false } })).status).toBe(200);
-    expect((await herald.admin.post(`/v1/recipients/${id}/push-subscriptions`, { type: 'fcm', token: fcmToken })).status).toBe(201);
+    expect((await herald.admin.put(`/v1/recipients/${id}/preferences`, { channels: { push: false } })).status).toBe(
+      200,
+    );
+    expect(
+      (await herald.admin.post(`/v1/recipients/${id}/push-subscriptions`, { type: 'fcm', token: fcmToken })).status,
+    ).toBe(201);
     const data = { name: 'Ada Lovelace', orderId: 'A-1001' };
 
     // Delivered: an inbox message, a captured SMS and an email to an inline address, with personal data rendered in.
@@ -279,7 +319,11 @@ describe('DELETE /v1/recipients/{id}', () => {
     expect(failedAfter.deliveries[0].attempts[0].error).toContain('<[erased]>');
     const deliveredAfter = (await herald.admin.get(`/v1/notifications/${delivered.body.id}`)).body;
     expect(deliveredAfter).toMatchObject({ recipientId: id, data: {}, status: 'completed' });
-    expect(deliveredAfter.deliveries.map((d: { status: string }) => d.status).sort()).toEqual(['delivered', 'sent', 'sent']);
+    expect(deliveredAfter.deliveries.map((d: { status: string }) => d.status).sort()).toEqual([
+      'delivered',
+      'sent',
+      'sent',
+    ]);
     const scheduledAfter = (await herald.admin.get(`/v1/notifications/${scheduled.body.id}`)).body;
     expect(scheduledAfter.deliveries[0]).toMatchObject({ status: 'cancelled', reason: 'recipient_deleted' });
 
@@ -287,7 +331,10 @@ describe('DELETE /v1/recipients/{id}', () => {
     expectProblem(await herald.admin.get(`/v1/recipients/${id}`), 404);
     expectProblem(await herald.admin.delete(`/v1/recipients/${id}`), 404);
     expectProblem(await herald.admin.get(`/v1/recipients/${id}/preferences`), 404);
-    const send = await herald.admin.post('/v1/notifications', { content: { email: { subject: 'x', text: 'x' } }, to: { recipientId: id } });
+    const send = await herald.admin.post('/v1/notifications', {
+      content: { email: { subject: 'x', text: 'x' } },
+      to: { recipientId: id },
+    });
     expectProblem(send, 422);
     expect(send.body.errors[0].path).toBe('to.recipientId');
 

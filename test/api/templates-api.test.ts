@@ -45,7 +45,9 @@ describe('templates', () => {
 
     const versions = await herald.admin.get('/v1/admin/templates/order.shipped/versions');
     expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
-    expect((await herald.admin.get('/v1/admin/templates/order.shipped')).body.channels.sms.text).toBe('Shipped: {{orderId}}');
+    expect((await herald.admin.get('/v1/admin/templates/order.shipped')).body.channels.sms.text).toBe(
+      'Shipped: {{orderId}}',
+    );
   });
 
   it('rolls back to an earlier version and records the version a notification used', async () => {
@@ -76,7 +78,10 @@ describe('templates', () => {
       sms: { text: 'Order B&2 shipped' },
       webhook: { payload: { event: 'order.shipped', order: 'B&2', items: ['<Ada>'] } },
     });
-    const older = await herald.admin.post('/v1/admin/templates/order.shipped/preview', { data: { orderId: '1', name: 'x' }, version: 2 });
+    const older = await herald.admin.post('/v1/admin/templates/order.shipped/preview', {
+      data: { orderId: '1', name: 'x' },
+      version: 2,
+    });
     expect(older.body.sms.text).toBe('Shipped: 1');
   });
 
@@ -87,7 +92,10 @@ describe('templates', () => {
     });
     expect(broken.status).toBe(422);
     expect(broken.body.type).toMatch(/template-invalid$/);
-    expect(broken.body.errors[0]).toMatchObject({ path: 'channels.email.html', message: expect.stringMatching(/line 3/) });
+    expect(broken.body.errors[0]).toMatchObject({
+      path: 'channels.email.html',
+      message: expect.stringMatching(/line 3/),
+    });
     expect((await herald.admin.get('/v1/admin/templates/broken')).status).toBe(404);
   });
 
@@ -127,7 +135,10 @@ describe('templates', () => {
     expect(send.status).toBe(422);
     const list = await herald.admin.get('/v1/admin/templates');
     expect(list.body.items.map((t: { key: string }) => t.key)).not.toContain('temp');
-    const revived = await herald.admin.put('/v1/admin/templates/temp', { name: 'Temp', channels: { email: { subject: 's' } } });
+    const revived = await herald.admin.put('/v1/admin/templates/temp', {
+      name: 'Temp',
+      channels: { email: { subject: 's' } },
+    });
     expect(revived.status).toBe(201);
     expect(revived.body.version).toBe(2);
   });
@@ -159,7 +170,13 @@ describe('recipients', () => {
       extra: 1,
     });
     expect(bad.status).toBe(422);
-    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['email', 'extra', 'phone', 'timezone', 'webhookUrl']);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'email',
+      'extra',
+      'phone',
+      'timezone',
+      'webhookUrl',
+    ]);
     expect((await herald.admin.get('/v1/recipients/nobody')).status).toBe(404);
     expect((await herald.admin.put('/v1/recipients/bad%20id', {})).status).toBe(422);
   });

@@ -96,107 +96,120 @@ describe.each(queueBackends())('one notification on every channel, $name queue b
     delete https.globalAgent.options.ca;
   });
 
-  it.skipIf(skip)('email sent, sms sent, push sent, webhook delivered, in_app delivered: each proven at its peer', async () => {
-    expect((await herald.admin.put('/v1/admin/templates/order.shipped', TEMPLATE)).status).toBe(201);
-    const recipient = await herald.admin.put(`/v1/recipients/${RECIPIENT}`, {
-      email: EMAIL,
-      phone: PHONE,
-      webhookUrl: receiver.url(WEBHOOK_PATH),
-    });
-    expect(recipient.status).toBe(201);
-    const subscription = push.subscribe(BROWSER);
-    expect((await herald.admin.post(`/v1/recipients/${RECIPIENT}/push-subscriptions`, subscription)).status).toBe(201);
+  it.skipIf(skip)(
+    'email sent, sms sent, push sent, webhook delivered, in_app delivered: each proven at its peer',
+    async () => {
+      expect((await herald.admin.put('/v1/admin/templates/order.shipped', TEMPLATE)).status).toBe(201);
+      const recipient = await herald.admin.put(`/v1/recipients/${RECIPIENT}`, {
+        email: EMAIL,
+        phone: PHONE,
+        webhookUrl: receiver.url(WEBHOOK_PATH),
+      });
+      expect(recipient.status).toBe(201);
+      const subscription = push.subscribe(BROWSER);
+      expect((await herald.admin.post(`/v1/recipients/${RECIPIENT}/push-subscriptions`, subscription)).status).toBe(
+        201,
+      );
 
-    // A browser's view of the inbox: no API key, only the recipient token.
-    const browser = new ApiClient(herald.baseUrl);
-    const token = { 'x-recipient-token': recipientToken(RECIPIENT) };
-    stream = await SseClient.connect(`${herald.baseUrl}/v1/recipients/${RECIPIENT}/inbox/stream`, token);
-    expect(stream.status).toBe(200);
-    expect(stream.response.headers.get('content-type')).toContain('text/event-stream');
+      // A browser's view of the inbox: no API key, only the recipient token.
+      const browser = new ApiClient(herald.baseUrl);
+      const token = { 'x-recipient-token': recipientToken(RECIPIENT) };
+      stream = await SseClient.connect(`${herald.baseUrl}/v1/recipients/${RECIPIENT}/inbox/stream`, token);
+      expect(stream.status).toBe(200);
+      expect(stream.response.headers.get('content-type')).toContain('text/event-stream');
 
-    const sent = await herald.admin.post('/v1/notifications', {
-      template: 'order.shipped',
-      to: { recipientId: RECIPIENT },
-      data: { orderId: 'A-1001', name: 'Ada' },
-    });
-    expect(sent.status).toBe(202);
-    expect(sent.body.status).toBe('accepted');
-    const queued = Object.fromEntries(
-      (sent.body.deliveries as { id: string; channel: string; status: string }[]).map((d) => [d.channel, d]),
-    );
-    expect(Object.keys(queued).sort()).toEqual(['email', 'in_app', 'push', 'sms', 'webhook']);
-    for (const delivery of Object.values(queued)) expect(delivery.status, delivery.channel).toBe('queued');
+      const sent = await herald.admin.post('/v1/notifications', {
+        template: 'order.shipped',
+        to: { recipientId: RECIPIENT },
+        data: { orderId: 'A-1001', name: 'Ada' },
+      });
+      expect(sent.status).toBe(202);
+      expect(sent.body.status).toBe('accepted');
+      const queued = Object.fromEntries(
+        (sent.body.deliveries as { id: string; channel: string; status: string }[]).map((d) => [d.channel, d]),
+      );
+      expect(Object.keys(queued).sort()).toEqual(['email', 'in_app', 'push', 'sms', 'webhook']);
+      for (const delivery of Object.values(queued)) expect(delivery.status, delivery.channel).toBe('queued');
 
-    const done = await settledNotification(herald.admin, sent.body.id);
-    expect(done.status).toBe('completed');
-    expect(done.template).toEqual({ key: 'order.shipped', version: 1 });
-    const deliveries = Object.fromEntries((done.deliveries as { channel: string }[]).map((d) => [d.channel, d as any]));
-    const expected = { email: 'sent', sms: 'sent', push: 'sent', webhook: 'delivered', in_app: 'delivered' };
-    expect(Object.fromEntries(Object.entries(deliveries).map(([channel, d]) => [channel, d.status]))).toEqual(expected);
-    for (const [channel, delivery] of Object.entries(deliveries)) {
-      expect(delivery.id, channel).toBe(queued[channel].id);
-      expect(delivery.captured, channel).toBe(false);
-      expect(delivery.providerMessageId, channel).toEqual(expect.any(String));
-      expect(delivery.attempts, channel).toMatchObject([
-        { attempt: 1, outcome: 'ok', error: null, providerMessageId: delivery.providerMessageId },
-      ]);
-    }
+      const done = await settledNotification(herald.admin, sent.body.id);
+      expect(done.status).toBe('completed');
+      expect(done.template).toEqual({ key: 'order.shipped', version: 1 });
+      const deliveries = Object.fromEntries(
+        (done.deliveries as { channel: string }[]).map((d) => [d.channel, d as any]),
+      );
+      const expected = { email: 'sent', sms: 'sent', push: 'sent', webhook: 'delivered', in_app: 'delivered' };
+      expect(Object.fromEntries(Object.entries(deliveries).map(([channel, d]) => [channel, d.status]))).toEqual(
+        expected,
+      );
+      for (const [channel, delivery] of Object.entries(deliveries)) {
+        expect(delivery.id, channel).toBe(queued[channel].id);
+        expect(delivery.captured, channel).toBe(false);
+        expect(delivery.providerMessageId, channel).toEqual(expect.any(String));
+        expect(delivery.attempts, channel).toMatchObject([
+          { attempt: 1, outcome: 'ok', error: null, providerMessageId: delivery.providerMessageId },
+        ]);
+      }
 
-    // email: the SMTP server got the rendered message, under the Message-ID Herald recorded.
-    const mails = smtp.messages.filter((m) => m.envelope.to.includes(EMAIL));
-    expect(mails).toHaveLength(1);
-    const [mail] = mails;
-    expect(mail.parsed.subject).toBe('Order A-1001 shipped');
-    expect(mail.parsed.html).toContain('<p>Hi Ada, order <b>A-1001</b> is on its way</p>');
-    expect(mail.parsed.text?.trim()).toBe('Hi Ada, order A-1001 is on its way');
-    expect(mail.parsed.from?.text).toContain('no-reply@herald.test');
-    expect(mail.parsed.messageId).toBe(deliveries.email.providerMessageId);
+      // email: the SMTP server got the rendered message, under the Message-ID Herald recorded.
+      const mails = smtp.messages.filter((m) => m.envelope.to.includes(EMAIL));
+      expect(mails).toHaveLength(1);
+      const [mail] = mails;
+      expect(mail.parsed.subject).toBe('Order A-1001 shipped');
+      expect(mail.parsed.html).toContain('<p>Hi Ada, order <b>A-1001</b> is on its way</p>');
+      expect(mail.parsed.text?.trim()).toBe('Hi Ada, order A-1001 is on its way');
+      expect(mail.parsed.from?.text).toContain('no-reply@herald.test');
+      expect(mail.parsed.messageId).toBe(deliveries.email.providerMessageId);
 
-    // sms: Twilio got To/From/Body with its basic auth, and its message sid is the provider id.
-    const texts = twilio.to(PHONE);
-    expect(texts).toHaveLength(1);
-    expect(texts[0]).toMatchObject({
-      path: `/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`,
-      contentType: 'application/x-www-form-urlencoded',
-      form: { To: PHONE, From: SMS_FROM, Body: 'Order A-1001 shipped, Ada' },
-      status: 201,
-    });
-    expect(deliveries.sms.providerMessageId).toBe(texts[0].sid);
+      // sms: Twilio got To/From/Body with its basic auth, and its message sid is the provider id.
+      const texts = twilio.to(PHONE);
+      expect(texts).toHaveLength(1);
+      expect(texts[0]).toMatchObject({
+        path: `/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`,
+        contentType: 'application/x-www-form-urlencoded',
+        form: { To: PHONE, From: SMS_FROM, Body: 'Order A-1001 shipped, Ada' },
+        status: 201,
+      });
+      expect(deliveries.sms.providerMessageId).toBe(texts[0].sid);
 
-    // push: the push service verified VAPID and decrypted, with the browser's keys, what a service worker reads.
-    const pushes = push.pushesTo(BROWSER);
-    expect(pushes).toHaveLength(1);
-    expect(pushes[0].vapidError).toBeUndefined();
-    expect(pushes[0]).toMatchObject({ answered: 201, contentEncoding: 'aes128gcm', vapidKey: VAPID.publicKey });
-    expect(pushes[0].payload).toEqual({ title: 'Shipped', body: 'Order A-1001', url: 'https://example.com/o/A-1001' });
-    expect(deliveries.push.providerMessageId).toBe(pushes[0].location);
+      // push: the push service verified VAPID and decrypted, with the browser's keys, what a service worker reads.
+      const pushes = push.pushesTo(BROWSER);
+      expect(pushes).toHaveLength(1);
+      expect(pushes[0].vapidError).toBeUndefined();
+      expect(pushes[0]).toMatchObject({ answered: 201, contentEncoding: 'aes128gcm', vapidKey: VAPID.publicKey });
+      expect(pushes[0].payload).toEqual({
+        title: 'Shipped',
+        body: 'Order A-1001',
+        url: 'https://example.com/o/A-1001',
+      });
+      expect(deliveries.push.providerMessageId).toBe(pushes[0].location);
 
-    // webhook: the standardwebhooks package verified the signature; webhook-id is the webhook delivery id.
-    const hooks = receiver.to(WEBHOOK_PATH);
-    expect(hooks).toHaveLength(1);
-    expect(hooks[0].verifyError).toBeUndefined();
-    const payload = { event: 'order.shipped', order: 'A-1001', customer: { name: 'Ada' } };
-    expect(hooks[0].verified).toEqual(payload);
-    expect(JSON.parse(hooks[0].body)).toEqual(payload);
-    expect(hooks[0].headers['webhook-id']).toBe(deliveries.webhook.id);
-    expect(deliveries.webhook.providerMessageId).toBe(deliveries.webhook.id);
+      // webhook: the standardwebhooks package verified the signature; webhook-id is the webhook delivery id.
+      const hooks = receiver.to(WEBHOOK_PATH);
+      expect(hooks).toHaveLength(1);
+      expect(hooks[0].verifyError).toBeUndefined();
+      const payload = { event: 'order.shipped', order: 'A-1001', customer: { name: 'Ada' } };
+      expect(hooks[0].verified).toEqual(payload);
+      expect(JSON.parse(hooks[0].body)).toEqual(payload);
+      expect(hooks[0].headers['webhook-id']).toBe(deliveries.webhook.id);
+      expect(deliveries.webhook.providerMessageId).toBe(deliveries.webhook.id);
 
-    // in_app: the open stream got the message live, and the inbox lists it.
-    const event = await stream.next((e) => e.event === 'message');
-    const message = {
-      id: deliveries.in_app.providerMessageId,
-      recipientId: RECIPIENT,
-      notificationId: sent.body.id,
-      title: 'Shipped',
-      body: 'Order A-1001 for Ada',
-      url: '/orders/A-1001',
-      read: false,
-    };
-    expect(event.id).toBe(message.id);
-    expect(JSON.parse(event.data)).toMatchObject(message);
-    expect(stream.events.filter((e) => e.event === 'message')).toHaveLength(1);
-    const inbox = await browser.get(`/v1/recipients/${RECIPIENT}/inbox`, token);
-    expect(inbox.status).toBe(200);
-    expect(inbox.body).toMatchObject({ items: [message], nextCursor: null, unreadCount: 1 });
-  });
+      // in_app: the open stream got the message live, and the inbox lists it.
+      const event = await stream.next((e) => e.event === 'message');
+      const message = {
+        id: deliveries.in_app.providerMessageId,
+        recipientId: RECIPIENT,
+        notificationId: sent.body.id,
+        title: 'Shipped',
+        body: 'Order A-1001 for Ada',
+        url: '/orders/A-1001',
+        read: false,
+      };
+      expect(event.id).toBe(message.id);
+      expect(JSON.parse(event.data)).toMatchObject(message);
+      expect(stream.events.filter((e) => e.event === 'message')).toHaveLength(1);
+      const inbox = await browser.get(`/v1/recipients/${RECIPIENT}/inbox`, token);
+      expect(inbox.status).toBe(200);
+      expect(inbox.body).toMatchObject({ items: [message], nextCursor: null, unreadCount: 1 });
+    },
+  );
 });

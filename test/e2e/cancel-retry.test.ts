@@ -10,7 +10,6 @@ import { settledNotification } from '../support/notifications';
 import { queueBackends } from '../support/queue-backends';
 import { SmtpSink } from '../support/smtp-sink';
 
-
 describe.each(queueBackends())('cancel and retry with a worker, $name queue backend', ({ env, skip }) => {
   let db: TestDatabase;
   let smtp: SmtpSink;
@@ -50,7 +49,10 @@ describe.each(queueBackends())('cancel and retry with a worker, $name queue back
 
     const cancelled = await herald.admin.post(`/v1/notifications/${sent.body.id}/cancel`);
     expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ status: 'cancelled', deliveries: [{ id: deliveryId, status: 'cancelled' }] });
+    expect(cancelled.body).toMatchObject({
+      status: 'cancelled',
+      deliveries: [{ id: deliveryId, status: 'cancelled' }],
+    });
 
     // The job stays delayed until sendAt, then runs, finds the row cancelled, and is done.
     await eventually(async () => Date.now() > sendAt.getTime() && (await queue.getJobState(deliveryId)) === 'unknown', {
@@ -59,7 +61,10 @@ describe.each(queueBackends())('cancel and retry with a worker, $name queue back
     await sleep(200);
     expect(mailsTo('later@example.com')).toHaveLength(0);
     const after = (await herald.admin.get(`/v1/notifications/${sent.body.id}`)).body;
-    expect(after).toMatchObject({ status: 'cancelled', deliveries: [{ status: 'cancelled', attemptCount: 0, attempts: [] }] });
+    expect(after).toMatchObject({
+      status: 'cancelled',
+      deliveries: [{ status: 'cancelled', attemptCount: 0, attempts: [] }],
+    });
   });
 
   it.skipIf(skip)('a worker handed the job of a cancelled delivery does nothing', async () => {
@@ -92,7 +97,10 @@ describe.each(queueBackends())('cancel and retry with a worker, $name queue back
         to: { email: 'retry@example.com' },
       });
       const failed = await settledNotification(herald.admin, sent.body.id, 'failed');
-      expect(failed.deliveries[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/mailbox unavailable/) });
+      expect(failed.deliveries[0]).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/mailbox unavailable/),
+      });
     } finally {
       smtp.reject = undefined;
     }

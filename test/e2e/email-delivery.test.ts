@@ -6,7 +6,6 @@ import { SmtpSink } from '../support/smtp-sink';
 import { settledNotification } from '../support/notifications';
 import { queueBackends } from '../support/queue-backends';
 
-
 const backends = queueBackends();
 
 describe.each(backends)('email end to end on the $name queue backend', ({ env, skip }) => {
@@ -18,7 +17,10 @@ describe.each(backends)('email end to end on the $name queue backend', ({ env, s
     if (skip) return;
     db = await createTestDatabase();
     smtp = await new SmtpSink().start();
-    herald = await startHerald({ databaseUrl: db.url, env: { ...env, SMTP_URL: smtp.url, MAIL_FROM: 'Herald <no-reply@herald.test>' } });
+    herald = await startHerald({
+      databaseUrl: db.url,
+      env: { ...env, SMTP_URL: smtp.url, MAIL_FROM: 'Herald <no-reply@herald.test>' },
+    });
   });
 
   afterAll(async () => {

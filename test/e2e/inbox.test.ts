@@ -27,7 +27,11 @@ async function sendInApp(client: ApiClient, recipientId: string, orderId: string
 /** Waits for the in_app delivery to end `delivered`; answers the delivery (its providerMessageId is the message id). */
 async function delivered(client: ApiClient, notificationId: string) {
   const notification = await settledNotification(client, notificationId, 'completed');
-  expect(notification.deliveries[0]).toMatchObject({ channel: 'in_app', status: 'delivered', attempts: [{ outcome: 'ok' }] });
+  expect(notification.deliveries[0]).toMatchObject({
+    channel: 'in_app',
+    status: 'delivered',
+    attempts: [{ outcome: 'ok' }],
+  });
   return notification.deliveries[0] as { id: string; providerMessageId: string };
 }
 
@@ -86,7 +90,9 @@ describe('in-app inbox', () => {
     await herald.admin.put('/v1/recipients/user-2', {});
     const messageIds: string[] = [];
     for (const orderId of ['B-1', 'B-2', 'B-3']) {
-      messageIds.push((await delivered(herald.admin, (await sendInApp(herald.admin, 'user-2', orderId)).id)).providerMessageId);
+      messageIds.push(
+        (await delivered(herald.admin, (await sendInApp(herald.admin, 'user-2', orderId)).id)).providerMessageId,
+      );
     }
     expect((await reader.get('/v1/recipients/user-2/inbox')).body.unreadCount).toBe(3);
 
@@ -123,7 +129,9 @@ describe('in-app inbox', () => {
     await herald.admin.put('/v1/recipients/user-3', {});
     const ids: string[] = [];
     for (let i = 1; i <= 5; i++) {
-      ids.push((await delivered(herald.admin, (await sendInApp(herald.admin, 'user-3', `C-${i}`)).id)).providerMessageId);
+      ids.push(
+        (await delivered(herald.admin, (await sendInApp(herald.admin, 'user-3', `C-${i}`)).id)).providerMessageId,
+      );
     }
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -164,14 +172,20 @@ describe('in-app inbox', () => {
 
   it('takes the recipient token instead of an API key, and refuses a wrong one with 401', async () => {
     const anonymous = new ApiClient(herald.baseUrl);
-    const withToken = await anonymous.get('/v1/recipients/user-1/inbox', { 'x-recipient-token': inboxToken(INBOX_SECRET, 'user-1') });
+    const withToken = await anonymous.get('/v1/recipients/user-1/inbox', {
+      'x-recipient-token': inboxToken(INBOX_SECRET, 'user-1'),
+    });
     expect(withToken.status).toBe(200);
     expect(withToken.body.items).toHaveLength(1);
 
     const messageId = withToken.body.items[0].id;
-    const read = await anonymous.post(`/v1/recipients/user-1/inbox/${messageId}/read`, {}, {
-      'x-recipient-token': inboxToken(INBOX_SECRET, 'user-1'),
-    });
+    const read = await anonymous.post(
+      `/v1/recipients/user-1/inbox/${messageId}/read`,
+      {},
+      {
+        'x-recipient-token': inboxToken(INBOX_SECRET, 'user-1'),
+      },
+    );
     expect(read.status).toBe(200);
 
     const refusals: [string, Record<string, string>][] = [
@@ -224,14 +238,21 @@ describe('in-app inbox', () => {
     const first = await delivered(herald.admin, (await sendInApp(herald.admin, 'user-5', 'E-1')).id);
     const event = await stream.next((e) => e.event === 'message');
     expect(event.id).toBe(first.providerMessageId);
-    expect(JSON.parse(event.data)).toMatchObject({ id: first.providerMessageId, recipientId: 'user-5', body: 'Order E-1', read: false });
+    expect(JSON.parse(event.data)).toMatchObject({
+      id: first.providerMessageId,
+      recipientId: 'user-5',
+      body: 'Order E-1',
+      read: false,
+    });
 
     await stream.close();
     await eventually(() => events.listenerCount === 0, { what: 'the closed stream to unsubscribe' });
 
     // Sent while no stream was open; a reconnecting EventSource sends the id of the last event it saw.
     const missed = await delivered(herald.admin, (await sendInApp(herald.admin, 'user-5', 'E-2')).id);
-    const resumed = await SseClient.connect(`${url}?token=${inboxToken(INBOX_SECRET, 'user-5')}`, { 'last-event-id': event.id! });
+    const resumed = await SseClient.connect(`${url}?token=${inboxToken(INBOX_SECRET, 'user-5')}`, {
+      'last-event-id': event.id!,
+    });
     expect(resumed.status).toBe(200);
     const replayed = await resumed.next((e) => e.event === 'message');
     expect(replayed.id).toBe(missed.providerMessageId);
@@ -301,42 +322,47 @@ describe.each([
     await db?.drop();
   });
 
-  it.skipIf(skip)('a message sent through one instance reaches a stream on another within a second of being stored', async () => {
-    const recipientId = 'user-sse';
-    for (const instance of [apiA, apiB, worker]) expect(instance.app.get(InboxEvents).kind).toBe(kind);
-    const stream = await SseClient.connect(
-      `${apiA.baseUrl}/v1/recipients/${recipientId}/inbox/stream?token=${inboxToken(INBOX_SECRET, recipientId)}`,
-    );
-    try {
-      expect(stream.status).toBe(200);
-      expect(stream.response.headers.get('content-type')).toContain('text/event-stream');
+  it.skipIf(skip)(
+    'a message sent through one instance reaches a stream on another within a second of being stored',
+    async () => {
+      const recipientId = 'user-sse';
+      for (const instance of [apiA, apiB, worker]) expect(instance.app.get(InboxEvents).kind).toBe(kind);
+      const stream = await SseClient.connect(
+        `${apiA.baseUrl}/v1/recipients/${recipientId}/inbox/stream?token=${inboxToken(INBOX_SECRET, recipientId)}`,
+      );
+      try {
+        expect(stream.status).toBe(200);
+        expect(stream.response.headers.get('content-type')).toContain('text/event-stream');
 
-      expect((await apiB.admin.put(`/v1/recipients/${recipientId}`, {})).status).toBe(201);
-      const sent = await sendInApp(apiB.admin, recipientId, 'S-1');
-      const event = await stream.next((e) => e.event === 'message', 10_000);
-      const delivery = await delivered(apiB.admin, sent.id);
+        expect((await apiB.admin.put(`/v1/recipients/${recipientId}`, {})).status).toBe(201);
+        const sent = await sendInApp(apiB.admin, recipientId, 'S-1');
+        const event = await stream.next((e) => e.event === 'message', 10_000);
+        const delivery = await delivered(apiB.admin, sent.id);
 
-      const message = JSON.parse(event.data);
-      expect(event.id).toBe(delivery.providerMessageId);
-      expect(message).toMatchObject({
-        id: delivery.providerMessageId,
-        recipientId,
-        notificationId: sent.id,
-        title: 'Hi',
-        body: 'Order S-1',
-        url: '/orders/S-1',
-        read: false,
+        const message = JSON.parse(event.data);
+        expect(event.id).toBe(delivery.providerMessageId);
+        expect(message).toMatchObject({
+          id: delivery.providerMessageId,
+          recipientId,
+          notificationId: sent.id,
+          title: 'Hi',
+          body: 'Order S-1',
+          url: '/orders/S-1',
+          read: false,
+        });
+        // createdAt is PostgreSQL's clock at insert, on this machine like the test's.
+        const lag = event.receivedAt - Date.parse(message.createdAt);
+        expect(lag).toBeGreaterThan(-100);
+        expect(lag).toBeLessThan(1000);
+        expect(stream.events.filter((e) => e.event === 'message')).toHaveLength(1);
+      } finally {
+        await stream.close();
+      }
+      await eventually(() => apiA.app.get(InboxEvents).listenerCount === 0, {
+        what: 'the closed stream to unsubscribe',
       });
-      // createdAt is PostgreSQL's clock at insert, on this machine like the test's.
-      const lag = event.receivedAt - Date.parse(message.createdAt);
-      expect(lag).toBeGreaterThan(-100);
-      expect(lag).toBeLessThan(1000);
-      expect(stream.events.filter((e) => e.event === 'message')).toHaveLength(1);
-    } finally {
-      await stream.close();
-    }
-    await eventually(() => apiA.app.get(InboxEvents).listenerCount === 0, { what: 'the closed stream to unsubscribe' });
-  });
+    },
+  );
 
   it.skipIf(skip)('closing an instance ends its open streams instead of waiting for them', async () => {
     const apiC = await startHerald({ databaseUrl: db.url, env: { ...env, INBOX_SECRET }, apps: ['api'] });

@@ -109,17 +109,23 @@ async function stored(marker: string): Promise<{ id: string; api_key_id: string 
 
 async function expectDelivered(id: string, marker: string): Promise<void> {
   const done = await settledNotification(herald.admin, id, 'completed', 15_000);
-  expect(done.deliveries).toMatchObject([{ channel: 'email', status: 'sent', content: { subject: `Hello ${marker}` } }]);
-  const mail = await eventually(() => smtp.messages.find((message) => message.envelope.to.includes(`${marker}@example.com`)), {
-    what: 'the mail at the SMTP server',
-  });
+  expect(done.deliveries).toMatchObject([
+    { channel: 'email', status: 'sent', content: { subject: `Hello ${marker}` } },
+  ]);
+  const mail = await eventually(
+    () => smtp.messages.find((message) => message.envelope.to.includes(`${marker}@example.com`)),
+    {
+      what: 'the mail at the SMTP server',
+    },
+  );
   expect(mail.parsed.text).toContain(`Sent over the transport: ${marker}`);
 }
 
 beforeAll(async () => {
   rabbitmq = await rabbitAnswers(RABBITMQ_URL);
   if (!rabbitmq) {
-    if (process.env.HERALD_TEST_REQUIRE_RABBITMQ === '1') throw new Error(`HERALD_TEST_REQUIRE_RABBITMQ=1 but RabbitMQ does not answer at ${RABBITMQ_URL}`);
+    if (process.env.HERALD_TEST_REQUIRE_RABBITMQ === '1')
+      throw new Error(`HERALD_TEST_REQUIRE_RABBITMQ=1 but RabbitMQ does not answer at ${RABBITMQ_URL}`);
     console.warn(NO_RABBITMQ(RABBITMQ_URL));
   }
   if (!redisUrl) console.warn('\n!! No Redis: the Redis transport tests were SKIPPED (see the Redis notice above).\n');
@@ -201,9 +207,12 @@ describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a r
     if (!available(name)) return skip();
     const body = notification();
     await lastValueFrom(client.emit(HeraldPatterns.emit, { ...body, token }), { defaultValue: undefined });
-    const [row] = await eventually(async () => (await stored(body.data.marker)).length === 1 && stored(body.data.marker), {
-      what: 'the emitted notification',
-    });
+    const [row] = await eventually(
+      async () => (await stored(body.data.marker)).length === 1 && stored(body.data.marker),
+      {
+        what: 'the emitted notification',
+      },
+    );
     await expectDelivered(row.id, body.data.marker);
   });
 
@@ -223,14 +232,25 @@ describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a r
 
     // A message that is not { notifications: [...] } is refused whole.
     const whole = await refusal(request(client, HeraldPatterns.batch, { token, notifications: 'all of them' }));
-    expect(whole).toMatchObject({ status: 422, errors: expect.arrayContaining([{ path: 'notifications', message: 'notifications must be an array' }]) });
+    expect(whole).toMatchObject({
+      status: 422,
+      errors: expect.arrayContaining([{ path: 'notifications', message: 'notifications must be an array' }]),
+    });
   });
 
-  it('an invalid payload answers an error whose message is the problem document, listing each bad field', async ({ skip }) => {
+  it('an invalid payload answers an error whose message is the problem document, listing each bad field', async ({
+    skip,
+  }) => {
     if (!available(name)) return skip();
     const body = notification();
     const error = await refusal(
-      request(client, HeraldPatterns.send, { ...body, token, to: { email: 'not-an-email' }, priority: 'urgent', extra: true }),
+      request(client, HeraldPatterns.send, {
+        ...body,
+        token,
+        to: { email: 'not-an-email' },
+        priority: 'urgent',
+        extra: true,
+      }),
     );
     const problem = {
       type: expect.stringMatching(/\/validation-error$/),
@@ -246,11 +266,24 @@ describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a r
     expect(error.message).toMatchObject(problem);
     expect(await stored(body.data.marker)).toEqual([]);
 
-    const rejected = await refusal(request(client, HeraldPatterns.send, { ...notification(), token, template: 'no.such.template', content: undefined }));
-    expect(rejected).toMatchObject({ status: 422, type: expect.stringMatching(/notification-rejected$/), errors: [{ path: 'template' }] });
+    const rejected = await refusal(
+      request(client, HeraldPatterns.send, {
+        ...notification(),
+        token,
+        template: 'no.such.template',
+        content: undefined,
+      }),
+    );
+    expect(rejected).toMatchObject({
+      status: 422,
+      type: expect.stringMatching(/notification-rejected$/),
+      errors: [{ path: 'template' }],
+    });
   });
 
-  it('replays an idempotencyKey: the same answer, nothing stored twice; another body with the key is refused', async ({ skip }) => {
+  it('replays an idempotencyKey: the same answer, nothing stored twice; another body with the key is refused', async ({
+    skip,
+  }) => {
     if (!available(name)) return skip();
     const body = { ...notification(), idempotencyKey: `${name}-${randomUUID()}` };
     const first = await request<AcceptedNotification>(client, HeraldPatterns.send, { ...body, token });
@@ -270,18 +303,27 @@ describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a r
   it('refuses a message without MICROSERVICE_TOKEN, or with a wrong one, as 401', async ({ skip }) => {
     if (!available(name)) return skip();
     const body = notification();
-    for (const message of [body, { ...body, token: 'wrong' }, { ...body, token: `${token}x` }, { ...body, token: 42 }]) {
+    for (const message of [
+      body,
+      { ...body, token: 'wrong' },
+      { ...body, token: `${token}x` },
+      { ...body, token: 42 },
+    ]) {
       const error = await refusal(request(client, HeraldPatterns.send, message));
       expect(error).toMatchObject({ status: 401, type: expect.stringMatching(/\/unauthorized$/) });
       expect(error.message).toMatchObject({ status: 401 });
     }
-    expect(await refusal(request(client, HeraldPatterns.batch, { notifications: [body] }))).toMatchObject({ status: 401 });
+    expect(await refusal(request(client, HeraldPatterns.batch, { notifications: [body] }))).toMatchObject({
+      status: 401,
+    });
 
     // An event without the token is dropped: the one emitted after it (same connection, so in order) arrives alone.
     const after = notification();
     await lastValueFrom(client.emit(HeraldPatterns.emit, body), { defaultValue: undefined });
     await lastValueFrom(client.emit(HeraldPatterns.emit, { ...after, token }), { defaultValue: undefined });
-    await eventually(async () => (await stored(after.data.marker)).length === 1, { what: 'the event sent with the token' });
+    await eventually(async () => (await stored(after.data.marker)).length === 1, {
+      what: 'the event sent with the token',
+    });
     expect(await stored(body.data.marker)).toEqual([]);
   });
 });
@@ -301,7 +343,9 @@ describe('the Redis transport when the connection to Redis drops', () => {
 
   it.skipIf(!redisUrl)('listens again once Redis is back', async () => {
     const send = () =>
-      firstValueFrom(client.send<AcceptedNotification>(HeraldPatterns.send, { ...notification(), token }).pipe(timeout(1_000)));
+      firstValueFrom(
+        client.send<AcceptedNotification>(HeraldPatterns.send, { ...notification(), token }).pipe(timeout(1_000)),
+      );
     expect((await send()).status).toBe('accepted');
     redisProxy!.sever();
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -320,8 +364,16 @@ describe('the Redis transport with several API instances', () => {
     if (!redisUrl) return;
     pairDb = await createTestDatabase();
     // Two instances of one installation: the same database and the same REDIS_PREFIX.
-    const env = { MICROSERVICE_TOKEN: token, MICROSERVICE_TRANSPORT: 'redis', REDIS_URL: redisUrl, REDIS_PREFIX: `pair-${randomUUID()}` };
-    pair = [await startHerald({ databaseUrl: pairDb.url, apps: ['api'], env }), await startHerald({ databaseUrl: pairDb.url, apps: ['api'], env })];
+    const env = {
+      MICROSERVICE_TOKEN: token,
+      MICROSERVICE_TRANSPORT: 'redis',
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: `pair-${randomUUID()}`,
+    };
+    pair = [
+      await startHerald({ databaseUrl: pairDb.url, apps: ['api'], env }),
+      await startHerald({ databaseUrl: pairDb.url, apps: ['api'], env }),
+    ];
     client = ClientProxyFactory.create(clientOptions('redis'));
     await client.connect();
   });
@@ -335,7 +387,9 @@ describe('the Redis transport with several API instances', () => {
   it.skipIf(!redisUrl)('accepts each request once, although every instance receives it', async () => {
     const markers = Array.from({ length: 5 }, () => randomUUID());
     for (const marker of markers) {
-      expect((await request<AcceptedNotification>(client, HeraldPatterns.send, { ...notification(marker), token })).status).toBe('accepted');
+      expect(
+        (await request<AcceptedNotification>(client, HeraldPatterns.send, { ...notification(marker), token })).status,
+      ).toBe('accepted');
     }
     const other = new Client({ connectionString: pairDb.url });
     await other.connect();
@@ -360,7 +414,10 @@ describe('libs/client: a sibling Nest app importing HeraldClientModule', () => {
   beforeAll(async () => {
     @Module({
       imports: [
-        HeraldClientModule.register({ transport: { transport: Transport.TCP, options: { host: '127.0.0.1', port: tcpPort } }, token }),
+        HeraldClientModule.register({
+          transport: { transport: Transport.TCP, options: { host: '127.0.0.1', port: tcpPort } },
+          token,
+        }),
       ],
       providers: [OrderNotifier],
     })
@@ -369,7 +426,10 @@ describe('libs/client: a sibling Nest app importing HeraldClientModule', () => {
     @Module({
       imports: [
         HeraldClientModule.registerAsync({
-          useFactory: () => ({ transport: { transport: Transport.TCP, options: { host: '127.0.0.1', port: tcpPort } }, token: 'guessed' }),
+          useFactory: () => ({
+            transport: { transport: Transport.TCP, options: { host: '127.0.0.1', port: tcpPort } },
+            token: 'guessed',
+          }),
         }),
       ],
       providers: [OrderNotifier],
@@ -400,11 +460,15 @@ describe('libs/client: a sibling Nest app importing HeraldClientModule', () => {
 
     const emitted = notification();
     await client.emit(emitted);
-    await eventually(async () => (await stored(emitted.data.marker)).length === 1, { what: 'the emitted notification' });
+    await eventually(async () => (await stored(emitted.data.marker)).length === 1, {
+      what: 'the emitted notification',
+    });
   });
 
   it('rejects a refusal with a HeraldClientError carrying the problem document', async () => {
-    const invalid = await refusal(sibling.get(OrderNotifier).herald.send({ ...notification(), channels: ['fax' as never] }));
+    const invalid = await refusal(
+      sibling.get(OrderNotifier).herald.send({ ...notification(), channels: ['fax' as never] }),
+    );
     expect(invalid).toBeInstanceOf(HeraldClientError);
     expect(invalid).toMatchObject({ status: 422, problem: { status: 422, errors: [{ path: 'channels' }] } });
     expect(invalid.problem).not.toHaveProperty('message');

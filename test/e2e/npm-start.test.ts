@@ -63,7 +63,10 @@ describe('npm start with no settings', () => {
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
 
     const api = new ApiClient(`http://127.0.0.1:${port}`, key);
-    await eventually(async () => (await api.get('/health/ready')).status === 200, { timeoutMs: 30_000, what: 'readiness' });
+    await eventually(async () => (await api.get('/health/ready')).status === 200, {
+      timeoutMs: 30_000,
+      what: 'readiness',
+    });
     const ready = await api.get('/health/ready');
     expect(ready.body.checks.queue.backend).toBe('postgres');
 
@@ -98,7 +101,10 @@ describe('npm start with no settings', () => {
     const doc = await api.get('/docs-json');
     expect(doc.body.components.schemas.SendNotificationDto).toMatchObject({
       required: ['to'],
-      properties: { priority: { enum: ['high', 'normal', 'low'] }, to: { $ref: '#/components/schemas/NotificationRecipientDto' } },
+      properties: {
+        priority: { enum: ['high', 'normal', 'low'] },
+        to: { $ref: '#/components/schemas/NotificationRecipientDto' },
+      },
     });
     expect(await stop(running)).toBe(0);
     running = undefined;

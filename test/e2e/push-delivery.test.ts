@@ -10,12 +10,21 @@ import { PushService } from '../support/push-service';
 import { settledNotification } from '../support/notifications';
 
 const VAPID = webpush.generateVAPIDKeys();
-const VAPID_ENV = { VAPID_PUBLIC_KEY: VAPID.publicKey, VAPID_PRIVATE_KEY: VAPID.privateKey, VAPID_SUBJECT: 'mailto:ops@herald.test' };
+const VAPID_ENV = {
+  VAPID_PUBLIC_KEY: VAPID.publicKey,
+  VAPID_PRIVATE_KEY: VAPID.privateKey,
+  VAPID_SUBJECT: 'mailto:ops@herald.test',
+};
 
 const PUSH_TEMPLATE = {
   name: 'Order shipped',
   channels: {
-    push: { title: 'Shipped', body: 'Order {{orderId}}', url: 'https://example.com/o/{{orderId}}', icon: 'https://example.com/icon.png' },
+    push: {
+      title: 'Shipped',
+      body: 'Order {{orderId}}',
+      url: 'https://example.com/o/{{orderId}}',
+      icon: 'https://example.com/icon.png',
+    },
   },
 };
 
@@ -76,11 +85,17 @@ describe('push', () => {
       expect(created.body.id).toMatch(/^[0-9a-f-]{36}$/);
 
       // Posted again the way a page does it: the browser's PushSubscription.toJSON(), which carries expirationTime.
-      const again = await herald.admin.post('/v1/recipients/sub-api/push-subscriptions', { ...subscription, expirationTime: null });
+      const again = await herald.admin.post('/v1/recipients/sub-api/push-subscriptions', {
+        ...subscription,
+        expirationTime: null,
+      });
       expect(again.status).toBe(200);
       expect(again.body.id).toBe(created.body.id);
 
-      const fcmToken = await herald.admin.post('/v1/recipients/sub-api/push-subscriptions', { type: 'fcm', token: 'device-token-1' });
+      const fcmToken = await herald.admin.post('/v1/recipients/sub-api/push-subscriptions', {
+        type: 'fcm',
+        token: 'device-token-1',
+      });
       expect(fcmToken.status).toBe(201);
       expect(fcmToken.body).toMatchObject({ type: 'fcm', token: 'device-token-1' });
       expect(await storedEndpoints('sub-api')).toEqual([subscription.endpoint, 'device-token-1']);
@@ -92,9 +107,24 @@ describe('push', () => {
         [{ ...good, endpoint: 'http://push.example.com/x' }, ['endpoint']],
         [{ ...good, endpoint: 'not a url' }, ['endpoint']],
         [{ type: 'webpush', keys: good.keys }, ['endpoint']],
-        [{ ...good, keys: { p256dh: Buffer.alloc(64, 4).toString('base64url'), auth: Buffer.alloc(15).toString('base64url') } }, ['keys.p256dh', 'keys.auth']],
+        [
+          {
+            ...good,
+            keys: { p256dh: Buffer.alloc(64, 4).toString('base64url'), auth: Buffer.alloc(15).toString('base64url') },
+          },
+          ['keys.p256dh', 'keys.auth'],
+        ],
         // 65 bytes that start like a key but are no point on P-256.
-        [{ ...good, keys: { ...good.keys, p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)]).toString('base64url') } }, ['keys.p256dh']],
+        [
+          {
+            ...good,
+            keys: {
+              ...good.keys,
+              p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)]).toString('base64url'),
+            },
+          },
+          ['keys.p256dh'],
+        ],
         [{ ...good, keys: { ...good.keys, auth: 'not base64url!' } }, ['keys.auth']],
         [{ type: 'webpush', endpoint: good.endpoint }, ['keys']],
         [{ type: 'fcm' }, ['token']],
@@ -105,9 +135,10 @@ describe('push', () => {
         const response = await herald.admin.post('/v1/recipients/sub-api/push-subscriptions', body);
         expect(response.status, JSON.stringify(body)).toBe(422);
         expect(response.headers.get('content-type')).toContain('application/problem+json');
-        expect([...new Set(response.body.errors.map((e: { path: string }) => e.path))].sort(), JSON.stringify(response.body)).toEqual(
-          [...paths].sort(),
-        );
+        expect(
+          [...new Set(response.body.errors.map((e: { path: string }) => e.path))].sort(),
+          JSON.stringify(response.body),
+        ).toEqual([...paths].sort());
       }
     });
 
@@ -118,12 +149,17 @@ describe('push', () => {
       expect(unknown.body.type).toMatch(/recipient-not-found$/);
 
       const sender = await herald.admin.post('/v1/admin/api-keys', { name: 'sender', scopes: ['send'] });
-      const refused = await herald.admin.withKey(sender.body.key).post('/v1/recipients/sub-api/push-subscriptions', push.subscribe('api-4'));
+      const refused = await herald.admin
+        .withKey(sender.body.key)
+        .post('/v1/recipients/sub-api/push-subscriptions', push.subscribe('api-4'));
       expect(refused.status).toBe(403);
     });
 
     it('deletes a subscription with 204, then answers 404 for it', async () => {
-      const created = await herald.admin.post('/v1/recipients/sub-api/push-subscriptions', { type: 'fcm', token: 'to-delete' });
+      const created = await herald.admin.post('/v1/recipients/sub-api/push-subscriptions', {
+        type: 'fcm',
+        token: 'to-delete',
+      });
       const path = `/v1/recipients/sub-api/push-subscriptions/${created.body.id}`;
       expect((await herald.admin.delete(path)).status).toBe(204);
       expect(await storedEndpoints('sub-api')).not.toContain('to-delete');
@@ -131,7 +167,9 @@ describe('push', () => {
       expect(again.status).toBe(404);
       expect(again.headers.get('content-type')).toContain('application/problem+json');
       expect((await herald.admin.delete('/v1/recipients/sub-api/push-subscriptions/not-a-uuid')).status).toBe(404);
-      expect((await herald.admin.delete(`/v1/recipients/other/push-subscriptions/${created.body.id}`)).status).toBe(404);
+      expect((await herald.admin.delete(`/v1/recipients/other/push-subscriptions/${created.body.id}`)).status).toBe(
+        404,
+      );
     });
   });
 
@@ -164,7 +202,12 @@ describe('push', () => {
         url: 'https://example.com/o/A-1',
         icon: 'https://example.com/icon.png',
       });
-      expect(received).toMatchObject({ ttl: '2419200', urgency: 'high', contentEncoding: 'aes128gcm', vapidKey: VAPID.publicKey });
+      expect(received).toMatchObject({
+        ttl: '2419200',
+        urgency: 'high',
+        contentEncoding: 'aes128gcm',
+        vapidKey: VAPID.publicKey,
+      });
       expect(received.vapidClaims).toMatchObject({ aud: push.origin, sub: 'mailto:ops@herald.test' });
       expect(done.deliveries[0]).toMatchObject({
         status: 'sent',
@@ -194,7 +237,11 @@ describe('push', () => {
       push.reply.set('gone-1', 404);
       await herald.admin.post('/v1/recipients/web-gone/push-subscriptions', push.subscribe('gone-1'));
 
-      const sent = await herald.admin.post('/v1/notifications', { template: 'order.shipped', to: { recipientId: 'web-gone' }, data: { orderId: 'G' } });
+      const sent = await herald.admin.post('/v1/notifications', {
+        template: 'order.shipped',
+        to: { recipientId: 'web-gone' },
+        data: { orderId: 'G' },
+      });
       const done = await settled(herald, sent.body.id);
       expect(done.status).toBe('failed');
       expect(done.deliveries[0].error).toMatch(/gone/);
@@ -207,7 +254,11 @@ describe('push', () => {
       push.reply.set('flaky', 503);
       await herald.admin.post('/v1/recipients/web-flaky/push-subscriptions', push.subscribe('flaky'));
 
-      const sent = await herald.admin.post('/v1/notifications', { template: 'order.shipped', to: { recipientId: 'web-flaky' }, data: { orderId: 'F' } });
+      const sent = await herald.admin.post('/v1/notifications', {
+        template: 'order.shipped',
+        to: { recipientId: 'web-flaky' },
+        data: { orderId: 'F' },
+      });
       const failing = await eventually(async () => {
         const { body } = await herald.admin.get(`/v1/notifications/${sent.body.id}`);
         return body.deliveries[0].attempts.some((a: { outcome: string }) => a.outcome === 'transient_error') && body;
@@ -231,7 +282,9 @@ describe('push', () => {
       expect(sent.status).toBe(202);
       expect((await settled(herald, sent.body.id)).status).toBe('completed');
       expect(push.pushesTo('inline-browser').map((p) => p.payload)).toEqual([{ title: 'One-off', body: 'Hello' }]);
-      expect((await sql.query('SELECT 1 FROM push_subscriptions WHERE endpoint = $1', [inline.endpoint])).rowCount).toBe(0);
+      expect(
+        (await sql.query('SELECT 1 FROM push_subscriptions WHERE endpoint = $1', [inline.endpoint])).rowCount,
+      ).toBe(0);
     });
 
     it('refuses bad inline subscriptions with 422 naming the field, and skips push for a recipient with none', async () => {
@@ -246,9 +299,15 @@ describe('push', () => {
       ]);
 
       await herald.admin.put('/v1/recipients/web-none', {});
-      const skipped = await herald.admin.post('/v1/notifications', { template: 'order.shipped', to: { recipientId: 'web-none' }, data: { orderId: 'N' } });
+      const skipped = await herald.admin.post('/v1/notifications', {
+        template: 'order.shipped',
+        to: { recipientId: 'web-none' },
+        data: { orderId: 'N' },
+      });
       expect(skipped.status).toBe(202);
-      expect(skipped.body.deliveries).toEqual([expect.objectContaining({ channel: 'push', status: 'skipped', reason: 'no_address' })]);
+      expect(skipped.body.deliveries).toEqual([
+        expect.objectContaining({ channel: 'push', status: 'skipped', reason: 'no_address' }),
+      ]);
     });
   });
 
@@ -257,7 +316,9 @@ describe('push', () => {
       await herald.admin.put('/v1/recipients/droid', {});
       fcm.gone.add('tok-gone');
       for (const token of ['tok-ok', 'tok-gone']) {
-        expect((await herald.admin.post('/v1/recipients/droid/push-subscriptions', { type: 'fcm', token })).status).toBe(201);
+        expect(
+          (await herald.admin.post('/v1/recipients/droid/push-subscriptions', { type: 'fcm', token })).status,
+        ).toBe(201);
       }
 
       const sent = await herald.admin.post('/v1/notifications', {
@@ -274,7 +335,11 @@ describe('push', () => {
       expect(ok.body.message).toMatchObject({
         token: 'tok-ok',
         notification: { title: 'Shipped', body: 'Order D-1' },
-        data: { url: 'https://example.com/o/D-1', icon: 'https://example.com/icon.png', deliveryId: done.deliveries[0].id },
+        data: {
+          url: 'https://example.com/o/D-1',
+          icon: 'https://example.com/icon.png',
+          deliveryId: done.deliveries[0].id,
+        },
         android: { priority: 'HIGH' },
       });
       expect(done.deliveries[0]).toMatchObject({ status: 'sent', captured: false, providerMessageId: ok.name });
@@ -282,7 +347,11 @@ describe('push', () => {
       expect(fcm.sends.filter((s) => s.token === 'tok-gone')).toMatchObject([{ answered: 404 }]);
       expect(await storedEndpoints('droid')).toEqual(['tok-ok']);
 
-      const next = await herald.admin.post('/v1/notifications', { template: 'order.shipped', to: { recipientId: 'droid' }, data: { orderId: 'D-2' } });
+      const next = await herald.admin.post('/v1/notifications', {
+        template: 'order.shipped',
+        to: { recipientId: 'droid' },
+        data: { orderId: 'D-2' },
+      });
       expect((await settled(herald, next.body.id)).status).toBe('completed');
       expect(fcm.sends.filter((s) => s.token === 'tok-gone')).toHaveLength(1);
       expect(fcm.sends.filter((s) => s.token === 'tok-ok').at(-1)!.body.message.android.priority).toBe('NORMAL');
@@ -292,7 +361,11 @@ describe('push', () => {
     it('fetches a new access token when FCM refuses the cached one', async () => {
       const before = fcm.tokenRequests;
       fcm.revoke();
-      const sent = await herald.admin.post('/v1/notifications', { template: 'order.shipped', to: { recipientId: 'droid' }, data: { orderId: 'D-3' } });
+      const sent = await herald.admin.post('/v1/notifications', {
+        template: 'order.shipped',
+        to: { recipientId: 'droid' },
+        data: { orderId: 'D-3' },
+      });
       const done = await settled(herald, sent.body.id);
       expect(done.status).toBe('completed');
       expect(done.deliveries[0].attempts).toHaveLength(1);
@@ -330,7 +403,11 @@ describe('push without provider settings, and with private targets refused', () 
     const herald = await start({});
     await herald.admin.post('/v1/recipients/someone/push-subscriptions', push.subscribe('captured'));
     await herald.admin.post('/v1/recipients/someone/push-subscriptions', { type: 'fcm', token: 'captured-token' });
-    const sent = await herald.admin.post('/v1/notifications', { template: 'order.shipped', to: { recipientId: 'someone' }, data: { orderId: 'C' } });
+    const sent = await herald.admin.post('/v1/notifications', {
+      template: 'order.shipped',
+      to: { recipientId: 'someone' },
+      data: { orderId: 'C' },
+    });
     const done = await settled(herald, sent.body.id);
     expect(done.status).toBe('completed');
     expect(done.deliveries[0]).toMatchObject({
@@ -344,7 +421,11 @@ describe('push without provider settings, and with private targets refused', () 
   it('refuses a push endpoint on a loopback address unless WEBHOOK_ALLOW_PRIVATE', async () => {
     const herald = await start({ ...VAPID_ENV, WEBHOOK_ALLOW_PRIVATE: 'false' });
     await herald.admin.post('/v1/recipients/someone/push-subscriptions', push.subscribe('private'));
-    const sent = await herald.admin.post('/v1/notifications', { template: 'order.shipped', to: { recipientId: 'someone' }, data: { orderId: 'P' } });
+    const sent = await herald.admin.post('/v1/notifications', {
+      template: 'order.shipped',
+      to: { recipientId: 'someone' },
+      data: { orderId: 'P' },
+    });
     const done = await settled(herald, sent.body.id);
     expect(done.status).toBe('failed');
     expect(done.deliveries[0].error).toMatch(/127\.0\.0\.1 is private \(loopback\)/);

@@ -85,7 +85,11 @@ describe('sms through a Twilio-shaped REST API', () => {
     expect(delivery.attempts).toHaveLength(2);
     expect(delivery.attempts[0]).toMatchObject({ attempt: 1, outcome: 'transient_error' });
     expect(delivery.attempts[0].error).toMatch(/HTTP 500.*Internal Server Error/);
-    expect(delivery.attempts[1]).toMatchObject({ attempt: 2, outcome: 'ok', providerMessageId: delivery.providerMessageId });
+    expect(delivery.attempts[1]).toMatchObject({
+      attempt: 2,
+      outcome: 'ok',
+      providerMessageId: delivery.providerMessageId,
+    });
   });
 
   it('waits as long as a 429 Retry-After asks before trying again', async () => {

@@ -74,7 +74,11 @@ describe('webhook end to end', () => {
     const delivery = done.deliveries[0];
     expect(delivery.status).toBe('delivered');
     expect(delivery.attempts.length).toBeGreaterThanOrEqual(2);
-    expect(delivery.attempts[0]).toMatchObject({ attempt: 1, outcome: 'transient_error', error: 'HTTP 503: status 503' });
+    expect(delivery.attempts[0]).toMatchObject({
+      attempt: 1,
+      outcome: 'transient_error',
+      error: 'HTTP 503: status 503',
+    });
     expect(delivery.attempts.at(-1)).toMatchObject({ outcome: 'ok' });
 
     const received = receiver.to('/flaky');
@@ -121,7 +125,10 @@ describe('webhook SSRF guard end to end (WEBHOOK_ALLOW_PRIVATE=false)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     receiver = await new WebhookReceiver(secret).start();
-    herald = await startHerald({ databaseUrl: db.url, env: { WEBHOOK_SECRET: secret, WEBHOOK_ALLOW_PRIVATE: 'false' } });
+    herald = await startHerald({
+      databaseUrl: db.url,
+      env: { WEBHOOK_SECRET: secret, WEBHOOK_ALLOW_PRIVATE: 'false' },
+    });
   });
 
   afterAll(async () => {

@@ -6,7 +6,6 @@ import { startHerald } from '../support/herald-app';
 import { SmtpSink } from '../support/smtp-sink';
 import { queueBackends } from '../support/queue-backends';
 
-
 const backends = queueBackends();
 
 /** Closing the app (SIGTERM) lets a send in flight finish and records it, then releases every connection. */
@@ -37,16 +36,21 @@ describe.each(backends)('graceful shutdown on the $name queue backend', ({ env, 
       content: { email: { subject: 'last one', text: 'before shutdown' } },
       to: { email: 'shutdown@example.com' },
     });
-    await eventually(async () => {
-      const { rows } = await pg.query('SELECT status FROM deliveries WHERE id = $1', [sent.body.deliveries[0].id]);
-      return rows[0].status === 'sending';
-    }, { what: 'the send to be in flight' });
+    await eventually(
+      async () => {
+        const { rows } = await pg.query('SELECT status FROM deliveries WHERE id = $1', [sent.body.deliveries[0].id]);
+        return rows[0].status === 'sending';
+      },
+      { what: 'the send to be in flight' },
+    );
 
     await herald.close();
 
     const { rows } = await pg.query('SELECT status FROM deliveries WHERE id = $1', [sent.body.deliveries[0].id]);
     expect(rows[0].status).toBe('sent');
-    const attempts = await pg.query('SELECT outcome FROM delivery_attempts WHERE delivery_id = $1', [sent.body.deliveries[0].id]);
+    const attempts = await pg.query('SELECT outcome FROM delivery_attempts WHERE delivery_id = $1', [
+      sent.body.deliveries[0].id,
+    ]);
     expect(attempts.rows).toEqual([{ outcome: 'ok' }]);
     expect(smtp.messages.filter((m) => m.envelope.to.includes('shutdown@example.com'))).toHaveLength(1);
 

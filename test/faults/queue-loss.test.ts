@@ -43,8 +43,12 @@ describe.skipIf(!redisUrl)('nothing accepted is lost when the queue store loses 
     expect(await redis.keys(`${prefix}:*`)).toEqual([]);
     await redis.quit();
 
-    running.push(await startHerald({ databaseUrl: db.url, apps: ['worker'], env: { ...env, ADMIN_API_KEY: api.adminKey } }));
-    await eventually(() => smtp.messages.find((m) => m.envelope.to.includes('wiped@example.com')), { what: 'the mail' });
+    running.push(
+      await startHerald({ databaseUrl: db.url, apps: ['worker'], env: { ...env, ADMIN_API_KEY: api.adminKey } }),
+    );
+    await eventually(() => smtp.messages.find((m) => m.envelope.to.includes('wiped@example.com')), {
+      what: 'the mail',
+    });
     const done = await settledNotification(api.admin, sent.body.id, 'completed');
     expect(done.deliveries[0]).toMatchObject({ status: 'sent', attempts: [{ outcome: 'ok' }] });
     expect(smtp.messages.filter((m) => m.envelope.to.includes('wiped@example.com'))).toHaveLength(1);

@@ -40,7 +40,9 @@ describe('readiness while PostgreSQL is unreachable', () => {
     expect((await anonymous.get('/health/live')).status).toBe(200);
 
     proxy.restore();
-    await eventually(async () => (await anonymous.get('/health/ready')).status === 200, { what: 'readiness to come back' });
+    await eventually(async () => (await anonymous.get('/health/ready')).status === 200, {
+      what: 'readiness to come back',
+    });
     const sent = await herald.admin.post('/v1/notifications', {
       content: { email: { subject: 's', text: 't' } },
       to: { email: 'back@example.com' },

@@ -41,7 +41,10 @@ describe.each(backends)('a worker killed mid-send on the $name queue backend', (
 
     smtp.stall = true;
     child = spawn(process.execPath, [WORKER], {
-      env: { ...process.env, ...testEnv(db.url, { ...shared, REDIS_PREFIX: api.config.redis.prefix }) } as NodeJS.ProcessEnv,
+      env: {
+        ...process.env,
+        ...testEnv(db.url, { ...shared, REDIS_PREFIX: api.config.redis.prefix }),
+      } as NodeJS.ProcessEnv,
       stdio: 'ignore',
     });
     const sent = await api.admin.post('/v1/notifications', {

@@ -55,13 +55,17 @@ describe('DeliveryRepository', () => {
     const claims = await Promise.all(Array.from({ length: 10 }, () => repository.claim(deliveries[0], 60_000)));
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(await status(id)).toBe('processing');
-    const attempts = await dataSource.query(`SELECT attempt FROM delivery_attempts WHERE delivery_id = $1`, [deliveries[0]]);
+    const attempts = await dataSource.query(`SELECT attempt FROM delivery_attempts WHERE delivery_id = $1`, [
+      deliveries[0],
+    ]);
     expect(attempts).toEqual([{ attempt: 1 }]);
   });
 
   it('counts a sibling that finished while this finish waited for the notification lock', async () => {
     const { id, deliveries } = await notification(['email', 'sms']);
-    const [email, sms] = (await Promise.all(deliveries.map((delivery) => repository.claim(delivery, 60_000)))) as ClaimedDelivery[];
+    const [email, sms] = (await Promise.all(
+      deliveries.map((delivery) => repository.claim(delivery, 60_000)),
+    )) as ClaimedDelivery[];
 
     // Another worker is finishing the email: it holds the notification lock, its change not yet committed.
     await other.query('BEGIN');
@@ -78,7 +82,9 @@ describe('DeliveryRepository', () => {
 
   it('derives partially_failed and failed from the final statuses', async () => {
     const mixed = await notification(['email', 'sms']);
-    const [a, b] = (await Promise.all(mixed.deliveries.map((delivery) => repository.claim(delivery, 60_000)))) as ClaimedDelivery[];
+    const [a, b] = (await Promise.all(
+      mixed.deliveries.map((delivery) => repository.claim(delivery, 60_000)),
+    )) as ClaimedDelivery[];
     await Promise.all([
       repository.finish(a, 'sent', { outcome: 'ok' }),
       repository.finish(b, 'failed', { outcome: 'permanent_error', error: 'refused' }),

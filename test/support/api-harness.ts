@@ -10,7 +10,9 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(options: Omit<HeraldOptions, 'databaseUrl'> = { apps: ['api'] }): Promise<ApiHarness> {
+export async function startApiHarness(
+  options: Omit<HeraldOptions, 'databaseUrl'> = { apps: ['api'] },
+): Promise<ApiHarness> {
   const db = await createTestDatabase();
   const herald = await startHerald({ ...options, databaseUrl: db.url });
   const pg = new Client({ connectionString: db.url });

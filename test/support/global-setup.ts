@@ -66,7 +66,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Said again at the end, where the summary is read.
     if (!redis) console.warn(NO_REDIS(REDIS_URL));
     // Databases cloned from the template are dropped by their files; drop stragglers of crashed files too.
-    const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'herald_t_${process.pid}_%'`);
+    const { rows } = await admin.query(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'herald_t_${process.pid}_%'`,
+    );
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await admin.end();

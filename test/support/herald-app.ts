@@ -25,7 +25,10 @@ export interface RunningHerald {
 }
 
 /** Environment every test process starts from: fast retries, quiet logs, loopback targets allowed. */
-export function testEnv(databaseUrl: string, env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function testEnv(
+  databaseUrl: string,
+  env: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     DATABASE_URL: databaseUrl,
     DB_MIGRATE: 'false',

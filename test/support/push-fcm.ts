@@ -73,7 +73,8 @@ export class FcmService {
 
   private handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     if (req.method === 'POST' && req.url === '/token') return this.token(res, body);
-    if (req.method === 'POST' && req.url === `/v1/projects/${this.projectId}/messages:send`) return this.send(req, res, body);
+    if (req.method === 'POST' && req.url === `/v1/projects/${this.projectId}/messages:send`)
+      return this.send(req, res, body);
     this.json(res, 404, { error: { code: 404, status: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` } });
   }
 
@@ -91,12 +92,14 @@ export class FcmService {
   }
 
   private checkAssertion(form: URLSearchParams): string | undefined {
-    if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return `grant_type ${form.get('grant_type')}`;
+    if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer')
+      return `grant_type ${form.get('grant_type')}`;
     const [header, claims, signature] = (form.get('assertion') ?? '').split('.');
     if (!signature) return 'no assertion';
     const { alg, kid } = JSON.parse(b64url(header).toString()) as { alg: string; kid?: string };
     if (alg !== 'RS256' || kid !== 'key-1') return `header alg ${alg} kid ${kid}`;
-    if (!verify('sha256', Buffer.from(`${header}.${claims}`), this.keys.publicKey, b64url(signature))) return 'bad signature';
+    if (!verify('sha256', Buffer.from(`${header}.${claims}`), this.keys.publicKey, b64url(signature)))
+      return 'bad signature';
     const c = JSON.parse(b64url(claims).toString()) as Record<string, any>;
     const now = Date.now() / 1000;
     if (c.iss !== this.clientEmail) return `iss ${c.iss}`;
@@ -109,11 +112,17 @@ export class FcmService {
   private send(req: IncomingMessage, res: ServerResponse, text: string): void {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!bearer || !this.issued.has(bearer)) {
-      return this.json(res, 401, { error: { code: 401, status: 'UNAUTHENTICATED', message: 'Request had invalid authentication credentials.' } });
+      return this.json(res, 401, {
+        error: { code: 401, status: 'UNAUTHENTICATED', message: 'Request had invalid authentication credentials.' },
+      });
     }
     const body = JSON.parse(text) as { message: Record<string, any> };
     const { message } = body;
-    if (typeof message?.token !== 'string' || typeof message.notification?.title !== 'string' || typeof message.notification?.body !== 'string') {
+    if (
+      typeof message?.token !== 'string' ||
+      typeof message.notification?.title !== 'string' ||
+      typeof message.notification?.body !== 'string'
+    ) {
       return this.json(res, 400, { error: { code: 400, status: 'INVALID_ARGUMENT', message: 'bad message' } });
     }
     const send: FcmSend = { token: message.token, body, answered: 200 };
@@ -131,7 +140,9 @@ export class FcmService {
     }
     if (this.failWith) {
       send.answered = this.failWith;
-      return this.json(res, this.failWith, { error: { code: this.failWith, status: 'UNAVAILABLE', message: 'try later' } });
+      return this.json(res, this.failWith, {
+        error: { code: this.failWith, status: 'UNAVAILABLE', message: 'try later' },
+      });
     }
     send.name = `projects/${this.projectId}/messages/${++this.messages}`;
     this.json(res, 200, { name: send.name });

@@ -15,9 +15,23 @@ export function selfSignedCertificate(): { key: string; cert: string } {
     execFileSync(
       'openssl',
       [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
       ],
       { stdio: 'ignore' },
     );
@@ -61,7 +75,12 @@ const b64url = (value: string) => Buffer.from(value, 'base64url');
 
 function p256Key(raw: Buffer) {
   return createPublicKey({
-    key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') },
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: raw.subarray(1, 33).toString('base64url'),
+      y: raw.subarray(33).toString('base64url'),
+    },
     format: 'jwk',
   });
 }
@@ -119,7 +138,12 @@ export class PushService {
     return this.received.filter((push) => push.name === name);
   }
 
-  private handle(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): { status: number; location?: string } {
+  private handle(
+    method: string,
+    url: string,
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+  ): { status: number; location?: string } {
     const name = /^\/push\/([\w-]+)$/.exec(url)?.[1];
     const browser = name ? this.browsers.get(name) : undefined;
     if (method !== 'POST' || !name || !browser) return { status: 404 };
@@ -149,14 +173,22 @@ export class PushService {
     return { status: 201, location: push.location };
   }
 
-  private checkVapid(authorization: string | undefined): { key: string; claims: { aud: string; exp: number; sub: string } } {
+  private checkVapid(authorization: string | undefined): {
+    key: string;
+    claims: { aud: string; exp: number; sub: string };
+  } {
     const match = /^vapid t=([\w-]+\.[\w-]+\.[\w-]+), k=([\w-]+)$/.exec(authorization ?? '');
     if (!match) throw new Error(`no VAPID authorization: ${authorization}`);
     const [, jwt, key] = match;
     const [header, claims, signature] = jwt.split('.');
     const { alg, typ } = JSON.parse(b64url(header).toString()) as { alg: string; typ: string };
     if (alg !== 'ES256' || typ !== 'JWT') throw new Error(`JWT header ${alg}/${typ}`);
-    const ok = verify('sha256', Buffer.from(`${header}.${claims}`), { key: p256Key(b64url(key)), dsaEncoding: 'ieee-p1363' }, b64url(signature));
+    const ok = verify(
+      'sha256',
+      Buffer.from(`${header}.${claims}`),
+      { key: p256Key(b64url(key)), dsaEncoding: 'ieee-p1363' },
+      b64url(signature),
+    );
     if (!ok) throw new Error('VAPID signature does not verify with k');
     const parsed = JSON.parse(b64url(claims).toString()) as { aud: string; exp: number; sub: string };
     if (parsed.aud !== this.origin) throw new Error(`aud ${parsed.aud} is not ${this.origin}`);

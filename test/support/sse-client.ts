@@ -63,7 +63,9 @@ export class SseClient {
   async waitForEnd(timeoutMs = 5_000): Promise<void> {
     await Promise.race([
       this.reading,
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`the stream did not end within ${timeoutMs} ms`)), timeoutMs)),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`the stream did not end within ${timeoutMs} ms`)), timeoutMs),
+      ),
     ]);
   }
 
@@ -81,7 +83,8 @@ export class SseClient {
     let id: string | undefined;
     const line = (text: string) => {
       if (text === '') {
-        if (data.length) this.events.push({ event: event || 'message', data: data.join('\n'), id, receivedAt: Date.now() });
+        if (data.length)
+          this.events.push({ event: event || 'message', data: data.join('\n'), id, receivedAt: Date.now() });
         event = '';
         data = [];
         id = undefined;

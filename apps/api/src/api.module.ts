@@ -21,6 +21,20 @@ import { NotificationsTransportController } from './transport/notifications.tran
 /** The api app: HTTP controllers over the libs. It never calls a provider; the worker does. */
 @Module({
   imports: [AuthModule, NotificationsModule, RecipientsModule, TemplatesModule, ApiMetricsModule],
-  controllers: [HealthController, NotificationsController, NotificationsBatchController, NotificationsTransportController, RecipientsController, PushSubscriptionsController, TemplatesController, ApiKeysController, InboxController, PreferencesController, AdminNotificationsController, AdminDeliveriesController, AdminStatsController],
+  controllers: [
+    HealthController,
+    NotificationsController,
+    NotificationsBatchController,
+    NotificationsTransportController,
+    RecipientsController,
+    PushSubscriptionsController,
+    TemplatesController,
+    ApiKeysController,
+    InboxController,
+    PreferencesController,
+    AdminNotificationsController,
+    AdminDeliveriesController,
+    AdminStatsController,
+  ],
 })
 export class ApiModule {}

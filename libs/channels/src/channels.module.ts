@@ -15,7 +15,11 @@ import { TwilioSmsDriver } from './sms/twilio-sms.driver';
 const DRIVERS = [EmailDriver, TwilioSmsDriver, WebhookDriver, InAppDriver, PushDriver];
 
 @Module({
-  imports: [MailerModule.forRootAsync({ imports: [], inject: [HeraldConfig], useFactory: mailerOptions }), InboxModule, PushModule],
+  imports: [
+    MailerModule.forRootAsync({ imports: [], inject: [HeraldConfig], useFactory: mailerOptions }),
+    InboxModule,
+    PushModule,
+  ],
   providers: [
     ...DRIVERS,
     { provide: CHANNEL_DRIVERS, inject: DRIVERS, useFactory: (...drivers: unknown[]) => drivers },

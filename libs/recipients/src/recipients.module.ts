@@ -11,7 +11,13 @@ import { PushSubscriptionService } from './push-subscriptions/push-subscription.
 
 @Module({
   imports: [TypeOrmModule.forFeature([RecipientEntity, PushSubscriptionEntity]), InboxModule],
-  providers: [RecipientRepository, RecipientService, PushSubscriptionRepository, PushSubscriptionService, PreferencesService],
+  providers: [
+    RecipientRepository,
+    RecipientService,
+    PushSubscriptionRepository,
+    PushSubscriptionService,
+    PreferencesService,
+  ],
   exports: [RecipientService, PushSubscriptionService, InboxModule, PreferencesService],
 })
 export class RecipientsModule {}

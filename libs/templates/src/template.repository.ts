@@ -23,7 +23,11 @@ export class TemplateRepository {
     return manager.getRepository(TemplateEntity).findOne({ where: { key }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async findVersion(key: string, version: number, manager = this.dataSource.manager): Promise<TemplateVersionEntity | null> {
+  async findVersion(
+    key: string,
+    version: number,
+    manager = this.dataSource.manager,
+  ): Promise<TemplateVersionEntity | null> {
     return manager.getRepository(TemplateVersionEntity).findOneBy({ templateKey: key, version });
   }
 
@@ -76,7 +80,10 @@ export class TemplateRepository {
     return repo.save(repo.create({ templateKey: key, version, definition, definitionHash: hash }));
   }
 
-  async saveTemplate(manager: EntityManager, template: Partial<TemplateEntity> & { key: string }): Promise<TemplateEntity> {
+  async saveTemplate(
+    manager: EntityManager,
+    template: Partial<TemplateEntity> & { key: string },
+  ): Promise<TemplateEntity> {
     const repo = manager.getRepository(TemplateEntity);
     await repo.save(repo.create(template));
     // Read back: save() of a partial row answers only the columns it was given.

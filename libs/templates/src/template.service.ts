@@ -29,14 +29,18 @@ export function templateChannels(content: ChannelContentMap): Channel[] {
 function checkLocales(locales: TemplateDefinitionDto['locales'], channels: ChannelContentMap): FieldError[] {
   const errors: FieldError[] = [];
   for (const [locale, variant] of Object.entries(locales ?? {})) {
-    if (!LOCALE.test(locale)) errors.push({ path: `locales.${locale}`, message: 'is not a locale tag such as fr or pt-BR' });
+    if (!LOCALE.test(locale))
+      errors.push({ path: `locales.${locale}`, message: 'is not a locale tag such as fr or pt-BR' });
     if (!variant || typeof variant !== 'object') {
       errors.push({ path: `locales.${locale}`, message: 'must be an object of channel overrides' });
       continue;
     }
     for (const channel of Object.keys(variant)) {
       if (!channels[channel as Channel]) {
-        errors.push({ path: `locales.${locale}.${channel}`, message: 'overrides a channel the template does not have' });
+        errors.push({
+          path: `locales.${locale}.${channel}`,
+          message: 'overrides a channel the template does not have',
+        });
       }
     }
     const full = Object.fromEntries(
@@ -80,7 +84,8 @@ export class TemplateService {
       const existing = await this.repository.lockTemplate(manager, key);
       if (existing && !existing.deletedAt) {
         const active = await this.repository.findVersion(key, existing.activeVersion, manager);
-        if (active?.definitionHash === hash) return { template: view({ template: existing, version: active }), created: false };
+        if (active?.definitionHash === hash)
+          return { template: view({ template: existing, version: active }), created: false };
       }
       const next = await this.repository.nextVersion(manager, key);
       // The template row first: versions reference it.

@@ -49,11 +49,15 @@ function pageFilter(query: HistoryPageQuery): HistoryPageFilter {
 
 /** `GET /v1/admin/notifications` query. */
 export class NotificationHistoryQuery extends HistoryPageQuery {
-  @IsOptional() @IsString() @Matches(RECIPIENT_ID, { message: 'recipientId must be 1-255 letters, digits or ._:@|-' })
+  @IsOptional()
+  @IsString()
+  @Matches(RECIPIENT_ID, { message: 'recipientId must be 1-255 letters, digits or ._:@|-' })
   recipientId?: string;
 
   /** A template key. */
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'template must be a template key' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'template must be a template key' })
   template?: string;
 
   @IsOptional() @IsIn(NOTIFICATION_STATUSES) status?: NotificationStatus;

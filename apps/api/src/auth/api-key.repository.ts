@@ -15,13 +15,18 @@ export class ApiKeyRepository {
     return this.dataSource.getRepository(ApiKeyEntity).find({ where: { revokedAt: IsNull() }, order: { id: 'DESC' } });
   }
 
-  async insert(key: Omit<ApiKeyEntity, 'createdAt' | 'revokedAt'>, manager = this.dataSource.manager): Promise<ApiKeyEntity> {
+  async insert(
+    key: Omit<ApiKeyEntity, 'createdAt' | 'revokedAt'>,
+    manager = this.dataSource.manager,
+  ): Promise<ApiKeyEntity> {
     const repo = manager.getRepository(ApiKeyEntity);
     return repo.save(repo.create(key));
   }
 
   async revoke(id: string): Promise<boolean> {
-    const result = await this.dataSource.getRepository(ApiKeyEntity).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const result = await this.dataSource
+      .getRepository(ApiKeyEntity)
+      .update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
     return (result.affected ?? 0) > 0;
   }
 

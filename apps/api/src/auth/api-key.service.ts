@@ -24,7 +24,13 @@ export interface ApiKeyView {
 }
 
 function view(key: ApiKeyEntity): ApiKeyView {
-  return { id: key.id, name: key.name, scopes: key.scopes, prefix: key.keyPrefix, createdAt: key.createdAt.toISOString() };
+  return {
+    id: key.id,
+    name: key.name,
+    scopes: key.scopes,
+    prefix: key.keyPrefix,
+    createdAt: key.createdAt.toISOString(),
+  };
 }
 
 /** API keys: random secrets shown once, stored as SHA-256 (they are high-entropy, so no slow hash is needed). */

@@ -13,7 +13,9 @@ async function probe(check: () => Promise<unknown>, timeoutMs = 2000): Promise<S
   try {
     await Promise.race([
       check(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
     ]);
     return { status: 'up' };
   } catch (error) {

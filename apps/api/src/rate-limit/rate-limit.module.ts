@@ -9,7 +9,9 @@ import { RedisRateLimitStore } from './redis-rate-limit.store';
 
 /** Counters in Redis when REDIS_URL is set (every instance already shares it), in PostgreSQL otherwise. */
 export function createRateLimitStore(config: HeraldConfig, dataSource: DataSource): RateLimitStore {
-  return config.redis.url ? new RedisRateLimitStore(config.redis.url, config.redis.prefix) : new PostgresRateLimitStore(dataSource);
+  return config.redis.url
+    ? new RedisRateLimitStore(config.redis.url, config.redis.prefix)
+    : new PostgresRateLimitStore(dataSource);
 }
 
 /** RATE_LIMIT_PER_MINUTE per API key (API.md §2: 429 with Retry-After). */

@@ -47,9 +47,18 @@ export class RateLimiter {
     const weight = previousWeight(elapsed, WINDOW_MS);
     let counts;
     try {
-      counts = await this.store.take({ key, windowStart: start, windowMs: WINDOW_MS, previousWeight: weight, limit: this.limit });
+      counts = await this.store.take({
+        key,
+        windowStart: start,
+        windowMs: WINDOW_MS,
+        previousWeight: weight,
+        limit: this.limit,
+      });
     } catch (error) {
-      if (!this.failing) this.logger.warn(`rate limit store (${this.store.kind}) failed, letting requests through: ${(error as Error).message}`);
+      if (!this.failing)
+        this.logger.warn(
+          `rate limit store (${this.store.kind}) failed, letting requests through: ${(error as Error).message}`,
+        );
       this.failing = true;
       return undefined;
     }

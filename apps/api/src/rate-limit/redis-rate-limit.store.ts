@@ -16,7 +16,13 @@ return {1, current, previous}
 `;
 
 type ScriptedRedis = Redis & {
-  heraldRateLimitTake(current: string, previous: string, weight: string, limit: number, ttlMs: number): Promise<[number, number, number]>;
+  heraldRateLimitTake(
+    current: string,
+    previous: string,
+    weight: string,
+    limit: number,
+    ttlMs: number,
+  ): Promise<[number, number, number]>;
 };
 
 /**

@@ -47,7 +47,9 @@ export class InboxAuthGuard implements CanActivate {
     const token = typeof header === 'string' ? header : typeof query === 'string' ? query : undefined;
     if (token === undefined) {
       const where = allowQuery ? 'the X-Recipient-Token header or ?token=' : 'the X-Recipient-Token header';
-      throw new UnauthorizedError(`Send an API key as "Authorization: Bearer <key>", or the recipient token in ${where}.`);
+      throw new UnauthorizedError(
+        `Send an API key as "Authorization: Bearer <key>", or the recipient token in ${where}.`,
+      );
     }
     const secret = this.config.inbox.secret;
     if (!secret) throw new UnauthorizedError('Recipient tokens are not accepted: INBOX_SECRET is not set.');

@@ -1,4 +1,16 @@
-import { Controller, Get, Headers, HttpCode, MessageEvent, Param, Post, Query, Sse, SseSignal, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  MessageEvent,
+  Param,
+  Post,
+  Query,
+  Sse,
+  SseSignal,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiHeader, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   InboxListQuery,

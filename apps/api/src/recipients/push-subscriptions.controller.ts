@@ -1,7 +1,12 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { PushSubscriptionDto, PushSubscriptionService, PushSubscriptionView, RecipientIdParam } from '@herald/recipients';
+import {
+  PushSubscriptionDto,
+  PushSubscriptionService,
+  PushSubscriptionView,
+  RecipientIdParam,
+} from '@herald/recipients';
 import type { Response } from 'express';
 import { RequireScopes } from '../auth/scopes.decorator';
 

@@ -4,7 +4,12 @@ import { HeraldConfig, HeraldError } from '@herald/core';
 
 export class TransportUnauthorizedError extends HeraldError {
   constructor() {
-    super('unauthorized', 401, 'Unauthorized', 'The message must carry "token" equal to the MICROSERVICE_TOKEN of this Herald.');
+    super(
+      'unauthorized',
+      401,
+      'Unauthorized',
+      'The message must carry "token" equal to the MICROSERVICE_TOKEN of this Herald.',
+    );
   }
 }
 
@@ -29,11 +34,13 @@ export class TransportTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const data: unknown = context.switchToRpc().getData();
-    const message = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+    const message =
+      typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
     const token = message?.token;
     if (message) delete message.token;
     if (!this.expected) return true;
-    if (typeof token !== 'string' || !timingSafeEqual(digest(token), this.expected)) throw new TransportUnauthorizedError();
+    if (typeof token !== 'string' || !timingSafeEqual(digest(token), this.expected))
+      throw new TransportUnauthorizedError();
     return true;
   }
 }

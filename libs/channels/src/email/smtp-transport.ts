@@ -10,9 +10,7 @@ export function smtpTransport(smtpUrl: string) {
     host: url.hostname,
     port: Number(url.port || (secure ? 465 : 587)),
     secure,
-    auth: url.username
-      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
-      : undefined,
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,

@@ -15,7 +15,8 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 export function httpFailure(status: number, retryAfter: string | null, detail: string): Error | undefined {
   if (status >= 200 && status < 300) return undefined;
   const message = `HTTP ${status}${detail ? `: ${detail.slice(0, 500)}` : ''}`;
-  if (status === 408 || status === 429 || status >= 500) return new TransientDeliveryError(message, retryAfterMs(retryAfter));
+  if (status === 408 || status === 429 || status >= 500)
+    return new TransientDeliveryError(message, retryAfterMs(retryAfter));
   return new PermanentDeliveryError(message);
 }
 

@@ -25,6 +25,8 @@ describe('signAssertion', () => {
       iat: now / 1000,
       exp: now / 1000 + 3600,
     });
-    expect(verify('sha256', Buffer.from(`${header}.${claims}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(verify('sha256', Buffer.from(`${header}.${claims}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(
+      true,
+    );
   });
 });

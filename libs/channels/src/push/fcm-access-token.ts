@@ -16,7 +16,13 @@ const base64url = (value: string | Buffer) => Buffer.from(value).toString('base6
 export function signAssertion(account: ServiceAccount, now = Date.now()): string {
   const iat = Math.floor(now / 1000);
   const header = { alg: 'RS256', typ: 'JWT', ...(account.privateKeyId ? { kid: account.privateKeyId } : {}) };
-  const claims = { iss: account.clientEmail, scope: FCM_SCOPE, aud: account.tokenUri, iat, exp: iat + ASSERTION_LIFETIME_S };
+  const claims = {
+    iss: account.clientEmail,
+    scope: FCM_SCOPE,
+    aud: account.tokenUri,
+    iat,
+    exp: iat + ASSERTION_LIFETIME_S,
+  };
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
   return `${input}.${base64url(sign('sha256', Buffer.from(input), account.privateKey))}`;
 }
@@ -78,7 +84,8 @@ export class FcmAccessTokenProvider {
     if (typeof answer.access_token !== 'string' || !answer.access_token) {
       throw new PermanentDeliveryError('FCM token endpoint answered without an access_token');
     }
-    const lifetimeS = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : ASSERTION_LIFETIME_S;
+    const lifetimeS =
+      typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : ASSERTION_LIFETIME_S;
     this.cached = { token: answer.access_token, expiresAt: requestedAt + lifetimeS * 1000 - EXPIRY_MARGIN_MS };
     return answer.access_token;
   }

@@ -44,7 +44,9 @@ export function fcmMessage(token: string, message: PushMessage): Record<string, 
 function fcmErrorCodes(text: string): string[] {
   try {
     const error = (JSON.parse(text) as { error?: { status?: string; details?: { errorCode?: string }[] } }).error;
-    return [error?.status, ...(error?.details ?? []).map((detail) => detail.errorCode)].filter((code): code is string => !!code);
+    return [error?.status, ...(error?.details ?? []).map((detail) => detail.errorCode)].filter(
+      (code): code is string => !!code,
+    );
   } catch {
     return [];
   }
@@ -72,7 +74,10 @@ export class FcmSender {
         answer = await this.post(accessToken, body);
       }
     } catch (error) {
-      const failure = error instanceof TransientDeliveryError || error instanceof PermanentDeliveryError ? error : networkFailure(error);
+      const failure =
+        error instanceof TransientDeliveryError || error instanceof PermanentDeliveryError
+          ? error
+          : networkFailure(error);
       return { kind: 'failed', target, error: failure };
     }
     const codes = fcmErrorCodes(answer.text);
@@ -93,12 +98,15 @@ export class FcmSender {
 
   private async post(accessToken: string, body: string): Promise<FcmAnswer> {
     const { baseUrl, projectId } = this.config.fcm!;
-    const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/v1/projects/${encodeURIComponent(projectId)}/messages:send`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json; charset=utf-8' },
-      body,
-      signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
-    });
+    const response = await fetch(
+      `${baseUrl.replace(/\/+$/, '')}/v1/projects/${encodeURIComponent(projectId)}/messages:send`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json; charset=utf-8' },
+        body,
+        signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
+      },
+    );
     return { status: response.status, retryAfter: response.headers.get('retry-after'), text: await response.text() };
   }
 }

@@ -4,17 +4,29 @@ import { PermanentDeliveryError, TransientDeliveryError } from '../delivery.erro
 import { PushOutcome } from './push-message';
 import { combineOutcomes } from './push.driver';
 
-const web: PushSubscriptionData = { type: 'webpush', endpoint: 'https://push.example/s/1', keys: { p256dh: 'k', auth: 'a' } };
+const web: PushSubscriptionData = {
+  type: 'webpush',
+  endpoint: 'https://push.example/s/1',
+  keys: { p256dh: 'k', auth: 'a' },
+};
 const fcm: PushSubscriptionData = { type: 'fcm', token: 'token-123456789' };
 
-const accepted = (messageId: string, target: PushSubscriptionData = web): PushOutcome => ({ kind: 'accepted', target, messageId });
+const accepted = (messageId: string, target: PushSubscriptionData = web): PushOutcome => ({
+  kind: 'accepted',
+  target,
+  messageId,
+});
 const gone = (target: PushSubscriptionData = web): PushOutcome => ({ kind: 'gone', target, reason: 'HTTP 410' });
 const transient = (retryAfterMs?: number, target: PushSubscriptionData = fcm): PushOutcome => ({
   kind: 'failed',
   target,
   error: new TransientDeliveryError('HTTP 503', retryAfterMs),
 });
-const permanent = (target: PushSubscriptionData = fcm): PushOutcome => ({ kind: 'failed', target, error: new PermanentDeliveryError('HTTP 403') });
+const permanent = (target: PushSubscriptionData = fcm): PushOutcome => ({
+  kind: 'failed',
+  target,
+  error: new PermanentDeliveryError('HTTP 403'),
+});
 
 describe('combineOutcomes', () => {
   it('is sent with the first accepted message id as soon as one subscription accepted', () => {

@@ -18,14 +18,18 @@ export function combineOutcomes(outcomes: PushOutcome[]): DriverResult {
   const failures = outcomes.filter((outcome) => outcome.kind === 'failed');
   const summary = (list: PushOutcome[]) =>
     list
-      .map((outcome) =>
-        `${describeTarget(outcome.target)}: ${outcome.kind === 'failed' ? outcome.error.message : outcome.kind === 'gone' ? `gone (${outcome.reason})` : outcome.kind}`,
+      .map(
+        (outcome) =>
+          `${describeTarget(outcome.target)}: ${outcome.kind === 'failed' ? outcome.error.message : outcome.kind === 'gone' ? `gone (${outcome.reason})` : outcome.kind}`,
       )
       .join('; ');
   // Nothing got through yet, so a retry duplicates nothing; capture has no side effect to repeat.
   const transient = failures.filter((outcome) => outcome.error instanceof TransientDeliveryError);
   if (transient.length) {
-    const retryAfter = Math.max(0, ...transient.map((outcome) => (outcome.error as TransientDeliveryError).retryAfterMs ?? 0));
+    const retryAfter = Math.max(
+      0,
+      ...transient.map((outcome) => (outcome.error as TransientDeliveryError).retryAfterMs ?? 0),
+    );
     throw new TransientDeliveryError(`no push service accepted it: ${summary(outcomes)}`, retryAfter || undefined);
   }
   if (outcomes.some((outcome) => outcome.kind === 'captured')) return { status: 'sent', captured: true };
@@ -66,10 +70,13 @@ export class PushDriver implements ChannelDriver {
   }
 
   private async sendOne(target: PushSubscriptionData, message: PushMessage): Promise<PushOutcome> {
-    const outcome = target.type === 'webpush' ? await this.webPush.send(target, message) : await this.fcm.send(target, message);
+    const outcome =
+      target.type === 'webpush' ? await this.webPush.send(target, message) : await this.fcm.send(target, message);
     if (outcome.kind === 'gone') {
       const removed = await this.subscriptions.forget(target);
-      this.logger.log(`${describeTarget(target)} is gone (${outcome.reason}); removed ${removed} stored subscription(s)`);
+      this.logger.log(
+        `${describeTarget(target)} is gone (${outcome.reason}); removed ${removed} stored subscription(s)`,
+      );
     }
     return outcome;
   }

@@ -53,7 +53,11 @@ export class WebPushSender {
         if (error.statusCode === 404 || error.statusCode === 410) {
           return { kind: 'gone', target, reason: `HTTP ${error.statusCode}` };
         }
-        return { kind: 'failed', target, error: httpFailure(error.statusCode, error.headers['retry-after'] ?? null, error.body)! };
+        return {
+          kind: 'failed',
+          target,
+          error: httpFailure(error.statusCode, error.headers['retry-after'] ?? null, error.body)!,
+        };
       }
       if (isNetworkError(error)) return { kind: 'failed', target, error: networkFailure(error) };
       // web-push refused the subscription or payload before any request (bad keys, payload too large).

@@ -79,11 +79,17 @@ describe('TwilioSmsDriver', () => {
   });
 
   it('captures when Twilio is not configured', async () => {
-    await expect(new TwilioSmsDriver(loadConfig({})).send(context)).resolves.toEqual({ status: 'sent', captured: true });
+    await expect(new TwilioSmsDriver(loadConfig({})).send(context)).resolves.toEqual({
+      status: 'sent',
+      captured: true,
+    });
   });
 
   it('keeps a path prefix of the base URL and returns the message sid', async () => {
-    await expect(driver(`${peer.url}/proxy/`).send(context)).resolves.toEqual({ status: 'sent', providerMessageId: 'SM1' });
+    await expect(driver(`${peer.url}/proxy/`).send(context)).resolves.toEqual({
+      status: 'sent',
+      providerMessageId: 'SM1',
+    });
     expect(peer.seen).toEqual([
       {
         path: `/proxy/2010-04-01/Accounts/${SID}/Messages.json`,
@@ -100,7 +106,9 @@ describe('TwilioSmsDriver', () => {
 
   it('passes on the delay of a 503 Retry-After', async () => {
     peer.respond = (_req, res) => res.writeHead(503, { 'retry-after': '30' }).end('upstream unavailable');
-    const error = await driver(peer.url).send(context).catch((e: unknown) => e);
+    const error = await driver(peer.url)
+      .send(context)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientDeliveryError);
     expect(error).toMatchObject({ message: 'HTTP 503: upstream unavailable', retryAfterMs: 30_000 });
   });
@@ -112,7 +120,9 @@ describe('TwilioSmsDriver', () => {
 
   it('retries when the provider does not answer in time', async () => {
     peer.respond = () => undefined;
-    const error = await driver(peer.url).send(context).catch((e: unknown) => e);
+    const error = await driver(peer.url)
+      .send(context)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientDeliveryError);
     expect((error as Error).message).toMatch(/^request failed: .*timeout/i);
   });
@@ -122,7 +132,9 @@ describe('TwilioSmsDriver', () => {
     await closed.start();
     const url = closed.url;
     await closed.stop();
-    const error = await driver(url).send(context).catch((e: unknown) => e);
+    const error = await driver(url)
+      .send(context)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientDeliveryError);
     expect((error as Error).message).toBe('request failed: ECONNREFUSED');
   });

@@ -135,9 +135,13 @@ describe('resolveTarget', () => {
     await expect(resolveTarget(url, { allowPrivate: false, resolve: fixed('93.184.216.34') })).resolves.toEqual([
       { address: '93.184.216.34', family: 4 },
     ]);
-    const rebound = await resolveTarget(url, { allowPrivate: false, resolve: fixed('10.0.0.5') }).catch((e: unknown) => e);
+    const rebound = await resolveTarget(url, { allowPrivate: false, resolve: fixed('10.0.0.5') }).catch(
+      (e: unknown) => e,
+    );
     expect(rebound).toBeInstanceOf(PermanentDeliveryError);
-    expect((rebound as Error).message).toMatch(/^target address 10\.0\.0\.5 of "hooks\.example\.com" is private \(private network\)/);
+    expect((rebound as Error).message).toMatch(
+      /^target address 10\.0\.0\.5 of "hooks\.example\.com" is private \(private network\)/,
+    );
   });
 
   it('refuses a name when any one of its addresses is private', async () => {
@@ -151,9 +155,13 @@ describe('resolveTarget', () => {
   });
 
   it('refuses localhost through the real system resolver', async () => {
-    const error = await resolveTarget(new URL('http://localhost:8080/'), { allowPrivate: false }).catch((e: unknown) => e);
+    const error = await resolveTarget(new URL('http://localhost:8080/'), { allowPrivate: false }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PermanentDeliveryError);
-    expect((error as Error).message).toMatch(/^target address (127\.0\.0\.1|::1) of "localhost" is private \(loopback\)/);
+    expect((error as Error).message).toMatch(
+      /^target address (127\.0\.0\.1|::1) of "localhost" is private \(loopback\)/,
+    );
   });
 
   it('treats a failed resolution as transient', async () => {

@@ -129,7 +129,10 @@ export interface TargetCheck {
  * One private address among several refuses the target: the connection could
  * land on any of them. Resolution failures are transient, refusals permanent.
  */
-export async function resolveTarget(url: URL, { allowPrivate, resolve = systemResolver }: TargetCheck): Promise<LookupAddress[]> {
+export async function resolveTarget(
+  url: URL,
+  { allowPrivate, resolve = systemResolver }: TargetCheck,
+): Promise<LookupAddress[]> {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   let addresses: LookupAddress[];
   if (isIPv4(host)) addresses = [{ address: host, family: 4 }];

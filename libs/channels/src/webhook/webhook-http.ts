@@ -25,7 +25,12 @@ const MAX_BODY_BYTES = 4096;
  * address. Redirects are never followed (node:http does not follow them), so a
  * 3xx comes back to the caller as it is. Rejects only when no answer came.
  */
-export function postJson(url: URL, body: string, headers: Record<string, string>, options: PostOptions): Promise<HttpAnswer> {
+export function postJson(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  options: PostOptions,
+): Promise<HttpAnswer> {
   const client = url.protocol === 'https:' ? https : http;
   const payload = Buffer.from(body);
   return new Promise<HttpAnswer>((resolve, reject) => {

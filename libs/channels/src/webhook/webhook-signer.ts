@@ -19,7 +19,12 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
  * receiver can drop duplicates; the timestamp is the attempt's, in unix seconds.
  * Without a secret there is no `webhook-signature` (see WebhookDriver).
  */
-export function webhookHeaders(secret: string | undefined, id: string, body: string, now = Date.now()): Record<string, string> {
+export function webhookHeaders(
+  secret: string | undefined,
+  id: string,
+  body: string,
+  now = Date.now(),
+): Record<string, string> {
   const timestamp = Math.floor(now / 1000);
   return {
     'webhook-id': id,

@@ -19,7 +19,10 @@ interface Received {
 /** A loopback receiver answering each path as told (200 by default). */
 class Receiver {
   readonly received: Received[] = [];
-  readonly answers = new Map<string, { status: number; headers?: Record<string, string>; body?: string; hang?: boolean }>();
+  readonly answers = new Map<
+    string,
+    { status: number; headers?: Record<string, string>; body?: string; hang?: boolean }
+  >();
   private server!: http.Server;
   port = 0;
 
@@ -106,7 +109,10 @@ describe('WebhookDriver', () => {
     });
     // A different secret does not verify: the signature really depends on the key.
     expect(() =>
-      new Webhook(`whsec_${randomBytes(32).toString('base64')}`).verify(request.body, request.headers as Record<string, string>),
+      new Webhook(`whsec_${randomBytes(32).toString('base64')}`).verify(
+        request.body,
+        request.headers as Record<string, string>,
+      ),
     ).toThrow();
   });
 
@@ -177,7 +183,9 @@ describe('WebhookDriver', () => {
   it('refuses a URL that is not http(s) or has no payload, for good', async () => {
     const driver = make({ secret, allowPrivate: true });
     await expect(driver.send(context('ftp://127.0.0.1/x'))).rejects.toBeInstanceOf(PermanentDeliveryError);
-    await expect(driver.send({ ...context(receiver.url('/x')), content: {} })).rejects.toBeInstanceOf(PermanentDeliveryError);
+    await expect(driver.send({ ...context(receiver.url('/x')), content: {} })).rejects.toBeInstanceOf(
+      PermanentDeliveryError,
+    );
     expect(receiver.received).toEqual([]);
   });
 
@@ -202,10 +210,15 @@ describe('postJson', () => {
     try {
       const started = Date.now();
       await expect(
-        postJson(new URL(receiver.url('/slow')), '{}', {}, {
-          lookup: pinnedLookup([{ address: '127.0.0.1', family: 4 }]),
-          timeoutMs: 200,
-        }),
+        postJson(
+          new URL(receiver.url('/slow')),
+          '{}',
+          {},
+          {
+            lookup: pinnedLookup([{ address: '127.0.0.1', family: 4 }]),
+            timeoutMs: 200,
+          },
+        ),
       ).rejects.toThrow('no answer within 200 ms');
       expect(Date.now() - started).toBeLessThan(2000);
       expect(receiver.received).toHaveLength(1);
@@ -218,10 +231,15 @@ describe('postJson', () => {
     const receiver = await new Receiver().start();
     receiver.answers.set('/big', { status: 400, body: 'x'.repeat(100_000) });
     try {
-      const answer = await postJson(new URL(receiver.url('/big')), '{}', {}, {
-        lookup: pinnedLookup([{ address: '127.0.0.1', family: 4 }]),
-        timeoutMs: 5000,
-      });
+      const answer = await postJson(
+        new URL(receiver.url('/big')),
+        '{}',
+        {},
+        {
+          lookup: pinnedLookup([{ address: '127.0.0.1', family: 4 }]),
+          timeoutMs: 5000,
+        },
+      );
       expect(answer.status).toBe(400);
       expect(answer.body).toHaveLength(4096);
     } finally {

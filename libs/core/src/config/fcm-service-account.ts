@@ -28,7 +28,10 @@ export function loadServiceAccount(value: string): ServiceAccount {
     try {
       text = readFileSync(value, 'utf8');
     } catch (error) {
-      throw new ConfigError('FCM_CREDENTIALS', `must be service account JSON or the path of its file; cannot read "${value}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new ConfigError(
+        'FCM_CREDENTIALS',
+        `must be service account JSON or the path of its file; cannot read "${value}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
   }
   let json: Record<string, unknown>;
@@ -49,7 +52,8 @@ export function loadServiceAccount(value: string): ServiceAccount {
   } catch {
     throw new ConfigError('FCM_CREDENTIALS', 'has a private_key that is not a PEM private key');
   }
-  if (privateKey.asymmetricKeyType !== 'rsa') throw new ConfigError('FCM_CREDENTIALS', 'private_key must be an RSA key');
+  if (privateKey.asymmetricKeyType !== 'rsa')
+    throw new ConfigError('FCM_CREDENTIALS', 'private_key must be an RSA key');
   const tokenUri = field('token_uri') ?? GOOGLE_TOKEN_URI;
   if (!/^https?:\/\//.test(tokenUri)) throw new ConfigError('FCM_CREDENTIALS', 'token_uri must be an http(s) URL');
   return { clientEmail, privateKey, privateKeyId: field('private_key_id'), tokenUri };

@@ -70,7 +70,12 @@ describe('loadConfig', () => {
       VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT: 'mailto:ops@example.com',
     });
-    expect(config.twilio).toEqual({ accountSid: 'AC1', authToken: 'secret', from: '+15005550006', baseUrl: 'https://api.twilio.com' });
+    expect(config.twilio).toEqual({
+      accountSid: 'AC1',
+      authToken: 'secret',
+      from: '+15005550006',
+      baseUrl: 'https://api.twilio.com',
+    });
     expect(config.vapid).toEqual({ ...vapid, subject: 'mailto:ops@example.com' });
   });
 });

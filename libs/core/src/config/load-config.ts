@@ -97,7 +97,11 @@ export function loadConfig(env: Env): HeraldConfig {
     from: 'TWILIO_FROM',
   });
   const fcm = group(env, { projectId: 'FCM_PROJECT_ID', credentials: 'FCM_CREDENTIALS' });
-  const vapid = group(env, { publicKey: 'VAPID_PUBLIC_KEY', privateKey: 'VAPID_PRIVATE_KEY', subject: 'VAPID_SUBJECT' });
+  const vapid = group(env, {
+    publicKey: 'VAPID_PUBLIC_KEY',
+    privateKey: 'VAPID_PRIVATE_KEY',
+    subject: 'VAPID_SUBJECT',
+  });
   if (vapid) checkVapid(vapid);
 
   return {

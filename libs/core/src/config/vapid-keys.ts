@@ -9,11 +9,15 @@ export interface VapidKeys {
 
 /** Checks the VAPID group at start-up, so a typo is not discovered one delivery at a time. */
 export function checkVapid(vapid: VapidKeys): void {
-  const decode = (value: string) => (/^[A-Za-z0-9_-]+$/.test(value) ? Buffer.from(value, 'base64url') : Buffer.alloc(0));
+  const decode = (value: string) =>
+    /^[A-Za-z0-9_-]+$/.test(value) ? Buffer.from(value, 'base64url') : Buffer.alloc(0);
   const publicKey = decode(vapid.publicKey);
   const privateKey = decode(vapid.privateKey);
   if (publicKey.length !== 65 || publicKey[0] !== 0x04) {
-    throw new ConfigError('VAPID_PUBLIC_KEY', 'must be a base64url P-256 public key (65 bytes), as `npx web-push generate-vapid-keys` prints');
+    throw new ConfigError(
+      'VAPID_PUBLIC_KEY',
+      'must be a base64url P-256 public key (65 bytes), as `npx web-push generate-vapid-keys` prints',
+    );
   }
   if (privateKey.length !== 32) {
     throw new ConfigError('VAPID_PRIVATE_KEY', 'must be a base64url P-256 private key (32 bytes)');
@@ -25,7 +29,8 @@ export function checkVapid(vapid: VapidKeys): void {
     throw new ConfigError('VAPID_PRIVATE_KEY', 'is not a valid P-256 private key');
   }
   // Push services bind a subscription to the public key; a mismatched pair fails every send with 403.
-  if (!ecdh.getPublicKey().equals(publicKey)) throw new ConfigError('VAPID_PRIVATE_KEY', 'does not match VAPID_PUBLIC_KEY');
+  if (!ecdh.getPublicKey().equals(publicKey))
+    throw new ConfigError('VAPID_PRIVATE_KEY', 'does not match VAPID_PUBLIC_KEY');
   if (!/^(mailto:|https:\/\/)\S+$/.test(vapid.subject)) {
     throw new ConfigError('VAPID_SUBJECT', `must be a mailto: or https: URL, got "${vapid.subject}"`);
   }

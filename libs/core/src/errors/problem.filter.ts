@@ -28,9 +28,15 @@ export function toProblem(error: unknown, logger?: Logger): { problem: Problem; 
     const status = error.getStatus();
     const body = error.getResponse();
     const message =
-      typeof body === 'string' ? body : typeof body === 'object' && body && 'message' in body ? body.message : undefined;
+      typeof body === 'string'
+        ? body
+        : typeof body === 'object' && body && 'message' in body
+          ? body.message
+          : undefined;
     const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : undefined;
-    return { problem: problem(HTTP_CODES[status] ?? `http-${status}`, status, error.name.replace(/Exception$/, ''), detail) };
+    return {
+      problem: problem(HTTP_CODES[status] ?? `http-${status}`, status, error.name.replace(/Exception$/, ''), detail),
+    };
   }
   // Errors from body-parser carry their HTTP status (400 malformed JSON, 413 too large, 415 charset).
   if (error instanceof Error && 'status' in error && typeof error.status === 'number' && error.status < 500) {

@@ -130,7 +130,8 @@ export class MetricsService {
 
   recordAccepted(transport: AcceptTransport, deliveries: { channel: Channel; status: string }[]): void {
     this.notificationsAccepted.inc({ transport });
-    for (const delivery of deliveries) this.deliveriesAccepted.inc({ channel: delivery.channel, status: delivery.status });
+    for (const delivery of deliveries)
+      this.deliveriesAccepted.inc({ channel: delivery.channel, status: delivery.status });
   }
 
   recordDelivery(channel: Channel, outcome: DeliveryOutcome): void {

@@ -72,7 +72,9 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
     try {
       await Promise.race([
         this.enqueue(requests),
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref(),
+        ),
       ]);
     } catch (error) {
       const ids = requests.map((request) => request.deliveryId).join(', ');
@@ -84,7 +86,10 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
     const entries = await Promise.all(
       CHANNELS.map(
         async (channel) =>
-          [channel, await this.queue(channel).getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized')] as const,
+          [
+            channel,
+            await this.queue(channel).getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'),
+          ] as const,
       ),
     );
     return Object.fromEntries(entries) as Record<Channel, Record<string, number>>;

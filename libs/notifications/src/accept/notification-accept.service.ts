@@ -1,7 +1,21 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { AcceptTransport, canonicalHash, Channel, DeliveryQueue, FieldError, MetricsService, uuidv7 } from '@herald/core';
+import {
+  AcceptTransport,
+  canonicalHash,
+  Channel,
+  DeliveryQueue,
+  FieldError,
+  MetricsService,
+  uuidv7,
+} from '@herald/core';
 import type { DeliveryAddress } from '@herald/channels';
-import { normalizePreferences, optedOut, PushSubscriptionService, pushSubscriptionData, RecipientService } from '@herald/recipients';
+import {
+  normalizePreferences,
+  optedOut,
+  PushSubscriptionService,
+  pushSubscriptionData,
+  RecipientService,
+} from '@herald/recipients';
 import {
   ChannelContentMap,
   TemplateNotFoundError,
@@ -66,7 +80,11 @@ export class NotificationAcceptService {
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
-  async accept(dto: SendNotificationDto, caller: SendCaller, idempotencyKey = dto.idempotencyKey): Promise<AcceptResult> {
+  async accept(
+    dto: SendNotificationDto,
+    caller: SendCaller,
+    idempotencyKey = dto.idempotencyKey,
+  ): Promise<AcceptResult> {
     if (idempotencyKey) {
       // The key itself is not part of the body it protects (batch items and messages carry it inline).
       const hash = canonicalHash({ ...dto, idempotencyKey: undefined });
@@ -106,7 +124,11 @@ export class NotificationAcceptService {
     await this.queue.enqueueAfterCommit(jobs);
   }
 
-  private async plan(dto: SendNotificationDto, caller: SendCaller, idempotencyKey?: string): Promise<PlannedNotification> {
+  private async plan(
+    dto: SendNotificationDto,
+    caller: SendCaller,
+    idempotencyKey?: string,
+  ): Promise<PlannedNotification> {
     const errors: FieldError[] = [];
     if (!dto.template === !dto.content) {
       errors.push({ path: 'template', message: 'give either template or content, not both and not neither' });
@@ -115,7 +137,9 @@ export class NotificationAcceptService {
       email: dto.to.email,
       phone: dto.to.phone,
       webhookUrl: dto.to.webhookUrl,
-      pushSubscriptions: dto.to.pushSubscriptions?.length ? dto.to.pushSubscriptions.map(pushSubscriptionData) : undefined,
+      pushSubscriptions: dto.to.pushSubscriptions?.length
+        ? dto.to.pushSubscriptions.map(pushSubscriptionData)
+        : undefined,
     };
     const hasInline = Object.values(inline).some(Boolean);
     if (!dto.to.recipientId && !hasInline) {
@@ -126,7 +150,9 @@ export class NotificationAcceptService {
 
     const stored = dto.to.recipientId ? await this.recipients.find(dto.to.recipientId) : null;
     if (dto.to.recipientId && !stored && !hasInline) {
-      throw new NotificationRejectedError([{ path: 'to.recipientId', message: `recipient "${dto.to.recipientId}" does not exist` }]);
+      throw new NotificationRejectedError([
+        { path: 'to.recipientId', message: `recipient "${dto.to.recipientId}" does not exist` },
+      ]);
     }
     const address: DeliveryAddress = {
       recipientId: dto.to.recipientId,
@@ -160,15 +186,20 @@ export class NotificationAcceptService {
     );
 
     const hasStoredPush =
-      channels.includes('push') && !address.pushSubscriptions && !!stored && (await this.pushSubscriptions.hasAny(stored.id));
+      channels.includes('push') &&
+      !address.pushSubscriptions &&
+      !!stored &&
+      (await this.pushSubscriptions.hasAny(stored.id));
     const scheduled = sendAt !== undefined && sendAt.getTime() > Date.now();
     // Only a stored recipient has preferences. Inline content has no category: only channel opt-outs apply to it.
     const preferences = normalizePreferences(stored?.preferences);
     const critical = template?.definition.critical === true;
     const category = template?.definition.category;
     const deliveries: PlannedDelivery[] = channels.map((channel): PlannedDelivery => {
-      if (!hasAddress(channel, address, hasStoredPush)) return { id: uuidv7(), channel, status: 'skipped', reason: 'no_address' };
-      if (!critical && optedOut(preferences, channel, category)) return { id: uuidv7(), channel, status: 'skipped', reason: 'opted_out' };
+      if (!hasAddress(channel, address, hasStoredPush))
+        return { id: uuidv7(), channel, status: 'skipped', reason: 'no_address' };
+      if (!critical && optedOut(preferences, channel, category))
+        return { id: uuidv7(), channel, status: 'skipped', reason: 'opted_out' };
       return {
         id: uuidv7(),
         channel,

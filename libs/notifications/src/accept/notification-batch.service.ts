@@ -19,7 +19,8 @@ export interface BatchAnswer {
 const CONCURRENCY = 8;
 
 function idempotencyKeyOf(item: unknown): string | undefined {
-  const key = typeof item === 'object' && item !== null ? (item as { idempotencyKey?: unknown }).idempotencyKey : undefined;
+  const key =
+    typeof item === 'object' && item !== null ? (item as { idempotencyKey?: unknown }).idempotencyKey : undefined;
   return typeof key === 'string' ? key : undefined;
 }
 
@@ -65,7 +66,10 @@ export class NotificationBatchService {
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
         throw new ValidationError([{ path: '', message: 'must be an object' }]);
       }
-      const dto = (await this.validation.transform(item, { type: 'body', metatype: SendNotificationDto })) as SendNotificationDto;
+      const dto = (await this.validation.transform(item, {
+        type: 'body',
+        metatype: SendNotificationDto,
+      })) as SendNotificationDto;
       return (await this.accept.accept(dto, caller)).body;
     } catch (error) {
       // Unknown errors are logged here once and answered as a 500 item; the other items stand.

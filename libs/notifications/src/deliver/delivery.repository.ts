@@ -38,7 +38,6 @@ export type RequeueResult =
 
 const LOST_ATTEMPT = 'worker stopped during the attempt';
 
-
 @Injectable()
 export class DeliveryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

@@ -18,19 +18,27 @@ import { IsE164Phone, IsEmailAddress, IsHttpUrl, PushSubscriptionDto, RECIPIENT_
 import { ChannelContentDto } from '@herald/templates';
 
 export class NotificationRecipientDto {
-  @IsOptional() @IsString() @Matches(RECIPIENT_ID, { message: 'recipientId must be 1-255 letters, digits or ._:@|-' })
+  @IsOptional()
+  @IsString()
+  @Matches(RECIPIENT_ID, { message: 'recipientId must be 1-255 letters, digits or ._:@|-' })
   recipientId?: string;
   @IsOptional() @IsEmailAddress() email?: string;
   @IsOptional() @IsE164Phone() phone?: string;
   @IsOptional() @IsHttpUrl() webhookUrl?: string;
   /** Browsers and devices for this notification only, instead of the recipient's stored subscriptions. */
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PushSubscriptionDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => PushSubscriptionDto)
   pushSubscriptions?: PushSubscriptionDto[];
 }
 
 /** Body of `POST /v1/notifications`, and of each `notifications.send` message. */
 export class SendNotificationDto {
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'template must be a template key' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { message: 'template must be a template key' })
   template?: string;
 
   @IsOptional() @ValidateNested() @Type(() => ChannelContentDto) content?: ChannelContentDto;
@@ -39,7 +47,11 @@ export class SendNotificationDto {
 
   @IsOptional() @IsObject() data?: Record<string, unknown>;
 
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(CHANNELS, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(CHANNELS, { each: true })
   channels?: Channel[];
 
   @IsOptional() @IsISO8601({ strict: true }) sendAt?: string;

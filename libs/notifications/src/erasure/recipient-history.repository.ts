@@ -10,7 +10,10 @@ function literalAlternation(values: string[]): string | null {
   if (!values.length) return null;
   // In PostgreSQL's ARE syntax a backslash before ASCII punctuation makes it literal.
   const escape = (value: string) => value.replace(/[!-\/:-@\[-`{-~]/g, '\\$&');
-  return [...values].sort((a, b) => b.length - a.length).map(escape).join('|');
+  return [...values]
+    .sort((a, b) => b.length - a.length)
+    .map(escape)
+    .join('|');
 }
 
 function webhookHost(address: string): string | undefined {

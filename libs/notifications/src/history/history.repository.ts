@@ -90,6 +90,8 @@ export class HistoryRepository {
   }
 
   async countDeliveriesByChannelAndStatus(): Promise<{ channel: Channel; status: DeliveryStatus; count: number }[]> {
-    return this.dataSource.query(`SELECT channel, status, count(*)::int AS count FROM deliveries GROUP BY channel, status`);
+    return this.dataSource.query(
+      `SELECT channel, status, count(*)::int AS count FROM deliveries GROUP BY channel, status`,
+    );
   }
 }

@@ -90,7 +90,10 @@ export class NotificationHistoryService {
       const counts = await Promise.race([
         this.queue.counts(),
         new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error(`no answer in ${QUEUE_COUNTS_TIMEOUT_MS} ms`)), QUEUE_COUNTS_TIMEOUT_MS).unref(),
+          setTimeout(
+            () => reject(new Error(`no answer in ${QUEUE_COUNTS_TIMEOUT_MS} ms`)),
+            QUEUE_COUNTS_TIMEOUT_MS,
+          ).unref(),
         ),
       ]);
       const queues = Object.fromEntries(

@@ -17,7 +17,12 @@ export class IdempotencyRepository {
    * record that holds it. An expired record, or an in-flight one abandoned by a
    * crashed process, is taken over.
    */
-  async claim(apiKeyId: string, key: string, requestHash: string, abandonAfterMs: number): Promise<IdempotencyRecord | null> {
+  async claim(
+    apiKeyId: string,
+    key: string,
+    requestHash: string,
+    abandonAfterMs: number,
+  ): Promise<IdempotencyRecord | null> {
     const claimed = await this.dataSource.query(
       `INSERT INTO idempotency_keys (api_key_id, key, request_hash, expires_at)
        VALUES ($1, $2, $3, now() + interval '24 hours')

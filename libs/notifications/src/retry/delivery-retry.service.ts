@@ -10,7 +10,6 @@ import { DeliveryNotFoundError, DeliveryNotRetryableError } from './delivery-ret
 /** How long a retry waits for the job of the failed attempt to leave its queue. */
 const LEFTOVER_JOB_WAIT_MS = 2_000;
 
-
 /** `POST /v1/admin/deliveries/{id}/retry`: a `failed` delivery goes back to `queued` and to its queue. */
 @Injectable()
 export class DeliveryRetryService {

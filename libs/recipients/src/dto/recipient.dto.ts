@@ -1,4 +1,13 @@
-import { IsObject, IsOptional, IsString, Matches, MaxLength, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 import { IsE164Phone, IsEmailAddress, IsHttpUrl } from './address.validators';
 
 @ValidatorConstraint({ name: 'timezone' })
@@ -31,5 +40,8 @@ export class PutRecipientDto {
 }
 
 export class RecipientIdParam {
-  @IsString() @MaxLength(255) @Matches(RECIPIENT_ID, { message: 'id must be 1-255 letters, digits or ._:@|-' }) id!: string;
+  @IsString()
+  @MaxLength(255)
+  @Matches(RECIPIENT_ID, { message: 'id must be 1-255 letters, digits or ._:@|-' })
+  id!: string;
 }

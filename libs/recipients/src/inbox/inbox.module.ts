@@ -10,7 +10,11 @@ import { PostgresInboxEvents } from './postgres-inbox-events';
 import { RedisInboxEvents } from './redis-inbox-events';
 
 /** Redis pub/sub when REDIS_URL is set (the instances share it already), PostgreSQL LISTEN/NOTIFY otherwise. */
-export function createInboxEvents(config: HeraldConfig, database: DatabaseRuntime, dataSource: DataSource): InboxEvents {
+export function createInboxEvents(
+  config: HeraldConfig,
+  database: DatabaseRuntime,
+  dataSource: DataSource,
+): InboxEvents {
   return config.redis.url
     ? new RedisInboxEvents(config.redis.url, config.redis.prefix)
     : new PostgresInboxEvents(database.url, dataSource);
@@ -22,7 +26,11 @@ export function createInboxEvents(config: HeraldConfig, database: DatabaseRuntim
   providers: [
     InboxRepository,
     InboxService,
-    { provide: InboxEvents, inject: [HeraldConfig, DatabaseRuntime, getDataSourceToken()], useFactory: createInboxEvents },
+    {
+      provide: InboxEvents,
+      inject: [HeraldConfig, DatabaseRuntime, getDataSourceToken()],
+      useFactory: createInboxEvents,
+    },
   ],
   exports: [InboxService, InboxEvents],
 })

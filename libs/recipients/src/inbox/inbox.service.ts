@@ -81,7 +81,10 @@ export class InboxService {
    * the subscription is live, so a message stored after that is not missed;
    * with `lastEventId`, the messages stored since then come first.
    */
-  async stream(recipientId: string, { lastEventId, signal }: InboxStreamOptions): Promise<Observable<InboxMessageView>> {
+  async stream(
+    recipientId: string,
+    { lastEventId, signal }: InboxStreamOptions,
+  ): Promise<Observable<InboxMessageView>> {
     // Events that arrive before the caller subscribes wait here; after that they go straight through.
     let sink: ((event: InboxEvent | null) => void) | undefined;
     const early: (InboxEvent | null)[] = [];
@@ -97,7 +100,9 @@ export class InboxService {
     }
 
     const missed =
-      lastEventId && UUID.test(lastEventId) ? await this.repository.findAfter(recipientId, lastEventId, REPLAY_LIMIT) : [];
+      lastEventId && UUID.test(lastEventId)
+        ? await this.repository.findAfter(recipientId, lastEventId, REPLAY_LIMIT)
+        : [];
     const replayed = new Set(missed.map((message) => message.id));
     const live = new Observable<InboxEvent>((subscriber) => {
       sink = (event) => (event ? subscriber.next(event) : subscriber.complete());

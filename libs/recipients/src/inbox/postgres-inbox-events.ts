@@ -50,7 +50,8 @@ export class PostgresInboxEvents extends InboxEvents {
       keepAliveInitialDelayMillis: 10_000,
     });
     client.on('notification', (message) => {
-      const event = message.channel === INBOX_NOTIFY_CHANNEL && message.payload ? parseInboxEvent(message.payload) : undefined;
+      const event =
+        message.channel === INBOX_NOTIFY_CHANNEL && message.payload ? parseInboxEvent(message.payload) : undefined;
       if (event) this.dispatch(event);
     });
     // Dropped (server restart, terminated backend, network): the next stream opens a new connection.

@@ -27,7 +27,10 @@ export class RedisInboxEvents extends InboxEvents {
 
   async publish(event: InboxEvent): Promise<void> {
     this.publisher ??= this.connection('publisher');
-    await this.publisher.publish(this.channel, JSON.stringify({ messageId: event.messageId, recipientId: event.recipientId }));
+    await this.publisher.publish(
+      this.channel,
+      JSON.stringify({ messageId: event.messageId, recipientId: event.recipientId }),
+    );
   }
 
   protected listen(): Promise<void> {
@@ -62,7 +65,11 @@ export class RedisInboxEvents extends InboxEvents {
 
   private connection(role: string): Redis {
     // A bounded retry, unlike BullMQ's connections: an event is not worth holding a delivery or a request for.
-    const redis = new Redis({ ...redisOptions(this.url), maxRetriesPerRequest: 2, connectionName: `herald-inbox-${role}` });
+    const redis = new Redis({
+      ...redisOptions(this.url),
+      maxRetriesPerRequest: 2,
+      connectionName: `herald-inbox-${role}`,
+    });
     redis.on('error', (error: Error) => this.logger.debug(`inbox Redis ${role}: ${error.message}`));
     return redis;
   }
@@ -73,7 +80,9 @@ export class RedisInboxEvents extends InboxEvents {
     const connections = [this.publisher, this.subscriber].filter((redis): redis is Redis => !!redis);
     this.publisher = this.subscriber = undefined;
     await Promise.all(
-      connections.map((redis) => (redis.status === 'ready' ? redis.quit().catch(() => redis.disconnect()) : redis.disconnect())),
+      connections.map((redis) =>
+        redis.status === 'ready' ? redis.quit().catch(() => redis.disconnect()) : redis.disconnect(),
+      ),
     );
   }
 }

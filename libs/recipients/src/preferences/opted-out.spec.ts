@@ -36,7 +36,12 @@ describe('optedOut', () => {
   });
 
   it('reads a never-set or malformed column as no opt-outs', () => {
-    for (const stored of [{}, null, 'x', { channels: { sms: 'false' }, categories: { orders: 0, news: { email: null } } }]) {
+    for (const stored of [
+      {},
+      null,
+      'x',
+      { channels: { sms: 'false' }, categories: { orders: 0, news: { email: null } } },
+    ]) {
       const normalized = normalizePreferences(stored);
       expect(optedOut(normalized, 'sms')).toBe(false);
       expect(optedOut(normalized, 'email', 'orders')).toBe(false);
@@ -48,7 +53,9 @@ describe('optedOut', () => {
 
 describe('preferencesErrors', () => {
   it('accepts the documented shape, and an empty body', () => {
-    expect(preferencesErrors({ channels: { sms: false }, categories: { marketing: false, orders: { email: false } } })).toEqual([]);
+    expect(
+      preferencesErrors({ channels: { sms: false }, categories: { marketing: false, orders: { email: false } } }),
+    ).toEqual([]);
     expect(preferencesErrors({})).toEqual([]);
   });
 

@@ -64,7 +64,10 @@ export function preferencesErrors(body: PutPreferencesDto): FieldError[] {
       for (const [category, rule] of Object.entries(body.categories)) {
         const path = pathOf('categories', category);
         if (!CATEGORY.test(category)) {
-          errors.push({ path, message: 'must be a template category: 1-64 of a-z, 0-9, ".", "_", "-", starting with a letter or digit' });
+          errors.push({
+            path,
+            message: 'must be a template category: 1-64 of a-z, 0-9, ".", "_", "-", starting with a letter or digit',
+          });
         } else if (isRecord(rule)) {
           errors.push(...channelFlagErrors(rule, path));
         } else if (typeof rule !== 'boolean') {

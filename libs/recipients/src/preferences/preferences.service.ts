@@ -23,7 +23,8 @@ export class PreferencesService {
     const errors = preferencesErrors(dto);
     if (errors.length) throw new ValidationError(errors);
     const preferences = preferencesOf(dto);
-    if (!(await this.repository.replacePreferences(recipientId, preferences))) throw new RecipientNotFoundError(recipientId);
+    if (!(await this.repository.replacePreferences(recipientId, preferences)))
+      throw new RecipientNotFoundError(recipientId);
     return preferences;
   }
 }

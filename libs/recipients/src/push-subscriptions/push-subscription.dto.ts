@@ -34,7 +34,12 @@ class P256PublicKey implements ValidatorConstraintInterface {
     try {
       // Importing checks the point is on the curve: a key the push service would reject fails here, at 422.
       createPublicKey({
-        key: { kty: 'EC', crv: 'P-256', x: key.subarray(1, 33).toString('base64url'), y: key.subarray(33).toString('base64url') },
+        key: {
+          kty: 'EC',
+          crv: 'P-256',
+          x: key.subarray(1, 33).toString('base64url'),
+          y: key.subarray(33).toString('base64url'),
+        },
         format: 'jwk',
       });
       return true;

@@ -35,7 +35,9 @@ function entity(row: SubscriptionRow): PushSubscriptionEntity {
 
 @Injectable()
 export class PushSubscriptionRepository {
-  constructor(@InjectRepository(PushSubscriptionEntity) private readonly subscriptions: Repository<PushSubscriptionEntity>) {}
+  constructor(
+    @InjectRepository(PushSubscriptionEntity) private readonly subscriptions: Repository<PushSubscriptionEntity>,
+  ) {}
 
   /**
    * Insert, or find the recipient's row for the same endpoint or token (a

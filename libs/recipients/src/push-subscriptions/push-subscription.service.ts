@@ -27,7 +27,12 @@ export function pushSubscriptionTarget(row: PushSubscriptionEntity): PushSubscri
 }
 
 export function pushSubscriptionView(row: PushSubscriptionEntity): PushSubscriptionView {
-  return { id: row.id, recipientId: row.recipientId, ...pushSubscriptionTarget(row), createdAt: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    recipientId: row.recipientId,
+    ...pushSubscriptionTarget(row),
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 /**
@@ -38,7 +43,10 @@ export function pushSubscriptionView(row: PushSubscriptionEntity): PushSubscript
 export class PushSubscriptionService {
   constructor(private readonly repository: PushSubscriptionRepository) {}
 
-  async subscribe(recipientId: string, dto: PushSubscriptionDto): Promise<{ subscription: PushSubscriptionView; created: boolean }> {
+  async subscribe(
+    recipientId: string,
+    dto: PushSubscriptionDto,
+  ): Promise<{ subscription: PushSubscriptionView; created: boolean }> {
     const stored = await this.repository.upsert(recipientId, pushSubscriptionData(dto));
     if (!stored) throw new RecipientNotFoundError(recipientId);
     return { subscription: pushSubscriptionView(stored.subscription), created: stored.created };
@@ -65,6 +73,8 @@ export class PushSubscriptionService {
    * that stored it, since a push endpoint belongs to one browser, not to one recipient.
    */
   async forget(target: PushSubscriptionData): Promise<number> {
-    return target.type === 'webpush' ? this.repository.deleteByEndpoint(target.endpoint) : this.repository.deleteByToken(target.token);
+    return target.type === 'webpush'
+      ? this.repository.deleteByEndpoint(target.endpoint)
+      : this.repository.deleteByToken(target.token);
   }
 }

@@ -7,8 +7,7 @@ export type PushSubscriptionType = (typeof PUSH_SUBSCRIPTION_TYPES)[number];
  * and handed to the push driver.
  */
 export type PushSubscriptionData =
-  | { type: 'webpush'; endpoint: string; keys: { p256dh: string; auth: string } }
-  | { type: 'fcm'; token: string };
+  { type: 'webpush'; endpoint: string; keys: { p256dh: string; auth: string } } | { type: 'fcm'; token: string };
 
 /** A stored subscription as the API answers it. */
 export type PushSubscriptionView = PushSubscriptionData & { id: string; recipientId: string; createdAt: string };

@@ -7,7 +7,10 @@ const renderer = new TemplateRenderer();
 describe('TemplateRenderer', () => {
   it('escapes HTML only in email HTML', () => {
     const rendered = renderer.render(
-      { channels: { email: { subject: '{{x}}', html: '<b>{{x}}</b>', text: '{{x}}' }, sms: { text: '{{x}}' } }, locales: {} },
+      {
+        channels: { email: { subject: '{{x}}', html: '<b>{{x}}</b>', text: '{{x}}' }, sms: { text: '{{x}}' } },
+        locales: {},
+      },
       ['email', 'sms'],
       { x: '<i>&</i>' },
     );
@@ -18,9 +21,9 @@ describe('TemplateRenderer', () => {
   });
 
   it('refuses data missing a field the template uses', () => {
-    expect(() => renderer.render({ channels: { sms: { text: 'Hi {{user.name}}' } }, locales: {} }, ['sms'], { user: {} })).toThrow(
-      TemplateDataError,
-    );
+    expect(() =>
+      renderer.render({ channels: { sms: { text: 'Hi {{user.name}}' } }, locales: {} }, ['sms'], { user: {} }),
+    ).toThrow(TemplateDataError);
   });
 
   it('does not expose prototype properties', () => {
@@ -37,7 +40,10 @@ describe('TemplateRenderer', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(TemplateInvalidError);
-    expect((error as TemplateInvalidError).errors?.[0]).toMatchObject({ path: 'channels.sms.text', message: expect.stringMatching(/line 2/) });
+    expect((error as TemplateInvalidError).errors?.[0]).toMatchObject({
+      path: 'channels.sms.text',
+      message: expect.stringMatching(/line 2/),
+    });
   });
 
   it('overrides per field by locale, falling back from region to language to default', () => {

@@ -45,10 +45,7 @@ export class TemplateRenderer {
   /** Checks every string compiles and the schema is valid JSON Schema; lists each problem with its line. */
   check(definition: TemplateDefinition): void {
     const errors: FieldError[] = [];
-    const sources = [
-      ...strings(definition.channels, 'channels'),
-      ...strings(definition.locales, 'locales'),
-    ];
+    const sources = [...strings(definition.channels, 'channels'), ...strings(definition.locales, 'locales')];
     for (const [path, source] of sources) {
       try {
         this.handlebars.precompile(source, { strict: true });
@@ -93,7 +90,8 @@ export class TemplateRenderer {
         return undefined;
       }
     }
-    if (Array.isArray(value)) return value.map((item, index) => this.renderValue(item, `${path}[${index}]`, data, errors));
+    if (Array.isArray(value))
+      return value.map((item, index) => this.renderValue(item, `${path}[${index}]`, data, errors));
     if (value && typeof value === 'object') {
       return Object.fromEntries(
         Object.entries(value).map(([key, item]) => [key, this.renderValue(item, `${path}.${key}`, data, errors)]),
@@ -126,8 +124,7 @@ export class TemplateRenderer {
     if (!compiled) {
       // strict: a field missing from the data is an error, not an empty string.
       const template = this.handlebars.compile(source, { strict: true, noEscape: !escape });
-      compiled = (data) =>
-        template(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+      compiled = (data) => template(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
       if (this.compiled.size > 5000) this.compiled.clear();
       this.compiled.set(cacheKey, compiled);
     }

@@ -24,7 +24,9 @@ export class PushSubscriptions1764500000000 implements MigrationInterface {
         CONSTRAINT push_subscriptions_recipient_token_key UNIQUE (recipient_id, token)
       )`);
     // A push service reporting an endpoint or token gone removes it wherever it is stored.
-    await db.query(`CREATE INDEX push_subscriptions_endpoint_idx ON push_subscriptions (endpoint) WHERE endpoint IS NOT NULL`);
+    await db.query(
+      `CREATE INDEX push_subscriptions_endpoint_idx ON push_subscriptions (endpoint) WHERE endpoint IS NOT NULL`,
+    );
     await db.query(`CREATE INDEX push_subscriptions_token_idx ON push_subscriptions (token) WHERE token IS NOT NULL`);
   }
 
