@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@herald/core': lib('./libs/core/src/index.ts'),
+      '@herald/auth': lib('./libs/auth/src/index.ts'),
       '@herald/templates': lib('./libs/templates/src/index.ts'),
       '@herald/recipients': lib('./libs/recipients/src/index.ts'),
       '@herald/channels': lib('./libs/channels/src/index.ts'),

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthModule } from '@herald/auth';
 import { NotificationsModule } from '@herald/notifications';
 import { RecipientsModule } from '@herald/recipients';
 import { TemplatesModule } from '@herald/templates';
@@ -6,7 +8,7 @@ import { AdminDeliveriesController } from './admin/admin-deliveries.controller';
 import { AdminNotificationsController } from './admin/admin-notifications.controller';
 import { AdminStatsController } from './admin/admin-stats.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
-import { AuthModule } from './auth/auth.module';
+import { ApiKeyGuard } from './auth/api-key.guard';
 import { HealthController } from './health/health.controller';
 import { ApiMetricsModule } from './metrics/api-metrics.module';
 import { NotificationsBatchController } from './notifications/notifications-batch.controller';
@@ -36,5 +38,6 @@ import { NotificationsTransportController } from './transport/notifications.tran
     AdminDeliveriesController,
     AdminStatsController,
   ],
+  providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
 })
 export class ApiModule {}

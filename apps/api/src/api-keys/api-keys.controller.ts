@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ApiKeyService, ApiKeyView } from '../auth/api-key.service';
+import { ApiKeyService, ApiKeyView } from '@herald/auth';
 import { RequireScopes } from '../auth/scopes.decorator';
 import { CreateApiKeyDto } from './create-api-key.dto';
 

@@ -1,5 +1,5 @@
 import { ArrayMinSize, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import { SCOPES, Scope } from '../auth/scope';
+import { SCOPES, Scope } from '@herald/auth';
 
 export class CreateApiKeyDto {
   @IsString() @MinLength(1) @MaxLength(200) name!: string;

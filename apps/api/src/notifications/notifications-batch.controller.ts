@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { BatchAnswer, BatchNotificationsDto, NotificationBatchService } from '@herald/notifications';
 import { Caller, RequireScopes } from '../auth/scopes.decorator';
-import type { ApiCaller } from '../auth/scope';
+import type { ApiCaller } from '@herald/auth';
 
 @ApiTags('notifications')
 @Controller('v1/notifications')

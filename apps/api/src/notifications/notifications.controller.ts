@@ -11,7 +11,7 @@ import {
 } from '@herald/notifications';
 import type { Response } from 'express';
 import { Caller, RequireScopes } from '../auth/scopes.decorator';
-import type { ApiCaller } from '../auth/scope';
+import type { ApiCaller } from '@herald/auth';
 
 const uuid = new ParseUUIDPipe({
   exceptionFactory: () => new ValidationError([{ path: 'id', message: 'must be a UUID' }], 'Invalid id.', 404),

@@ -1,11 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthService, UnauthorizedError } from '@herald/auth';
 import { HeraldConfig } from '@herald/core';
 import { verifyInboxToken } from '@herald/recipients';
-import type { Request } from 'express';
-import { ForbiddenError, UnauthorizedError } from '../auth/api-key.guard';
-import { ApiKeyService } from '../auth/api-key.service';
-import type { ApiCaller } from '../auth/scope';
+import type { Response } from 'express';
+import type { AuthenticatedRequest } from '../auth/scopes.decorator';
 
 const QUERY_TOKEN_KEY = 'herald:inbox-query-token';
 
@@ -19,25 +18,25 @@ export const AllowQueryToken = () => SetMetadata(QUERY_TOKEN_KEY, true);
  * Inbox routes serve two callers: a backend with an API key (scope `read`), and
  * the recipient's own browser with `X-Recipient-Token`, the HMAC of the recipient
  * id with INBOX_SECRET. The routes are @Public for the global guard; this one
- * checks either credential against the `:id` of the route.
+ * checks either credential against the `:id` of the route, and counts the request
+ * against a rate limit in the guard (see ApiKeyGuard for why not an interceptor).
  */
 @Injectable()
 export class InboxAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly keys: ApiKeyService,
+    private readonly auth: AuthService,
     private readonly config: HeraldConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request & { caller?: ApiCaller }>();
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest>();
+    const response = http.getResponse<Response>();
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
-      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      const caller = match ? await this.keys.authenticate(match[1]) : null;
-      if (!caller) throw new UnauthorizedError('The API key is unknown or revoked.');
-      if (!caller.scopes.includes('admin') && !caller.scopes.includes('read')) throw new ForbiddenError(['read']);
-      request.caller = caller;
+      // An API key spends the same per-key budget here as on every other route.
+      request.caller = await this.auth.authenticate(authorization, ['read'], response);
       return true;
     }
 
@@ -57,6 +56,11 @@ export class InboxAuthGuard implements CanActivate {
     if (!verifyInboxToken(secret, recipientId, token)) {
       throw new UnauthorizedError('The recipient token is not valid for this recipient.');
     }
+    // Limited too, on a budget per recipient (RATE_LIMIT_PER_MINUTE, far above what one person's tabs
+    // make): the token lives in a browser, so it leaks more easily than a key, and unlimited it would let
+    // one leaked token open streams and run inbox queries without bound. Per recipient rather than per
+    // client address, since many users share an address behind a NAT or proxy.
+    await this.auth.limit({ recipientId }, response);
     return true;
   }
 }

@@ -14,7 +14,7 @@ export function createRateLimitStore(config: HeraldConfig, dataSource: DataSourc
     : new PostgresRateLimitStore(dataSource);
 }
 
-/** RATE_LIMIT_PER_MINUTE per API key (API.md §2: 429 with Retry-After). */
+/** RATE_LIMIT_PER_MINUTE per API key (API.md §2: 429 with Retry-After), and per recipient for inbox tokens. */
 @Module({
   providers: [
     { provide: RateLimitStore, inject: [HeraldConfig, getDataSourceToken()], useFactory: createRateLimitStore },

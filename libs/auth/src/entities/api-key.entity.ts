@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { Scope } from './scope';
+import type { Scope } from '../auth.types';
 
 @Entity('api_keys')
 export class ApiKeyEntity {

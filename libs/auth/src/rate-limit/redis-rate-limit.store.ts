@@ -26,7 +26,7 @@ type ScriptedRedis = Redis & {
 };
 
 /**
- * Counters in Redis, `${REDIS_PREFIX}:ratelimit:{<api key id>}:<window start>`,
+ * Counters in Redis, `${REDIS_PREFIX}:ratelimit:{<api key id or recipient:<id>>}:<window start>`,
  * each expiring once it can no longer be a previous window. The braces are a
  * Redis Cluster hash tag: the script reads both windows of a key, so they must
  * share a slot.

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyEntity } from './entities/api-key.entity';
 
 @Injectable()
 export class ApiKeyRepository {
@@ -34,7 +34,7 @@ export class ApiKeyRepository {
   async whenNoKeys<T>(work: (manager: EntityManager) => Promise<T>): Promise<T | undefined> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(7215002)');
-      const [{ count }] = await manager.query('SELECT count(*)::int AS count FROM api_keys');
+      const [{ count }] = await manager.query<{ count: number }[]>('SELECT count(*)::int AS count FROM api_keys');
       return count === 0 ? work(manager) : undefined;
     });
   }

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HeraldConfig, NotFoundError, uuidv7 } from '@herald/core';
 import { EntityManager } from 'typeorm';
-import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyEntity } from './entities/api-key.entity';
 import { ApiKeyRepository } from './api-key.repository';
-import { ApiCaller, Scope } from './scope';
+import { ApiCaller, Scope } from './auth.types';
 
 /** The caller id that ADMIN_API_KEY authenticates as (idempotency keys are scoped by it). */
 export const BOOTSTRAP_KEY_ID = 'env:ADMIN_API_KEY';
@@ -46,7 +46,8 @@ export class ApiKeyService implements OnApplicationBootstrap {
     if (config.auth.adminApiKey) this.bootstrapHash = Buffer.from(hash(config.auth.adminApiKey), 'hex');
   }
 
-  async authenticate(secret: string): Promise<ApiCaller | null> {
+  /** Whose key `secret` is; null when unknown or revoked. */
+  async identify(secret: string): Promise<ApiCaller | null> {
     const digest = hash(secret);
     if (this.bootstrapHash && timingSafeEqual(Buffer.from(digest, 'hex'), this.bootstrapHash)) {
       return { apiKeyId: BOOTSTRAP_KEY_ID, scopes: ['admin'] };

@@ -23,6 +23,13 @@ const TAKE_SQL = `
          (SELECT hits FROM rate_limits WHERE key = $1 AND window_start = $2::bigint) AS before,
          (SELECT hits FROM previous) AS previous`;
 
+/** TAKE_SQL's one row: `taken` is null when the request did not fit, `before` when the window has no row yet. */
+interface TakeRow {
+  taken: number | null;
+  before: number | null;
+  previous: number;
+}
+
 /** Counters in the UNLOGGED `rate_limits` table, for installations without Redis. */
 export class PostgresRateLimitStore extends RateLimitStore {
   readonly kind = 'postgres' as const;
@@ -36,7 +43,7 @@ export class PostgresRateLimitStore extends RateLimitStore {
 
   async take(request: RateLimitTake): Promise<RateLimitCounts> {
     const previousStart = request.windowStart - request.windowMs;
-    const [row] = await this.dataSource.query(TAKE_SQL, [
+    const [row] = await this.dataSource.query<TakeRow[]>(TAKE_SQL, [
       request.key,
       request.windowStart,
       previousStart,
@@ -47,8 +54,7 @@ export class PostgresRateLimitStore extends RateLimitStore {
       this.purgedBefore = previousStart;
       void this.purge(previousStart);
     }
-    const taken = row.taken as number | null;
-    return { admitted: taken !== null, current: taken ?? row.before ?? 0, previous: row.previous };
+    return { admitted: row.taken !== null, current: row.taken ?? row.before ?? 0, previous: row.previous };
   }
 
   /** Windows older than the previous one count for nothing any more. */

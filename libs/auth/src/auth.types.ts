@@ -1,0 +1,16 @@
+export const SCOPES = ['send', 'read', 'recipients', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** The authenticated caller of a request. */
+export interface ApiCaller {
+  apiKeyId: string;
+  scopes: Scope[];
+}
+
+/** Whose requests count together against RATE_LIMIT_PER_MINUTE: one API key's, or one recipient's inbox token's. */
+export type RateLimitBudget = { apiKeyId: string } | { recipientId: string };
+
+/** Where the RateLimit headers of an admitted request go: an Express response, or anything with setHeader. */
+export interface HeaderSink {
+  setHeader(name: string, value: string): unknown;
+}
