@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import type { Problem } from '@herald/core';
+import { inboxToken } from '@herald/recipients';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { ApiClient, ApiResponse } from '../support/api-client';
@@ -149,10 +151,10 @@ describe('GET /metrics (monolith, capture mode)', () => {
 
   it('counts an accepted notification, its delivery sent by the worker, and the requests by route pattern', async () => {
     const before = await scrape(herald.baseUrl);
-    const sent = await herald.admin.post('/v1/notifications', email);
+    const sent = await herald.admin.post<{ id: string }>('/v1/notifications', email);
     expect(sent.status).toBe(202);
-    const done = await settledNotification(herald.admin, sent.body.id, 'completed');
-    expect(done.deliveries[0]).toMatchObject({ channel: 'email', status: 'sent', captured: true });
+    const done: unknown = await settledNotification(herald.admin, sent.body.id, 'completed');
+    expect(done).toMatchObject({ deliveries: [{ channel: 'email', status: 'sent', captured: true }] });
     expect((await herald.admin.withKey('hk_unknown').get(`/v1/notifications/${sent.body.id}`)).status).toBe(401);
     expect((await herald.admin.get('/no/such/route')).status).toBe(404);
 
@@ -203,9 +205,11 @@ describe('GET /metrics (monolith, capture mode)', () => {
 
   it('counts each accepted item of a batch, not the refused ones', async () => {
     const before = await scrape(herald.baseUrl);
-    const batch = await herald.admin.post('/v1/notifications/batch', { notifications: [email, email, { to: {} }] });
+    const batch = await herald.admin.post<{ items: { id?: string }[] }>('/v1/notifications/batch', {
+      notifications: [email, email, { to: {} }],
+    });
     expect(batch.status).toBe(202);
-    expect(batch.body.items.filter((item: { id?: string }) => item.id)).toHaveLength(2);
+    expect(batch.body.items.filter((item) => item.id)).toHaveLength(2);
     const after = await scrape(herald.baseUrl);
     const delta = (name: string, labels: Record<string, string>) =>
       value(after, name, labels) - value(before, name, labels);
@@ -217,11 +221,11 @@ describe('GET /metrics (monolith, capture mode)', () => {
     receiver.script('/flaky', { status: 503 });
     receiver.script('/gone', { status: 410 });
     const before = await scrape(herald.baseUrl);
-    const flaky = await herald.admin.post('/v1/notifications', {
+    const flaky = await herald.admin.post<{ id: string }>('/v1/notifications', {
       content: { webhook: { payload: { n: 1 } } },
       to: { webhookUrl: receiver.url('/flaky') },
     });
-    const gone = await herald.admin.post('/v1/notifications', {
+    const gone = await herald.admin.post<{ id: string }>('/v1/notifications', {
       content: { webhook: { payload: { n: 2 } } },
       to: { webhookUrl: receiver.url('/gone') },
     });
@@ -262,14 +266,14 @@ describe('GET /metrics (monolith, capture mode)', () => {
 
 // ---- Rate limits ----
 
-function expectLimited(response: ApiResponse, limit: number) {
+/** Asserts a 429 problem with its headers, and answers the problem. */
+function expectLimited(response: ApiResponse, limit: number): Problem {
   expect(response.status).toBe(429);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({
-    status: 429,
-    type: expect.stringMatching(/\/rate-limited$/),
-    title: expect.any(String),
-  });
+  const problem = response.body as Problem;
+  expect(problem.status).toBe(429);
+  expect(problem.type).toMatch(/\/rate-limited$/);
+  expect(typeof problem.title).toBe('string');
   const retryAfter = Number(response.headers.get('retry-after'));
   expect(Number.isInteger(retryAfter)).toBe(true);
   // A sliding minute: at most the rest of this window plus a share of the next.
@@ -278,15 +282,17 @@ function expectLimited(response: ApiResponse, limit: number) {
   expect(response.headers.get('ratelimit-limit')).toBe(String(limit));
   expect(response.headers.get('ratelimit-remaining')).toBe('0');
   expect(response.headers.get('ratelimit-policy')).toBe(`${limit};w=60`);
+  return problem;
 }
 
 describe.each(queueBackends())('rate limit per API key, counters on $name', ({ name, env, skip }) => {
   const LIMIT = 5;
+  const INBOX_SECRET = `inbox-secret-${randomBytes(8).toString('hex')}`;
   let db: TestDatabase;
   let pg: Client;
   let one: RunningHerald;
   let two: RunningHerald;
-  const keys: Record<'a' | 'b' | 'c', string> = { a: '', b: '', c: '' };
+  const keys: Record<'a' | 'b' | 'c' | 'reader', string> = { a: '', b: '', c: '', reader: '' };
 
   beforeAll(async () => {
     if (skip) return;
@@ -298,14 +304,24 @@ describe.each(queueBackends())('rate limit per API key, counters on $name', ({ n
       ...env,
       RATE_LIMIT_PER_MINUTE: String(LIMIT),
       REDIS_PREFIX: `herald-rl-${randomBytes(4).toString('hex')}`,
+      INBOX_SECRET,
     };
     one = await startHerald({ databaseUrl: db.url, apps: ['api'], env: shared });
     two = await startHerald({ databaseUrl: db.url, apps: ['api'], env: shared });
     for (const key of ['a', 'b', 'c'] as const) {
-      const created = await one.admin.post('/v1/admin/api-keys', { name: `rate-${key}`, scopes: ['send'] });
+      const created = await one.admin.post<{ key: string }>('/v1/admin/api-keys', {
+        name: `rate-${key}`,
+        scopes: ['send'],
+      });
       expect(created.status).toBe(201);
       keys[key] = created.body.key;
     }
+    const reader = await one.admin.post<{ key: string }>('/v1/admin/api-keys', {
+      name: 'rate-reader',
+      scopes: ['read'],
+    });
+    expect(reader.status).toBe(201);
+    keys.reader = reader.body.key;
   });
 
   afterAll(async () => {
@@ -330,13 +346,13 @@ describe.each(queueBackends())('rate limit per API key, counters on $name', ({ n
       expectLimited(await a.get(missing()), LIMIT);
 
       // Refused before the handler: nothing is stored.
-      const { rows: before } = await pg.query('SELECT count(*)::int AS n FROM notifications');
+      const { rows: before } = await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM notifications');
       const refused = await a.post('/v1/notifications', {
         content: { email: { subject: 's', text: 't' } },
         to: { email: 'x@example.com' },
       });
       expectLimited(refused, LIMIT);
-      const { rows: after } = await pg.query('SELECT count(*)::int AS n FROM notifications');
+      const { rows: after } = await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM notifications');
       expect(after[0].n).toBe(before[0].n);
 
       const b = one.admin.withKey(keys.b);
@@ -354,6 +370,41 @@ describe.each(queueBackends())('rate limit per API key, counters on $name', ({ n
     expectLimited(await onOne.get(missing()), LIMIT);
   });
 
+  it.skipIf(skip)('limits inbox routes called with an API key on the same budget as its other requests', async () => {
+    const reader = one.admin.withKey(keys.reader);
+    const inbox = `/v1/recipients/rate-${randomUUID()}/inbox`;
+    const remaining: (string | null)[] = [];
+    for (const [path, status] of [
+      [inbox, 200],
+      [missing(), 404],
+      [inbox, 200],
+      [missing(), 404],
+      [`${inbox}/read-all`, 200],
+    ] as const) {
+      const response = path.endsWith('/read-all') ? await reader.post(path) : await reader.get(path);
+      expect(response.status, path).toBe(status);
+      remaining.push(response.headers.get('ratelimit-remaining'));
+    }
+    expect(remaining).toEqual(['4', '3', '2', '1', '0']);
+    expectLimited(await reader.get(inbox), LIMIT);
+    expectLimited(await reader.get(`${inbox}/stream`), LIMIT);
+    expectLimited(await reader.get(missing()), LIMIT);
+  });
+
+  it.skipIf(skip)('limits recipient-token inbox calls per recipient, apart from any API key', async () => {
+    const anonymous = new ApiClient(two.baseUrl);
+    const [ada, bob] = [`rate-${randomUUID()}`, `rate-${randomUUID()}`];
+    const asRecipient = (id: string) =>
+      anonymous.get(`/v1/recipients/${id}/inbox`, { 'x-recipient-token': inboxToken(INBOX_SECRET, id) });
+    for (let i = 1; i <= LIMIT; i++) {
+      const response = await asRecipient(ada);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('ratelimit-remaining')).toBe(String(LIMIT - i));
+    }
+    expect(expectLimited(await asRecipient(ada), LIMIT).detail).toMatch(/recipient/);
+    expect((await asRecipient(bob)).headers.get('ratelimit-remaining')).toBe(String(LIMIT - 1));
+  });
+
   it.skipIf(skip)('does not limit health, metrics or docs, nor requests that fail authentication', async () => {
     const anonymous = new ApiClient(one.baseUrl);
     for (let i = 0; i < LIMIT + 2; i++) {
@@ -367,10 +418,10 @@ describe.each(queueBackends())('rate limit per API key, counters on $name', ({ n
   it.skipIf(skip || name !== 'PostgreSQL')(
     'keeps the PostgreSQL counters in the unlogged rate_limits table',
     async () => {
-      const { rows } = await pg.query(
+      const { rows } = await pg.query<{ relpersistence: string; rows: number }>(
         `SELECT c.relpersistence, (SELECT count(*)::int FROM rate_limits) AS rows FROM pg_class c WHERE c.relname = 'rate_limits'`,
       );
-      expect(rows[0]).toEqual({ relpersistence: 'u', rows: expect.any(Number) });
+      expect(rows[0].relpersistence).toBe('u');
       expect(rows[0].rows).toBeGreaterThan(0);
     },
   );
