@@ -2,7 +2,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { MetricsService } from '@herald/core';
-import type { Request } from 'express';
 
 /**
  * Requests that matched no route of Herald's share one label: 404s (Nest
@@ -12,7 +11,8 @@ import type { Request } from 'express';
 export const UNMATCHED_ROUTE = 'unmatched';
 
 function routeLabel(req: IncomingMessage): string {
-  const route: unknown = (req as Request).route?.path;
+  // Express sets `route` on the request once a route matched (its types say `any`).
+  const route = (req as IncomingMessage & { route?: { path?: unknown } }).route?.path;
   // A wildcard pattern matches any URL, so it says no more than "unmatched" (and Herald has no wildcard routes).
   return typeof route === 'string' && !route.includes('*') ? route : UNMATCHED_ROUTE;
 }

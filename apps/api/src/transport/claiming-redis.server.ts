@@ -1,9 +1,8 @@
 import { RedisOptions, ServerRedis } from '@nestjs/microservices';
+import type { Redis } from 'ioredis';
 
 /** How long a claim on a request id is kept: far longer than any client waits for its answer. */
 const CLAIM_TTL_MS = 10 * 60_000;
-
-type Redis = Parameters<ServerRedis['handleMessage']>[2];
 
 /**
  * Nest's Redis transport is pub/sub: every API instance subscribed on the Redis
