@@ -1,6 +1,6 @@
 export * from './channel-driver';
 export * from './channel.registry';
 export * from './channels.module';
-export * from './delivery.errors';
+export * from './channels.errors';
 export * from './http/provider-response';
 export * from './webhook/ssrf-guard';

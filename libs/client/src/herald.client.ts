@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, lastValueFrom, timeout } from 'rxjs';
-import { HeraldClientError } from './herald-client.error';
+import { HeraldClientError } from './client.errors';
 import { HERALD_CLIENT_OPTIONS, HERALD_CLIENT_PROXY, HeraldClientOptions } from './herald-client.options';
 import type {
   HeraldAcceptedNotification,

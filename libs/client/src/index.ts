@@ -1,4 +1,4 @@
-export * from './herald-client.error';
+export * from './client.errors';
 export * from './herald-client.module';
 export * from './herald-client.options';
 export * from './herald-client.types';

@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { HeraldError } from '@herald/core';
 import type { EntityManager } from 'typeorm';
 import { PutRecipientDto } from './dto/recipient.dto';
 import { RecipientEntity } from './entities/recipient.entity';
 import { RecipientRepository } from './recipient.repository';
+import { RecipientNotFoundError } from './recipients.errors';
 import type { RecipientView } from './recipient.types';
-
-export class RecipientNotFoundError extends HeraldError {
-  constructor(id: string) {
-    super('recipient-not-found', 404, 'Recipient not found', `Recipient "${id}" does not exist.`);
-  }
-}
 
 export function recipientView(recipient: RecipientEntity): RecipientView {
   return {

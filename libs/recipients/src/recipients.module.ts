@@ -5,7 +5,7 @@ import { InboxModule } from './inbox/inbox.module';
 import { PreferencesService } from './preferences/preferences.service';
 import { RecipientRepository } from './recipient.repository';
 import { RecipientService } from './recipient.service';
-import { PushSubscriptionEntity } from './push-subscriptions/push-subscription.entity';
+import { PushSubscriptionEntity } from './entities/push-subscription.entity';
 import { PushSubscriptionRepository } from './push-subscriptions/push-subscription.repository';
 import { PushSubscriptionService } from './push-subscriptions/push-subscription.service';
 

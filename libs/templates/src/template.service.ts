@@ -6,7 +6,7 @@ import { ChannelContentDto } from './dto/channel-content.dto';
 import { PreviewTemplateDto, TemplateDefinitionDto } from './dto/template-definition.dto';
 import { TemplateRenderer } from './rendering/template-renderer';
 import { TemplateRepository, TemplateRow } from './template.repository';
-import { TemplateNotFoundError } from './template.errors';
+import { TemplateNotFoundError } from './templates.errors';
 import type { ChannelContentMap, ResolvedTemplate, TemplateDefinition, TemplateView } from './template.types';
 
 const LOCALE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { DeliveryHistoryItem, DeliveryRetryService, NotificationHistoryService, Page } from '@herald/notifications';
 import { RequireScopes } from '../auth/scopes.decorator';
 import { deliveryIdPipe } from './delivery-id.pipe';
-import { DeliveryHistoryQuery } from './history-query.dto';
+import { DeliveryHistoryQuery } from '../dto/history-query.dto';
 
 @ApiTags('admin')
 @RequireScopes('admin')

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { NotificationHistoryItem, NotificationHistoryService, Page } from '@herald/notifications';
 import { RequireScopes } from '../auth/scopes.decorator';
-import { NotificationHistoryQuery } from './history-query.dto';
+import { NotificationHistoryQuery } from '../dto/history-query.dto';
 
 @ApiTags('admin')
 @RequireScopes('admin')

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } f
 import { ApiTags } from '@nestjs/swagger';
 import { ApiKeyService, ApiKeyView } from '@herald/auth';
 import { RequireScopes } from '../auth/scopes.decorator';
-import { CreateApiKeyDto } from './create-api-key.dto';
+import { CreateApiKeyDto } from '../dto/create-api-key.dto';
 
 @ApiTags('api-keys')
 @RequireScopes('admin')

@@ -1,19 +1,14 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
 import {
   PushSubscriptionDto,
+  PushSubscriptionParam,
   PushSubscriptionService,
   PushSubscriptionView,
   RecipientIdParam,
 } from '@herald/recipients';
 import type { Response } from 'express';
 import { RequireScopes } from '../auth/scopes.decorator';
-
-class PushSubscriptionParams extends RecipientIdParam {
-  // Any text: an id that names no subscription, well-formed or not, is the same 404.
-  @IsString() @MaxLength(64) subId!: string;
-}
 
 @ApiTags('recipients')
 @Controller('v1/recipients/:id/push-subscriptions')
@@ -36,7 +31,7 @@ export class PushSubscriptionsController {
   @Delete(':subId')
   @RequireScopes('recipients')
   @HttpCode(204)
-  async unsubscribe(@Param() { id, subId }: PushSubscriptionParams): Promise<void> {
+  async unsubscribe(@Param() { id, subId }: PushSubscriptionParam): Promise<void> {
     await this.subscriptions.unsubscribe(id, subId);
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '@herald/templates';
 import type { Response } from 'express';
 import { RequireScopes } from '../auth/scopes.decorator';
-import { TemplateKeyParam, TemplateVersionParam } from './template-key.param';
+import { TemplateKeyParam, TemplateVersionParam } from '../dto/template-key.dto';
 
 @ApiTags('templates')
 @RequireScopes('admin')

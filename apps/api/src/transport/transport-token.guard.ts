@@ -1,17 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { HeraldConfig, HeraldError } from '@herald/core';
-
-export class TransportUnauthorizedError extends HeraldError {
-  constructor() {
-    super(
-      'unauthorized',
-      401,
-      'Unauthorized',
-      'The message must carry "token" equal to the MICROSERVICE_TOKEN of this Herald.',
-    );
-  }
-}
+import { HeraldConfig } from '@herald/core';
+import { TransportUnauthorizedError } from '../api.errors';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();

@@ -3,7 +3,7 @@ import { MailerService } from '@nestjs-modules/mailer';
 import { HeraldConfig } from '@herald/core';
 import type { EmailContent } from '@herald/templates';
 import { ChannelDriver, DeliveryContext, DriverResult } from '../channel-driver';
-import { PermanentDeliveryError, TransientDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
 
 interface SmtpError {
   message: string;

@@ -1,4 +1,4 @@
-import { PermanentDeliveryError, TransientDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InboxService } from '@herald/recipients';
 import type { InAppContent } from '@herald/templates';
 import { ChannelDriver, DeliveryContext, DriverResult } from '../channel-driver';
-import { PermanentDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError } from '../channels.errors';
 
 /**
  * The in-app channel has no provider: storing the message in the recipient's

@@ -1,7 +1,7 @@
 import { sign } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { HeraldConfig, ServiceAccount } from '@herald/core';
-import { PermanentDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError } from '../channels.errors';
 import { httpFailure, networkFailure } from '../http/provider-response';
 import { PUSH_TIMEOUT_MS } from './push-message';
 

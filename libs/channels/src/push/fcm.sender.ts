@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HeraldConfig } from '@herald/core';
 import type { PushSubscriptionData } from '@herald/recipients';
-import { PermanentDeliveryError, TransientDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
 import { httpFailure, networkFailure } from '../http/provider-response';
 import { FcmAccessTokenProvider } from './fcm-access-token';
 import { PUSH_TIMEOUT_MS, PUSH_TTL_SECONDS, PushMessage, PushOutcome } from './push-message';

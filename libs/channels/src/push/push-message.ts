@@ -1,7 +1,7 @@
 import type { Priority } from '@herald/core';
 import type { PushSubscriptionData } from '@herald/recipients';
 import type { PushContent } from '@herald/templates';
-import type { PermanentDeliveryError, TransientDeliveryError } from '../delivery.errors';
+import type { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
 
 /**
  * How long a push service keeps a message for a device that is offline: 28

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PushSubscriptionData } from '@herald/recipients';
-import { PermanentDeliveryError, TransientDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
 import { PushOutcome } from './push-message';
 import { combineOutcomes } from './push.driver';
 

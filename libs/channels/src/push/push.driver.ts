@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { PushSubscriptionData, PushSubscriptionService } from '@herald/recipients';
 import type { PushContent } from '@herald/templates';
 import { ChannelDriver, DeliveryContext, DriverResult } from '../channel-driver';
-import { PermanentDeliveryError, TransientDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
 import { FcmSender } from './fcm.sender';
 import { describeTarget, PushMessage, PushOutcome } from './push-message';
 import { WebPushSender } from './web-push.sender';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { HeraldConfig } from '@herald/core';
 import type { PushSubscriptionData } from '@herald/recipients';
 import webpush, { WebPushError } from 'web-push';
-import { PermanentDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError } from '../channels.errors';
 import { httpFailure, networkFailure } from '../http/provider-response';
 import { pinnedLookup, resolveTarget } from '../webhook/ssrf-guard';
 import { PUSH_TIMEOUT_MS, PUSH_TTL_SECONDS, PushMessage, PushOutcome, webPushPayload } from './push-message';

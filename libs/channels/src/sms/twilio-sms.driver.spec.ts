@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@herald/core';
 import { DeliveryContext } from '../channel-driver';
-import { PermanentDeliveryError, TransientDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
 import { TwilioSmsDriver } from './twilio-sms.driver';
 
 const SID = 'AC00000000000000000000000000000001';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HeraldConfig } from '@herald/core';
 import type { SmsContent } from '@herald/templates';
 import { ChannelDriver, DeliveryContext, DriverResult } from '../channel-driver';
-import { PermanentDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError } from '../channels.errors';
 import { httpFailure, networkFailure } from '../http/provider-response';
 
 /** A Twilio Messaging Service SID: given as the sender, it goes out as MessagingServiceSid instead of From. */

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { LookupAddress } from 'node:dns';
 import { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PermanentDeliveryError, TransientDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
 import { HostResolver, pinnedLookup, privateAddressReason, resolveTarget } from './ssrf-guard';
 
 /** A resolver that must not be asked: IP literals are checked as they are, without DNS. */

@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HeraldConfig } from '@herald/core';
 import type { DeliveryContext } from '../channel-driver';
-import { PermanentDeliveryError, TransientDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
 import { pinnedLookup } from './ssrf-guard';
 import { postJson } from './webhook-http';
 import { WebhookDriver } from './webhook.driver';

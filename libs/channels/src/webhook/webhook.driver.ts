@@ -4,7 +4,7 @@ import { Injectable, Logger, BeforeApplicationShutdown, OnModuleInit } from '@ne
 import { HeraldConfig } from '@herald/core';
 import type { WebhookContent } from '@herald/templates';
 import { ChannelDriver, DeliveryContext, DriverResult } from '../channel-driver';
-import { PermanentDeliveryError } from '../delivery.errors';
+import { PermanentDeliveryError } from '../channels.errors';
 import { httpFailure, networkFailure } from '../http/provider-response';
 import { pinnedLookup, resolveTarget } from './ssrf-guard';
 import { webhookHeaders } from './webhook-signer';

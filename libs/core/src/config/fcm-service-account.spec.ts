@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from './config.error';
+import { ConfigError } from '../core.errors';
 import { loadServiceAccount } from './fcm-service-account';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

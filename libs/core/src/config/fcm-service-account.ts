@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, KeyObject } from 'node:crypto';
-import { ConfigError } from './config.error';
+import { ConfigError } from '../core.errors';
 
 /** The parts of a Google service account key that the OAuth JWT-bearer flow needs. */
 export interface ServiceAccount {

@@ -1,6 +1,6 @@
 import webpush from 'web-push';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config.error';
+import { ConfigError } from '../core.errors';
 import { loadConfig } from './load-config';
 
 describe('loadConfig', () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ConfigError } from './config.error';
+import { ConfigError } from '../core.errors';
 import { loadServiceAccount } from './fcm-service-account';
 import { checkVapid } from './vapid-keys';
 import { HeraldConfig, MicroserviceTransport } from './herald-config';

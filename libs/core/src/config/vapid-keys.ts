@@ -1,5 +1,5 @@
 import { createECDH } from 'node:crypto';
-import { ConfigError } from './config.error';
+import { ConfigError } from '../core.errors';
 
 export interface VapidKeys {
   publicKey: string;

@@ -26,14 +26,3 @@ export const PRIORITY_RANK: Record<Priority, number> = { high: 1, normal: 2, low
 
 /** Named backoff strategy: the processor decides the delay and carries it on the error. */
 export const HERALD_BACKOFF = 'herald';
-
-/** Thrown by a processor to have BullMQ run the same job again after `delayMs`. */
-export class RetryLaterError extends Error {
-  constructor(
-    readonly delayMs: number,
-    cause: string,
-  ) {
-    super(cause);
-    this.name = 'RetryLaterError';
-  }
-}

@@ -1,5 +1,5 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
-import { ConfigError } from '../config/config.error';
+import { ConfigError } from '../core.errors';
 import { HeraldConfig } from '../config/herald-config';
 import { loadConfigFromProcess } from '../config/load-config';
 import { DatabaseRuntime, prepareDatabase } from '../database/database-runtime';

@@ -24,9 +24,12 @@ import {
   templateChannels,
 } from '@herald/templates';
 import { SendNotificationDto } from '../dto/send-notification.dto';
-import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../idempotency/idempotency.errors';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
-import { NotificationRejectedError } from '../notification.errors';
+import {
+  IdempotencyKeyInFlightError,
+  IdempotencyKeyReusedError,
+  NotificationRejectedError,
+} from '../notifications.errors';
 import { NotificationRepository } from '../notification.repository';
 import type { AcceptedNotification, PlannedDelivery, PlannedNotification } from '../notification.types';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DeliveryRepository } from '../deliver/delivery.repository';
 import { NotificationQueryService } from '../history/notification-query.service';
-import { NotificationNotFoundError } from '../notification.errors';
+import { NotificationNotFoundError } from '../notifications.errors';
 import type { NotificationView } from '../notification.types';
 
 /**

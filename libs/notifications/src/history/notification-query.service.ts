@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotificationNotFoundError } from '../notification.errors';
+import { NotificationNotFoundError } from '../notifications.errors';
 import { NotificationRepository } from '../notification.repository';
 import type { NotificationView } from '../notification.types';
 import { notificationView } from './notification.views';

@@ -5,7 +5,7 @@ import { DeliveryRepository } from '../deliver/delivery.repository';
 import { HistoryRepository } from '../history/history.repository';
 import type { DeliveryHistoryItem } from '../history/history.types';
 import { deliveryHistoryItem } from '../history/notification-history.service';
-import { DeliveryNotFoundError, DeliveryNotRetryableError } from './delivery-retry.errors';
+import { DeliveryNotFoundError, DeliveryNotRetryableError } from '../notifications.errors';
 
 /** How long a retry waits for the job of the failed attempt to leave its queue. */
 const LEFTOVER_JOB_WAIT_MS = 2_000;

@@ -1,5 +1,5 @@
 import { Logger, BeforeApplicationShutdown } from '@nestjs/common';
-import { InboxEventsUnavailableError } from './inbox.errors';
+import { InboxEventsUnavailableError } from '../recipients.errors';
 import type { InboxEvent } from './inbox.types';
 
 /** One open stream of one recipient on this instance. */

@@ -3,7 +3,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseRuntime, HeraldConfig } from '@herald/core';
 import { DataSource } from 'typeorm';
 import { InboxEvents } from './inbox-events';
-import { InboxMessageEntity } from './inbox-message.entity';
+import { InboxMessageEntity } from '../entities/inbox-message.entity';
 import { InboxRepository } from './inbox.repository';
 import { InboxService } from './inbox.service';
 import { PostgresInboxEvents } from './postgres-inbox-events';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { uuidv7 } from '@herald/core';
 import { FindOptionsWhere, IsNull, LessThan, MoreThan, Repository } from 'typeorm';
-import { InboxMessageEntity } from './inbox-message.entity';
+import { InboxMessageEntity } from '../entities/inbox-message.entity';
 import type { NewInboxMessage } from './inbox.types';
 
 export interface InboxPageQuery {

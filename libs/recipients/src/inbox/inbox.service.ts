@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { concat, concatMap, EMPTY, filter, from, map, Observable } from 'rxjs';
-import { InboxListQuery } from './dto/inbox.dto';
+import { InboxListQuery } from '../dto/inbox.dto';
 import { InboxEvents } from './inbox-events';
-import { InboxMessageEntity } from './inbox-message.entity';
-import { InboxMessageNotFoundError } from './inbox.errors';
+import { InboxMessageEntity } from '../entities/inbox-message.entity';
+import { InboxMessageNotFoundError } from '../recipients.errors';
 import { InboxRepository } from './inbox.repository';
 import type { InboxEvent, InboxMessageView, InboxPage, NewInboxMessage } from './inbox.types';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizePreferences, optedOut } from './opted-out';
-import { preferencesErrors } from './preferences.dto';
+import { preferencesErrors } from '../dto/preferences.dto';
 
 describe('optedOut', () => {
   const preferences = normalizePreferences({

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationError } from '@herald/core';
 import { RecipientRepository } from '../recipient.repository';
-import { RecipientNotFoundError } from '../recipient.service';
+import { RecipientNotFoundError } from '../recipients.errors';
 import { normalizePreferences } from './opted-out';
-import { preferencesErrors, preferencesOf, PutPreferencesDto } from './preferences.dto';
+import { preferencesErrors, preferencesOf, PutPreferencesDto } from '../dto/preferences.dto';
 import type { RecipientPreferences } from './preferences.types';
 
 /** What a recipient opted out of; read at accept time through `optedOut`. */

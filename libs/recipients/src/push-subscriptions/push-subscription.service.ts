@@ -1,23 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { HeraldError } from '@herald/core';
-import { RecipientNotFoundError } from '../recipient.service';
-import { PushSubscriptionDto, pushSubscriptionData } from './push-subscription.dto';
-import type { PushSubscriptionEntity } from './push-subscription.entity';
+import { PushSubscriptionNotFoundError, RecipientNotFoundError } from '../recipients.errors';
+import { PushSubscriptionDto, pushSubscriptionData } from '../dto/push-subscription.dto';
+import type { PushSubscriptionEntity } from '../entities/push-subscription.entity';
 import { PushSubscriptionRepository } from './push-subscription.repository';
 import type { PushSubscriptionData, PushSubscriptionView } from './push-subscription.types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export class PushSubscriptionNotFoundError extends HeraldError {
-  constructor(recipientId: string, id: string) {
-    super(
-      'push-subscription-not-found',
-      404,
-      'Push subscription not found',
-      `Recipient "${recipientId}" has no push subscription "${id}".`,
-    );
-  }
-}
 
 /** The subscription as data: what the push driver sends to. */
 export function pushSubscriptionTarget(row: PushSubscriptionEntity): PushSubscriptionData {

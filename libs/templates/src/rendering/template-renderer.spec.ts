@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TemplateDataError, TemplateInvalidError } from '../template.errors';
+import { TemplateDataError, TemplateInvalidError } from '../templates.errors';
 import { localize, TemplateRenderer } from './template-renderer';
 
 const renderer = new TemplateRenderer();

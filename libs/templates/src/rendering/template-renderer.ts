@@ -3,7 +3,7 @@ import type { Channel, FieldError } from '@herald/core';
 import Ajv, { ValidateFunction } from 'ajv';
 import Handlebars from 'handlebars';
 import type { ChannelContentMap, LocaleOverrides, TemplateDefinition } from '../template.types';
-import { TemplateDataError, TemplateInvalidError } from '../template.errors';
+import { TemplateDataError, TemplateInvalidError } from '../templates.errors';
 
 type Compiled = (data: unknown) => string;
 

@@ -32,3 +32,22 @@ export class NotFoundError extends HeraldError {
     super('not-found', 404, 'Not found', `${what} "${id}" does not exist.`);
   }
 }
+
+/** A setting that cannot be used; its message is the one line printed at start-up. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Thrown by a processor to have BullMQ run the same job again after `delayMs`. */
+export class RetryLaterError extends Error {
+  constructor(
+    readonly delayMs: number,
+    cause: string,
+  ) {
+    super(cause);
+    this.name = 'RetryLaterError';
+  }
+}

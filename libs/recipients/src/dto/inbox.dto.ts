@@ -1,6 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { RecipientIdParam } from '../../dto/recipient.dto';
+import { RecipientIdParam } from './recipient.dto';
 
 /** `GET /v1/recipients/{id}/inbox` query. */
 export class InboxListQuery {

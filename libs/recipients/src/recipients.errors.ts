@@ -1,5 +1,22 @@
 import { HeraldError } from '@herald/core';
 
+export class RecipientNotFoundError extends HeraldError {
+  constructor(id: string) {
+    super('recipient-not-found', 404, 'Recipient not found', `Recipient "${id}" does not exist.`);
+  }
+}
+
+export class PushSubscriptionNotFoundError extends HeraldError {
+  constructor(recipientId: string, id: string) {
+    super(
+      'push-subscription-not-found',
+      404,
+      'Push subscription not found',
+      `Recipient "${recipientId}" has no push subscription "${id}".`,
+    );
+  }
+}
+
 export class InboxMessageNotFoundError extends HeraldError {
   constructor(recipientId: string, messageId: string) {
     super(

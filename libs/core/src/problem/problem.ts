@@ -1,4 +1,4 @@
-import { FieldError } from './herald.error';
+import { FieldError } from '../core.errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export const PROBLEM_TYPE_BASE = 'https://herald.dev/problems/';

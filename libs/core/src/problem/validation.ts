@@ -1,5 +1,5 @@
 import { ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
-import { FieldError, ValidationError } from './herald.error';
+import { FieldError, ValidationError } from '../core.errors';
 
 /** Flattens class-validator's tree into one entry per bad field, addressed by JSON path. */
 export function fieldErrors(errors: ClassValidatorError[], parent = ''): FieldError[] {

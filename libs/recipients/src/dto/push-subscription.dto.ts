@@ -17,7 +17,12 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { PUSH_SUBSCRIPTION_TYPES, PushSubscriptionData, PushSubscriptionType } from './push-subscription.types';
+import {
+  PUSH_SUBSCRIPTION_TYPES,
+  PushSubscriptionData,
+  PushSubscriptionType,
+} from '../push-subscriptions/push-subscription.types';
+import { RecipientIdParam } from './recipient.dto';
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
@@ -119,6 +124,12 @@ export class PushSubscriptionDto {
   @Matches(/^[\x21-\x7e]{1,4096}$/, { message: '$property must be an FCM registration token' })
   @Validate(OnlyForType, ['fcm'])
   token?: string;
+}
+
+/** `DELETE /v1/recipients/{id}/push-subscriptions/{subId}` path. */
+export class PushSubscriptionParam extends RecipientIdParam {
+  // Any text: an id that names no subscription, well-formed or not, is the same 404.
+  @IsString() @MaxLength(64) subId!: string;
 }
 
 /** The validated DTO as plain data, with only the fields of its type. */

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { HeraldError } from './herald.error';
+import { HeraldError } from '../core.errors';
 import { Problem, PROBLEM_CONTENT_TYPE, problem } from './problem';
 
 const HTTP_CODES: Record<number, string> = {

@@ -1,6 +1,6 @@
 import { CHANNELS, type Channel, type FieldError } from '@herald/core';
 import { IsObject, IsOptional } from 'class-validator';
-import type { RecipientPreferences } from './preferences.types';
+import type { RecipientPreferences } from '../preferences/preferences.types';
 
 /** The rule template categories follow (TemplateDefinitionDto.category), so every category can be named here. */
 const CATEGORY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
