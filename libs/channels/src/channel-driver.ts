@@ -1,20 +1,4 @@
-import type { Channel, Priority } from '@herald/core';
-import type { PushSubscriptionData } from '@herald/recipients';
-
-/** Where a delivery goes, copied onto the delivery row at accept time. */
-export interface DeliveryAddress {
-  email?: string;
-  phone?: string;
-  webhookUrl?: string;
-  recipientId?: string;
-  /**
-   * Push subscriptions given inline with the notification; they replace the
-   * recipient's stored ones for this delivery. Without them the push driver
-   * reads the stored ones by `recipientId` at send time, so a subscription
-   * removed meanwhile is not used.
-   */
-  pushSubscriptions?: PushSubscriptionData[];
-}
+import type { Channel, DeliveryAddress, Priority } from '@herald/core';
 
 /** Everything a driver needs, read from the delivery row the worker claimed. */
 export interface DeliveryContext<TContent = unknown> {

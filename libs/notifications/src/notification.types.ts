@@ -1,5 +1,4 @@
-import type { Channel, Priority } from '@herald/core';
-import type { DeliveryAddress } from '@herald/channels';
+import type { Channel, DeliveryAddress, Priority } from '@herald/core';
 import type { AttemptOutcome } from './entities/delivery-attempt.entity';
 import type { DeliveryStatus } from './entities/delivery.entity';
 import type { NotificationStatus } from './entities/notification.entity';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HeraldConfig } from '@herald/core';
-import type { PushSubscriptionData } from '@herald/recipients';
+import type { PushSubscriptionData } from '@herald/core';
 import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
 import { httpFailure, networkFailure } from '../http/provider-response';
 import { FcmAccessTokenProvider } from './fcm-access-token';

@@ -1,5 +1,5 @@
 import type { Priority } from '@herald/core';
-import type { PushSubscriptionData } from '@herald/recipients';
+import type { PushSubscriptionData } from '@herald/core';
 import type { PushContent } from '@herald/templates';
 import type { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
 

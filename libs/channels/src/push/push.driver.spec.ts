@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PushSubscriptionData } from '@herald/recipients';
+import type { PushSubscriptionData } from '@herald/core';
 import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
 import { PushOutcome } from './push-message';
 import { combineOutcomes } from './push.driver';

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PushSubscriptionData, PushSubscriptionService } from '@herald/recipients';
+import type { PushSubscriptionData } from '@herald/core';
+import { PushSubscriptionService } from '@herald/recipients';
 import type { PushContent } from '@herald/templates';
 import { ChannelDriver, DeliveryContext, DriverResult } from '../channel-driver';
 import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';

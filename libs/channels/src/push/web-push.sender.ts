@@ -1,7 +1,7 @@
 import https from 'node:https';
 import { Injectable } from '@nestjs/common';
 import { HeraldConfig } from '@herald/core';
-import type { PushSubscriptionData } from '@herald/recipients';
+import type { PushSubscriptionData } from '@herald/core';
 import webpush, { WebPushError } from 'web-push';
 import { PermanentDeliveryError } from '../channels.errors';
 import { httpFailure, networkFailure } from '../http/provider-response';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { Channel, CHANNELS } from '../queue/channel';
+import { Channel, CHANNELS } from '../domain/channel';
 import { DeliveryQueue } from '../queue/delivery-queue';
 
 /** How one delivery attempt ended: the first three end the delivery, `retried` schedules another attempt. */

@@ -1,4 +1,5 @@
-import { Channel, Priority } from './channel';
+import type { Channel } from '../domain/channel';
+import type { Priority } from '../domain/priority';
 
 /** Each channel has a queue of its own, so a slow provider holds up no other channel. */
 export function deliveryQueueName(channel: Channel): string {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { HeraldConfig } from '../config/herald-config';
-import { Channel, CHANNELS } from './channel';
+import { Channel, CHANNELS } from '../domain/channel';
 import {
   DELIVER_JOB,
   DeliveryJobData,

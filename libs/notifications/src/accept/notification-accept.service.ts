@@ -8,7 +8,7 @@ import {
   MetricsService,
   uuidv7,
 } from '@herald/core';
-import type { DeliveryAddress } from '@herald/channels';
+import type { DeliveryAddress } from '@herald/core';
 import {
   normalizePreferences,
   optedOut,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Channel, Priority } from '@herald/core';
-import type { DeliveryAddress } from '@herald/channels';
+import type { Channel, DeliveryAddress, Priority } from '@herald/core';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AttemptOutcome } from '../entities/delivery-attempt.entity';
 import type { DeliveryStatus } from '../entities/delivery.entity';

@@ -1,6 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryColumn } from 'typeorm';
-import type { Channel } from '@herald/core';
-import type { DeliveryAddress } from '@herald/channels';
+import type { Channel, DeliveryAddress } from '@herald/core';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
 import { NotificationEntity } from './notification.entity';
 

@@ -17,11 +17,7 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import {
-  PUSH_SUBSCRIPTION_TYPES,
-  PushSubscriptionData,
-  PushSubscriptionType,
-} from '../push-subscriptions/push-subscription.types';
+import { PUSH_SUBSCRIPTION_TYPES, PushSubscriptionData, PushSubscriptionType } from '@herald/core';
 import { RecipientIdParam } from './recipient.dto';
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;

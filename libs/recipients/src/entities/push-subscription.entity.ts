@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { PushSubscriptionType } from '../push-subscriptions/push-subscription.types';
+import type { PushSubscriptionType } from '@herald/core';
 
 /** One browser (Web Push) or device (FCM) a recipient receives push notifications on. */
 @Entity('push_subscriptions')

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { uuidv7 } from '@herald/core';
+import { PushSubscriptionData, uuidv7 } from '@herald/core';
 import { Repository } from 'typeorm';
 import { PushSubscriptionEntity } from '../entities/push-subscription.entity';
-import type { PushSubscriptionData } from './push-subscription.types';
 
 const COLUMNS = 'id, recipient_id, type, endpoint, p256dh, auth, token, created_at';
 const FOREIGN_KEY_VIOLATION = '23503';

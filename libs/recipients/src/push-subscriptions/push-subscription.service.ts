@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { PushSubscriptionNotFoundError, RecipientNotFoundError } from '../recipients.errors';
+import type { PushSubscriptionData } from '@herald/core';
 import { PushSubscriptionDto, pushSubscriptionData } from '../dto/push-subscription.dto';
 import type { PushSubscriptionEntity } from '../entities/push-subscription.entity';
+import { PushSubscriptionNotFoundError, RecipientNotFoundError } from '../recipients.errors';
 import { PushSubscriptionRepository } from './push-subscription.repository';
-import type { PushSubscriptionData, PushSubscriptionView } from './push-subscription.types';
+import type { PushSubscriptionView } from './push-subscription.types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,5 +1,3 @@
+/** The ways Herald reaches a recipient; each has a driver, a queue and a delivery row per notification. */
 export const CHANNELS = ['email', 'sms', 'push', 'webhook', 'in_app'] as const;
 export type Channel = (typeof CHANNELS)[number];
-
-export const PRIORITIES = ['high', 'normal', 'low'] as const;
-export type Priority = (typeof PRIORITIES)[number];
