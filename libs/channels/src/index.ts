@@ -3,4 +3,4 @@ export * from './channel.registry';
 export * from './channels.module';
 export * from './channels.errors';
 export * from './http/provider-response';
-export * from './webhook/ssrf-guard';
+export * from './http/ssrf-guard';

@@ -5,7 +5,7 @@ import type { PushSubscriptionData } from '@herald/core';
 import webpush, { WebPushError } from 'web-push';
 import { PermanentDeliveryError } from '../channels.errors';
 import { httpFailure, networkFailure } from '../http/provider-response';
-import { pinnedLookup, resolveTarget } from '../webhook/ssrf-guard';
+import { pinnedLookup, resolveTarget } from '../http/ssrf-guard';
 import { PUSH_TIMEOUT_MS, PUSH_TTL_SECONDS, PushMessage, PushOutcome, webPushPayload } from './push-message';
 
 type WebPushTarget = Extract<PushSubscriptionData, { type: 'webpush' }>;

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HeraldConfig } from '@herald/core';
 import type { DeliveryContext } from '../channel-driver';
 import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
-import { pinnedLookup } from './ssrf-guard';
+import { pinnedLookup } from '../http/ssrf-guard';
 import { postJson } from './webhook-http';
 import { WebhookDriver } from './webhook.driver';
 

@@ -6,7 +6,7 @@ import type { WebhookContent } from '@herald/templates';
 import { ChannelDriver, DeliveryContext, DriverResult } from '../channel-driver';
 import { PermanentDeliveryError } from '../channels.errors';
 import { httpFailure, networkFailure } from '../http/provider-response';
-import { pinnedLookup, resolveTarget } from './ssrf-guard';
+import { pinnedLookup, resolveTarget } from '../http/ssrf-guard';
 import { webhookHeaders } from './webhook-signer';
 import { postJson } from './webhook-http';
 

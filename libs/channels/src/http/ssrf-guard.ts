@@ -5,7 +5,7 @@ import { PermanentDeliveryError, TransientDeliveryError } from '../channels.erro
 
 /**
  * Server-side request forgery guard for targets that senders choose (webhook
- * URLs). The check runs on the resolved addresses, never on the URL text: the
+ * URLs, Web Push endpoints). The check runs on the resolved addresses, never on the URL text: the
  * WHATWG parser already turns `127.1`, `0x7f.1`, `0177.0.0.1` and `2130706433`
  * into `127.0.0.1`, and a host name can point anywhere. The caller then
  * connects through `pinnedLookup`, so the address checked is the address used
