@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthModule } from '@herald/auth';
+import { HealthModule } from '@herald/core';
 import { NotificationsModule } from '@herald/notifications';
 import { RecipientsModule } from '@herald/recipients';
 import { TemplatesModule } from '@herald/templates';
@@ -22,7 +23,7 @@ import { NotificationsTransportController } from './transport/notifications.tran
 
 /** The api app: HTTP controllers over the libs. It never calls a provider; the worker does. */
 @Module({
-  imports: [AuthModule, NotificationsModule, RecipientsModule, TemplatesModule, ApiMetricsModule],
+  imports: [AuthModule, HealthModule, NotificationsModule, RecipientsModule, TemplatesModule, ApiMetricsModule],
   controllers: [
     HealthController,
     NotificationsController,

@@ -13,6 +13,8 @@ export * from './domain/delivery-address';
 export * from './domain/priority';
 export * from './domain/push-subscription';
 export * from './hashing/canonical-hash';
+export * from './health/health.module';
+export * from './health/health.service';
 export * from './ids/uuid-v7';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics.service';
