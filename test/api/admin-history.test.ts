@@ -463,7 +463,7 @@ describe('stats', () => {
     );
     expect(Object.keys(body.deliveries).sort()).toEqual(['email', 'in_app', 'push', 'sms', 'webhook']);
     for (const channel of Object.keys(body.deliveries)) {
-      expect(Object.keys(body.deliveries[channel])).toHaveLength(9);
+      expect(Object.keys(body.deliveries[channel])).toHaveLength(8);
     }
     for (const row of deliveries.rows) expect(body.deliveries[row.channel][row.status]).toBe(row.n);
     expect(body.deliveries.email.cancelled).toBeGreaterThan(0);

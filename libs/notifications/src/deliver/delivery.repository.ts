@@ -184,8 +184,8 @@ export class DeliveryRepository {
   }
 
   /**
-   * Cancels the deliveries of a notification that have not started (`pending`,
-   * `scheduled`, `queued`) and derives the notification's status again. A
+   * Cancels the deliveries of a notification that have not started
+   * (`scheduled`, `queued`) and derives the notification's status again. A
    * `sending` delivery is left to finish: its provider may already have it.
    * Their jobs stay in the queues; when one runs, the claim finds no
    * `queued`/`scheduled` row and does nothing. Answers how many were cancelled,
@@ -199,7 +199,7 @@ export class DeliveryRepository {
       const [{ cancelled }] = await manager.query(
         `WITH cancelled AS (
            UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = now()
-           WHERE notification_id = $1 AND status IN ('pending', 'scheduled', 'queued')
+           WHERE notification_id = $1 AND status IN ('scheduled', 'queued')
            RETURNING id
          )
          SELECT count(*)::int AS cancelled FROM cancelled`,

@@ -8,8 +8,8 @@
 export function derivedStatusSql(source: string): string {
   return `
     SELECT CASE
-      WHEN count(*) FILTER (WHERE status IN ('pending', 'scheduled', 'queued', 'sending')) > 0 THEN
-        CASE WHEN count(*) FILTER (WHERE status NOT IN ('pending', 'scheduled', 'queued')) > 0
+      WHEN count(*) FILTER (WHERE status IN ('scheduled', 'queued', 'sending')) > 0 THEN
+        CASE WHEN count(*) FILTER (WHERE status NOT IN ('scheduled', 'queued')) > 0
              THEN 'processing' END
       WHEN count(*) FILTER (WHERE status = 'failed') = 0 THEN
         CASE WHEN count(*) = count(*) FILTER (WHERE status = 'cancelled') THEN 'cancelled' ELSE 'completed' END

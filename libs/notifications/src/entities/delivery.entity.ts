@@ -4,7 +4,6 @@ import { DeliveryAttemptEntity } from './delivery-attempt.entity';
 import { NotificationEntity } from './notification.entity';
 
 export const DELIVERY_STATUSES = [
-  'pending',
   'scheduled',
   'queued',
   'sending',

@@ -64,7 +64,7 @@ export class RecipientHistoryRepository {
       `SELECT n.id FROM notifications n
        WHERE n.recipient_id = $1
          AND EXISTS (SELECT 1 FROM deliveries d
-                     WHERE d.notification_id = n.id AND d.status IN ('pending', 'scheduled', 'queued'))
+                     WHERE d.notification_id = n.id AND d.status IN ('scheduled', 'queued'))
        ORDER BY n.id FOR UPDATE`,
       [id],
     );
@@ -72,7 +72,7 @@ export class RecipientHistoryRepository {
     const ids = locked.map((row) => row.id);
     await manager.query(
       `UPDATE deliveries SET status = 'cancelled', reason = 'recipient_deleted', next_attempt_at = NULL, updated_at = now()
-       WHERE notification_id = ANY($1::uuid[]) AND status IN ('pending', 'scheduled', 'queued')`,
+       WHERE notification_id = ANY($1::uuid[]) AND status IN ('scheduled', 'queued')`,
       [ids],
     );
     for (const notificationId of ids) await manager.query(NOTIFICATION_STATUS_SQL, [notificationId]);

@@ -3,6 +3,7 @@ import { PushSubscriptions1764500000000 } from './1764500000000-push-subscriptio
 import { InboxMessages1764500001000 } from './1764500001000-inbox-messages';
 import { HistoryIndexes1764600000000 } from './1764600000000-history-indexes';
 import { RateLimits1764700000000 } from './1764700000000-rate-limits';
+import { DeliveryStatusWithoutPending1764800000000 } from './1764800000000-delivery-status-without-pending';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   InboxMessages1764500001000,
   HistoryIndexes1764600000000,
   RateLimits1764700000000,
+  DeliveryStatusWithoutPending1764800000000,
 ];
