@@ -19,7 +19,10 @@ export interface DriverResult {
   captured?: boolean;
 }
 
-/** One provider behind one channel. Throw a DeliveryError subclass; anything else counts as transient. */
+/**
+ * One provider behind one channel. Throw PermanentDeliveryError or
+ * TransientDeliveryError; anything else counts as transient.
+ */
 export interface ChannelDriver {
   readonly channel: Channel;
   send(context: DeliveryContext): Promise<DriverResult>;

@@ -2,5 +2,3 @@ export * from './channel-driver';
 export * from './channel.registry';
 export * from './channels.module';
 export * from './channels.errors';
-export * from './http/provider-response';
-export * from './http/ssrf-guard';

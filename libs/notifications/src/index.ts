@@ -1,7 +1,6 @@
 export * from './accept/notification-accept.service';
 export * from './accept/notification-batch.service';
 export * from './cancel/notification-cancel.service';
-export * from './deliver/backoff';
 export * from './deliver/delivery.module';
 export * from './deliver/delivery.service';
 export * from './deliver/reconciler.service';

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { DeliveryHistoryItem, DeliveryRetryService, NotificationHistoryService, Page } from '@herald/notifications';
 import { RequireScopes } from '../auth/scopes.decorator';
-import { deliveryIdPipe } from './delivery-id.pipe';
+import { uuidIdPipe } from '../http/uuid-id.pipe';
 import { DeliveryHistoryQuery } from '../dto/history-query.dto';
 
 @ApiTags('admin')
@@ -23,7 +23,7 @@ export class AdminDeliveriesController {
   /** A `failed` delivery goes back to `queued` and to its queue; any other status is 409. */
   @Post(':id/retry')
   @HttpCode(200)
-  retry(@Param('id', deliveryIdPipe) id: string): Promise<DeliveryHistoryItem> {
+  retry(@Param('id', uuidIdPipe) id: string): Promise<DeliveryHistoryItem> {
     return this.retries.retry(id);
   }
 }

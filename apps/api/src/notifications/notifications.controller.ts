@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@herald/core';
 import {
@@ -12,10 +12,7 @@ import {
 import type { Response } from 'express';
 import { Caller, RequireScopes } from '../auth/scopes.decorator';
 import type { ApiCaller } from '@herald/auth';
-
-const uuid = new ParseUUIDPipe({
-  exceptionFactory: () => new ValidationError([{ path: 'id', message: 'must be a UUID' }], 'Invalid id.', 404),
-});
+import { uuidIdPipe } from '../http/uuid-id.pipe';
 
 @ApiTags('notifications')
 @Controller('v1/notifications')
@@ -45,7 +42,7 @@ export class NotificationsController {
 
   @Get(':id')
   @RequireScopes('read', 'send')
-  get(@Param('id', uuid) id: string): Promise<NotificationView> {
+  get(@Param('id', uuidIdPipe) id: string): Promise<NotificationView> {
     return this.query.get(id);
   }
 
@@ -53,7 +50,7 @@ export class NotificationsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @RequireScopes('send')
-  cancel(@Param('id', uuid) id: string): Promise<NotificationView> {
+  cancel(@Param('id', uuidIdPipe) id: string): Promise<NotificationView> {
     return this.cancellation.cancel(id);
   }
 }

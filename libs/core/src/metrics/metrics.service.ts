@@ -27,8 +27,9 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
  * Herald's Prometheus metrics. Each app instance has a registry of its own
  * (tests run several apps in one process, and prom-client's global registry
  * would refuse the second set of names). Counters move in this process only:
- * the API's /metrics shows the worker's counters in the monolith, while a
- * worker-only process counts without serving them.
+ * the API's /metrics shows the worker's counters in the monolith. A
+ * worker-only process has no MetricsService (it serves no HTTP, so it does not
+ * import MetricsModule) and counts nothing.
  */
 @Injectable()
 export class MetricsService {

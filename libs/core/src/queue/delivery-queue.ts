@@ -12,9 +12,10 @@ import {
 } from './delivery-job';
 import { QueueBackend } from './queue-backend';
 
-/** The producer side: hands delivery ids to the channel queues. PostgreSQL stays the source of truth. */
+/** How long `enqueueAfterCommit` waits for the queue store before it logs and leaves the rows to the reconciler. */
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
+/** The producer side: hands delivery ids to the channel queues. PostgreSQL stays the source of truth. */
 @Injectable()
 export class DeliveryQueue implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryQueue.name);
