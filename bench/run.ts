@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
@@ -70,7 +71,7 @@ async function startHerald(databaseUrl: string, redisUrl: string | undefined, wo
   );
   app.useLogger(['error']);
   await app.listen(0, '127.0.0.1');
-  return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
+  return { app, base: `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}` };
 }
 
 const body = JSON.stringify({
@@ -109,17 +110,12 @@ async function rawQueue(backend: 'redis' | 'postgres', databaseUrl: string, coun
     backend === 'redis'
       ? [createRedisBackend, redisOptions(REDIS), `bench-${name}`]
       : [createPostgresBackend, { connectionString: databaseUrl, schema: 'bullmq', migrate: true }, undefined];
-  const queue = new Queue(name, { connection, prefix } as never, factory as never);
+  const queue = new Queue(name, { connection, prefix }, factory as never);
   let done = 0;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const started = process.hrtime.bigint();
-  const worker = new Worker(
-    name,
-    async () => undefined,
-    { connection, prefix, concurrency: 50 } as never,
-    factory as never,
-  );
+  const worker = new Worker(name, () => Promise.resolve(), { connection, prefix, concurrency: 50 }, factory as never);
   worker.on('completed', () => ++done === count && finish());
   for (let i = 0; i < count; i += 500) {
     await queue.addBulk(
@@ -147,7 +143,9 @@ async function deliverBench(backend: 'redis' | 'postgres', databaseUrl: string, 
   const started = process.hrtime.bigint();
   await rate(count, CONCURRENCY, async () => void (await post(base)));
   for (;;) {
-    const { rows } = await pg.query(`SELECT count(*)::int AS n FROM deliveries WHERE status IN ('queued', 'sending')`);
+    const { rows } = await pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM deliveries WHERE status IN ('queued', 'sending')`,
+    );
     if (rows[0].n === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

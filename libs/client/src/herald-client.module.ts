@@ -1,11 +1,12 @@
-import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, FactoryProvider, Module, ModuleMetadata } from '@nestjs/common';
 import { ClientProxyFactory } from '@nestjs/microservices';
 import { HERALD_CLIENT_OPTIONS, HERALD_CLIENT_PROXY, HeraldClientOptions } from './herald-client.options';
 import { HeraldClient } from './herald.client';
 
 export interface HeraldClientAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  useFactory: (...args: any[]) => HeraldClientOptions | Promise<HeraldClientOptions>;
-  inject?: any[];
+  /** Called with the providers named in `inject`, in that order. */
+  useFactory: FactoryProvider<HeraldClientOptions>['useFactory'];
+  inject?: FactoryProvider['inject'];
 }
 
 /**

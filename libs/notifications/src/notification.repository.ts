@@ -14,7 +14,7 @@ export class NotificationRepository {
 
   /** The notification and all its deliveries, in two statements. Returns the stored creation time. */
   async insert(manager: EntityManager, plan: PlannedNotification): Promise<Date> {
-    const [row] = await manager.query(
+    const [row] = await manager.query<[{ created_at: Date }]>(
       `INSERT INTO notifications (id, api_key_id, recipient_id, template_key, template_version, status, priority,
          locale, data, recipient, send_at, idempotency_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -41,7 +41,7 @@ export class NotificationRepository {
          AS d(id uuid, channel text, status text, reason text, address jsonb, content jsonb)`,
       [plan.id, JSON.stringify(plan.deliveries), plan.sendAt ?? null],
     );
-    return row.created_at as Date;
+    return row.created_at;
   }
 
   findWithDeliveries(id: string): Promise<NotificationEntity | null> {

@@ -16,7 +16,7 @@ export class RecipientRepository {
 
   /** Insert or replace the personal fields in one statement; preferences are kept. */
   async upsert(id: string, fields: RecipientFields): Promise<{ recipient: RecipientEntity; created: boolean }> {
-    const [row] = await this.recipients.query(
+    const [row] = await this.recipients.query<[{ created: boolean }]>(
       `INSERT INTO recipients (id, email, phone, locale, timezone, webhook_url, data)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (id) DO UPDATE SET email = $2, phone = $3, locale = $4, timezone = $5,
@@ -29,7 +29,10 @@ export class RecipientRepository {
 
   /** Null when the recipient does not exist. */
   async findPreferences(id: string): Promise<Record<string, unknown> | null> {
-    const [row] = await this.recipients.query(`SELECT preferences FROM recipients WHERE id = $1`, [id]);
+    const [row] = await this.recipients.query<[{ preferences: Record<string, unknown> }?]>(
+      `SELECT preferences FROM recipients WHERE id = $1`,
+      [id],
+    );
     return row ? row.preferences : null;
   }
 

@@ -62,7 +62,7 @@ export class TemplateRepository {
 
   /** Call with the template row locked, so two writers cannot take the same number. */
   async nextVersion(manager: EntityManager, key: string): Promise<number> {
-    const [{ next }] = await manager.query(
+    const [{ next }] = await manager.query<[{ next: number }]>(
       'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM template_versions WHERE template_key = $1',
       [key],
     );

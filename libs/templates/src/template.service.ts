@@ -68,7 +68,7 @@ export class TemplateService {
       category: dto.category,
       critical: dto.critical ?? false,
       channels: JSON.parse(JSON.stringify(dto.channels)) as ChannelContentMap,
-      locales: (dto.locales ?? {}) as TemplateDefinition['locales'],
+      locales: dto.locales ?? {},
       schema: dto.schema,
     };
     const errors: FieldError[] = [];

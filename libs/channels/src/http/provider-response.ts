@@ -12,7 +12,11 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
  * The classification every HTTP provider shares: 2xx is success (returns
  * undefined), 408, 429 and 5xx are transient, every other status permanent.
  */
-export function httpFailure(status: number, retryAfter: string | null, detail: string): Error | undefined {
+export function httpFailure(
+  status: number,
+  retryAfter: string | null,
+  detail: string,
+): TransientDeliveryError | PermanentDeliveryError | undefined {
   if (status >= 200 && status < 300) return undefined;
   const message = `HTTP ${status}${detail ? `: ${detail.slice(0, 500)}` : ''}`;
   if (status === 408 || status === 429 || status >= 500)

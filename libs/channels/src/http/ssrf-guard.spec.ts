@@ -9,8 +9,8 @@ import { HostResolver, pinnedLookup, privateAddressReason, resolveTarget } from 
 const noDns: HostResolver = (hostname) => Promise.reject(new Error(`DNS asked for ${hostname}`));
 const fixed =
   (...addresses: string[]): HostResolver =>
-  async () =>
-    addresses.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 }));
+  () =>
+    Promise.resolve(addresses.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 })));
 
 describe('privateAddressReason', () => {
   it.each([
@@ -236,7 +236,7 @@ describe('pinnedLookup', () => {
         },
         (response) => {
           let text = '';
-          response.on('data', (chunk: Buffer) => (text += chunk));
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
           response.on('end', () => resolve(text));
         },
       );

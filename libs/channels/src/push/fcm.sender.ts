@@ -86,7 +86,7 @@ export class FcmSender {
       return { kind: 'gone', target, reason: `HTTP ${answer.status} ${codes.join(' ')}`.trim() };
     }
     const failure = httpFailure(answer.status, answer.retryAfter, answer.text);
-    if (failure) return { kind: 'failed', target, error: failure as TransientDeliveryError | PermanentDeliveryError };
+    if (failure) return { kind: 'failed', target, error: failure };
     let name: unknown;
     try {
       name = (JSON.parse(answer.text) as { name?: unknown }).name;

@@ -29,13 +29,15 @@ class Peer {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let raw = '';
+    for await (const chunk of req) raw += String(chunk);
+    this.seen.push({ path: req.url ?? '', form: Object.fromEntries(new URLSearchParams(raw)) });
+    this.respond(req, res);
+  }
+
   async start(): Promise<void> {
-    this.server = createServer(async (req, res) => {
-      let raw = '';
-      for await (const chunk of req) raw += chunk;
-      this.seen.push({ path: req.url ?? '', form: Object.fromEntries(new URLSearchParams(raw)) });
-      this.respond(req, res);
-    });
+    this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
   }
 

@@ -29,7 +29,7 @@ class Receiver {
   async start(): Promise<this> {
     this.server = http.createServer((request, response) => {
       let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk));
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         this.received.push({ path: request.url ?? '', headers: request.headers, body });
         const answer = this.answers.get(request.url ?? '') ?? { status: 200 };

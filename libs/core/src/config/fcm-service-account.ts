@@ -40,7 +40,7 @@ export function loadServiceAccount(value: string): ServiceAccount {
   } catch {
     throw new ConfigError('FCM_CREDENTIALS', `${inline ? 'is' : `file "${value}" is`} not valid JSON`);
   }
-  const field = (name: string) => (typeof json[name] === 'string' && json[name] ? (json[name] as string) : undefined);
+  const field = (name: string) => (typeof json[name] === 'string' && json[name] ? json[name] : undefined);
   const clientEmail = field('client_email');
   const pem = field('private_key');
   if (!clientEmail || !pem) {

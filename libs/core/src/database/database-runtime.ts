@@ -8,7 +8,7 @@ import { ensureDatabase } from './ensure-database';
 export class DatabaseRuntime {
   constructor(
     readonly url: string,
-    private readonly stopServer: () => Promise<void> = async () => undefined,
+    private readonly stopServer: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   async stop(): Promise<void> {
@@ -29,5 +29,5 @@ export async function prepareDatabase(config: HeraldConfig): Promise<DatabaseRun
     await embedded?.stop();
     throw error;
   }
-  return new DatabaseRuntime(url, embedded?.stop);
+  return new DatabaseRuntime(url, embedded && (() => embedded.stop()));
 }

@@ -40,10 +40,10 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
   /** Adding a job whose id (the delivery id) already exists is a no-op, so re-enqueueing is harmless. */
   async enqueue(requests: DeliveryJobRequest[]): Promise<void> {
     await Promise.all(
-      CHANNELS.map((channel) => {
+      CHANNELS.map(async (channel) => {
         const jobs = requests.filter((request) => request.channel === channel);
-        if (!jobs.length) return undefined;
-        return this.queue(channel).addBulk(
+        if (!jobs.length) return;
+        await this.queue(channel).addBulk(
           jobs.map((job) => ({
             name: DELIVER_JOB,
             data: { deliveryId: job.deliveryId },

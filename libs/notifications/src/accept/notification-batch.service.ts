@@ -39,7 +39,7 @@ export class NotificationBatchService {
   constructor(private readonly accept: NotificationAcceptService) {}
 
   async acceptAll(items: unknown[], caller: SendCaller): Promise<BatchAnswer> {
-    const results: BatchItemResult[] = new Array(items.length);
+    const results = new Array<BatchItemResult>(items.length);
     // Items sharing an idempotency key run one after the other, so a repeat replays the first answer
     // instead of finding it in flight (409).
     const lastWithKey = new Map<string, Promise<unknown>>();

@@ -35,6 +35,32 @@ export type RequeueResult =
   | { requeued: true; delivery: { id: string; channel: Channel; priority: Priority } }
   | { requeued: false; status: DeliveryStatus | null };
 
+/** Rows as PostgreSQL answers them: snake_case columns. */
+interface ClaimedRow {
+  id: string;
+  notification_id: string;
+  channel: Channel;
+  attempts: number;
+  address: DeliveryAddress | null;
+  content: unknown;
+  priority: Priority;
+}
+
+interface ReconcileRow {
+  id: string;
+  channel: Channel;
+  priority: Priority;
+  /** bigint, which pg answers as a string. */
+  delay_ms: string | null;
+}
+
+interface RequeuedRow {
+  id: string;
+  notification_id: string;
+  channel: Channel;
+  priority: Priority;
+}
+
 const LOST_ATTEMPT = 'worker stopped during the attempt';
 
 @Injectable()
@@ -50,7 +76,7 @@ export class DeliveryRepository {
    * as lost and the delivery is claimed again.
    */
   async claim(deliveryId: string, leaseMs: number): Promise<ClaimedDelivery | null> {
-    const rows = await this.dataSource.query(
+    const rows = await this.dataSource.query<ClaimedRow[]>(
       `WITH notification AS (
          SELECT n.id, n.priority FROM notifications n
          WHERE n.id = (SELECT notification_id FROM deliveries WHERE id = $1)
@@ -160,7 +186,7 @@ export class DeliveryRepository {
    * waiting rows moves the next scan on to others.
    */
   async takeForReconcile(idleMs: number, leaseMs: number, limit: number): Promise<ReconciledDelivery[]> {
-    const rows = await this.dataSource.query(
+    const rows = await this.dataSource.query<ReconcileRow[]>(
       `WITH picked AS (
          SELECT id FROM deliveries
          WHERE (status IN ('queued', 'scheduled') AND updated_at < now() - $1 * interval '1 millisecond')
@@ -175,7 +201,7 @@ export class DeliveryRepository {
        WHERE d.id IN (SELECT id FROM picked)`,
       [idleMs, leaseMs, limit],
     );
-    return rows.map((row: { id: string; channel: Channel; priority: Priority; delay_ms: string | null }) => ({
+    return rows.map((row) => ({
       id: row.id,
       channel: row.channel,
       priority: row.priority,
@@ -193,10 +219,12 @@ export class DeliveryRepository {
    */
   async cancelUnstarted(notificationId: string): Promise<number | null> {
     return this.dataSource.transaction(async (manager) => {
-      const locked = await manager.query(`SELECT 1 FROM notifications WHERE id = $1 FOR UPDATE`, [notificationId]);
+      const locked = await manager.query<unknown[]>(`SELECT 1 FROM notifications WHERE id = $1 FOR UPDATE`, [
+        notificationId,
+      ]);
       if (!locked.length) return null;
       // A CTE, so TypeORM answers rows (a bare UPDATE ... RETURNING answers [rows, count]).
-      const [{ cancelled }] = await manager.query(
+      const [{ cancelled }] = await manager.query<[{ cancelled: number }]>(
         `WITH cancelled AS (
            UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = now()
            WHERE notification_id = $1 AND status IN ('scheduled', 'queued')
@@ -206,7 +234,7 @@ export class DeliveryRepository {
         [notificationId],
       );
       await manager.query(NOTIFICATION_STATUS_SQL, [notificationId]);
-      return cancelled as number;
+      return cancelled;
     });
   }
 
@@ -218,7 +246,7 @@ export class DeliveryRepository {
    */
   async requeueFailed(deliveryId: string): Promise<RequeueResult> {
     return this.inNotificationLock(deliveryId, async (manager) => {
-      const rows = await manager.query(
+      const rows = await manager.query<RequeuedRow[]>(
         `WITH requeued AS (
            UPDATE deliveries SET status = 'queued', error = NULL, next_attempt_at = NULL, updated_at = now()
            WHERE id = $1 AND status = 'failed'
@@ -228,7 +256,10 @@ export class DeliveryRepository {
         [deliveryId],
       );
       if (!rows.length) {
-        const [current] = await manager.query(`SELECT status FROM deliveries WHERE id = $1`, [deliveryId]);
+        const [current] = await manager.query<[{ status: DeliveryStatus }?]>(
+          `SELECT status FROM deliveries WHERE id = $1`,
+          [deliveryId],
+        );
         return current ? { requeued: false, status: current.status } : { requeued: false, status: null };
       }
       const [row] = rows;

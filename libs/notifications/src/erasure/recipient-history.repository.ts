@@ -9,7 +9,7 @@ const ERASED = '[erased]';
 function literalAlternation(values: string[]): string | null {
   if (!values.length) return null;
   // In PostgreSQL's ARE syntax a backslash before ASCII punctuation makes it literal.
-  const escape = (value: string) => value.replace(/[!-\/:-@\[-`{-~]/g, '\\$&');
+  const escape = (value: string) => value.replace(/[!-/:-@[-`{-~]/g, '\\$&');
   return [...values]
     .sort((a, b) => b.length - a.length)
     .map(escape)

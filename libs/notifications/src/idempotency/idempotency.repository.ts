@@ -8,6 +8,12 @@ export interface IdempotencyRecord {
   responseBody: unknown;
 }
 
+interface IdempotencyRow {
+  request_hash: string;
+  response_status: number | null;
+  response_body: unknown;
+}
+
 @Injectable()
 export class IdempotencyRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -23,7 +29,7 @@ export class IdempotencyRepository {
     requestHash: string,
     abandonAfterMs: number,
   ): Promise<IdempotencyRecord | null> {
-    const claimed = await this.dataSource.query(
+    const claimed = await this.dataSource.query<unknown[]>(
       `INSERT INTO idempotency_keys (api_key_id, key, request_hash, expires_at)
        VALUES ($1, $2, $3, now() + interval '24 hours')
        ON CONFLICT (api_key_id, key) DO UPDATE
@@ -36,7 +42,7 @@ export class IdempotencyRepository {
       [apiKeyId, key, requestHash, abandonAfterMs],
     );
     if (claimed.length) return null;
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<[IdempotencyRow?]>(
       `SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE api_key_id = $1 AND key = $2`,
       [apiKeyId, key],
     );

@@ -5,7 +5,7 @@ import { RecipientIdParam } from './recipient.dto';
 /** `GET /v1/recipients/{id}/inbox` query. */
 export class InboxListQuery {
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'unread must be true or false' })
   unread?: boolean;
 

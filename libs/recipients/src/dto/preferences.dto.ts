@@ -82,7 +82,7 @@ export function preferencesErrors(body: PutPreferencesDto): FieldError[] {
 /** The body as stored, once `preferencesErrors` found nothing wrong. */
 export function preferencesOf(body: PutPreferencesDto): RecipientPreferences {
   return {
-    channels: (body.channels ?? {}) as RecipientPreferences['channels'],
+    channels: body.channels ?? {},
     categories: (body.categories ?? {}) as RecipientPreferences['categories'],
   };
 }

@@ -80,9 +80,10 @@ export class RedisInboxEvents extends InboxEvents {
     const connections = [this.publisher, this.subscriber].filter((redis): redis is Redis => !!redis);
     this.publisher = this.subscriber = undefined;
     await Promise.all(
-      connections.map((redis) =>
-        redis.status === 'ready' ? redis.quit().catch(() => redis.disconnect()) : redis.disconnect(),
-      ),
+      connections.map(async (redis) => {
+        if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+        else redis.disconnect();
+      }),
     );
   }
 }

@@ -66,7 +66,7 @@ export class PushSubscriptionRepository {
             [uuidv7(), recipientId, subscription.token],
           ];
     try {
-      const [row] = (await this.subscriptions.query(sql, params)) as SubscriptionRow[];
+      const [row] = await this.subscriptions.query<SubscriptionRow[]>(sql, params);
       return { subscription: entity(row), created: row.created === true };
     } catch (error) {
       if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return null;

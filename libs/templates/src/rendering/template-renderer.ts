@@ -32,7 +32,7 @@ export function localize(channels: ChannelContentMap, locales: LocaleOverrides, 
     const base = channels[channel as Channel];
     if (base) merged[channel] = { ...base, ...fields };
   }
-  return merged as ChannelContentMap;
+  return merged;
 }
 
 @Injectable()
@@ -78,7 +78,7 @@ export class TemplateRenderer {
       rendered[channel] = this.renderValue(content[channel], channel, data, errors);
     }
     if (errors.length) throw new TemplateDataError(errors);
-    return rendered as ChannelContentMap;
+    return rendered;
   }
 
   private renderValue(value: unknown, path: string, data: unknown, errors: FieldError[]): unknown {
