@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { DeliveryEntity } from './delivery.entity';
+import type { DeliveryEntity } from './delivery.entity';
 
 export type AttemptOutcome = 'ok' | 'transient_error' | 'permanent_error';
 
@@ -7,7 +7,8 @@ export type AttemptOutcome = 'ok' | 'transient_error' | 'permanent_error';
 export class DeliveryAttemptEntity {
   @PrimaryColumn('uuid', { name: 'delivery_id' }) deliveryId!: string;
   @PrimaryColumn('integer') attempt!: number;
-  @ManyToOne(() => DeliveryEntity, (delivery) => delivery.attemptLog)
+  // The parent by entity name, so this file only imports its type: delivery.entity.ts imports this one.
+  @ManyToOne('DeliveryEntity', (delivery: DeliveryEntity) => delivery.attemptLog)
   @JoinColumn({ name: 'delivery_id' })
   delivery!: DeliveryEntity;
   @Column('timestamptz', { name: 'started_at' }) startedAt!: Date;

@@ -1,7 +1,7 @@
 import { Column, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryColumn } from 'typeorm';
 import type { Channel, DeliveryAddress } from '@herald/core';
 import { DeliveryAttemptEntity } from './delivery-attempt.entity';
-import { NotificationEntity } from './notification.entity';
+import type { NotificationEntity } from './notification.entity';
 
 export const DELIVERY_STATUSES = [
   'scheduled',
@@ -19,7 +19,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export class DeliveryEntity {
   @PrimaryColumn('uuid') id!: string;
   @Column('uuid', { name: 'notification_id' }) notificationId!: string;
-  @ManyToOne(() => NotificationEntity, (notification) => notification.deliveries)
+  // The parent by entity name, so this file only imports its type: notification.entity.ts imports this one.
+  @ManyToOne('NotificationEntity', (notification: NotificationEntity) => notification.deliveries)
   @JoinColumn({ name: 'notification_id' })
   notification!: NotificationEntity;
   @Column('text') channel!: Channel;
