@@ -1,21 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
-import {
-  AcceptTransport,
-  canonicalHash,
-  Channel,
-  DeliveryQueue,
-  FieldError,
-  MetricsService,
-  uuidv7,
-} from '@herald/core';
-import type { DeliveryAddress } from '@herald/core';
-import {
-  normalizePreferences,
-  optedOut,
-  PushSubscriptionService,
-  pushSubscriptionData,
-  RecipientService,
-} from '@herald/recipients';
+import { AcceptTransport, canonicalHash, DeliveryQueue, FieldError, MetricsService, uuidv7 } from '@herald/core';
+import { PushSubscriptionService, pushSubscriptionData, RecipientService } from '@herald/recipients';
 import {
   ChannelContentMap,
   TemplateNotFoundError,
@@ -24,6 +9,7 @@ import {
   templateChannels,
 } from '@herald/templates';
 import { SendNotificationDto } from '../dto/send-notification.dto';
+import { chooseChannels, planDeliveries } from './accept-plan';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import {
   IdempotencyKeyInFlightError,
@@ -31,7 +17,7 @@ import {
   NotificationRejectedError,
 } from '../notifications.errors';
 import { NotificationRepository } from '../notification.repository';
-import type { AcceptedNotification, PlannedDelivery, PlannedNotification } from '../notification.types';
+import type { AcceptedNotification, PlannedNotification } from '../notification.types';
 
 /** Who is sending: idempotency keys are scoped per API key. */
 export interface SendCaller {
@@ -48,22 +34,6 @@ export interface AcceptResult {
 
 /** An in-flight record older than this belonged to a process that died before answering. */
 const ABANDONED_AFTER_MS = 60_000;
-
-/** `hasStoredPush`: the recipient has push subscriptions stored (only looked up when push is asked for). */
-function hasAddress(channel: Channel, address: DeliveryAddress, hasStoredPush = false): boolean {
-  switch (channel) {
-    case 'email':
-      return !!address.email;
-    case 'sms':
-      return !!address.phone;
-    case 'webhook':
-      return !!address.webhookUrl;
-    case 'in_app':
-      return !!address.recipientId;
-    case 'push':
-      return !!address.pushSubscriptions?.length || hasStoredPush;
-  }
-}
 
 /**
  * Accepting a notification, whichever transport brought it: validate, resolve
@@ -157,30 +127,15 @@ export class NotificationAcceptService {
         { path: 'to.recipientId', message: `recipient "${dto.to.recipientId}" does not exist` },
       ]);
     }
-    const address: DeliveryAddress = {
-      recipientId: dto.to.recipientId,
-      email: inline.email ?? stored?.email ?? undefined,
-      phone: inline.phone ?? stored?.phone ?? undefined,
-      webhookUrl: inline.webhookUrl ?? stored?.webhookUrl ?? undefined,
-      pushSubscriptions: inline.pushSubscriptions,
-    };
     const locale = dto.locale ?? stored?.locale ?? undefined;
 
     const template = dto.template ? await this.resolveTemplate(dto.template) : undefined;
     const content = (template?.definition.channels ?? JSON.parse(JSON.stringify(dto.content))) as ChannelContentMap;
-    const available = templateChannels(content);
-    const channels = dto.channels ?? available;
-    const missing = channels
-      .map((channel, index) => ({ channel, index }))
-      .filter(({ channel }) => !available.includes(channel));
-    if (missing.length) {
-      throw new NotificationRejectedError(
-        missing.map(({ channel, index }) => ({
-          path: dto.channels ? `channels[${index}]` : 'content',
-          message: `${template ? `template "${template.key}"` : 'content'} has no ${channel} content`,
-        })),
-      );
-    }
+    const channels = chooseChannels(
+      dto.channels,
+      templateChannels(content),
+      template ? `template "${template.key}"` : 'content',
+    );
     const rendered = this.renderer.render(
       { channels: content, locales: template?.definition.locales ?? {}, schema: template?.definition.schema },
       channels,
@@ -190,26 +145,18 @@ export class NotificationAcceptService {
 
     const hasStoredPush =
       channels.includes('push') &&
-      !address.pushSubscriptions &&
+      !inline.pushSubscriptions &&
       !!stored &&
       (await this.pushSubscriptions.hasAny(stored.id));
     const scheduled = sendAt !== undefined && sendAt.getTime() > Date.now();
-    // Only a stored recipient has preferences. Inline content has no category: only channel opt-outs apply to it.
-    const preferences = normalizePreferences(stored?.preferences);
-    const critical = template?.definition.critical === true;
-    const category = template?.definition.category;
-    const deliveries: PlannedDelivery[] = channels.map((channel): PlannedDelivery => {
-      if (!hasAddress(channel, address, hasStoredPush))
-        return { id: uuidv7(), channel, status: 'skipped', reason: 'no_address' };
-      if (!critical && optedOut(preferences, channel, category))
-        return { id: uuidv7(), channel, status: 'skipped', reason: 'opted_out' };
-      return {
-        id: uuidv7(),
-        channel,
-        status: scheduled ? 'scheduled' : 'queued',
-        address: pickAddress(channel, address),
-        content: rendered[channel],
-      };
+    const deliveries = planDeliveries({
+      to: { recipientId: dto.to.recipientId, ...inline },
+      recipient: stored,
+      channels,
+      rendered,
+      template: template?.definition,
+      hasStoredPush,
+      scheduled,
     });
     const allSkipped = deliveries.every((delivery) => delivery.status === 'skipped');
     return {
@@ -253,22 +200,5 @@ export class NotificationAcceptService {
         ...(delivery.reason ? { reason: delivery.reason } : {}),
       })),
     };
-  }
-}
-
-/** A delivery keeps only the address its channel uses. */
-function pickAddress(channel: Channel, address: DeliveryAddress): DeliveryAddress {
-  switch (channel) {
-    case 'email':
-      return { email: address.email };
-    case 'sms':
-      return { phone: address.phone };
-    case 'webhook':
-      return { webhookUrl: address.webhookUrl };
-    case 'push':
-      // Inline subscriptions travel with the delivery; stored ones are read by the driver at send time.
-      return { recipientId: address.recipientId, pushSubscriptions: address.pushSubscriptions };
-    default:
-      return { recipientId: address.recipientId };
   }
 }
