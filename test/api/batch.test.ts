@@ -1,40 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiHarness, startApiHarness } from '../support/api-harness';
-import type { RunningHerald } from '../support/herald-app';
+import { describe, expect, it } from 'vitest';
+import { clientWithScopes } from '../support/api-client';
+import type { AcceptedNotification, BatchResponse, NotificationView, ValidationProblem } from '../support/api-types';
+import { anEmail, SendRequest } from '../support/factories';
+import { useHerald } from '../support/herald-harness';
+import { is } from '../support/matchers';
+import { countRows } from '../support/sql';
 
-let harness: ApiHarness;
-let herald: RunningHerald;
-let pg: Client;
+const herald = useHerald({ apps: ['api'] });
 
-function email(n: number | string, extra: Record<string, unknown> = {}) {
-  return {
-    content: { email: { subject: 'Batch {{n}}', text: 'Item {{n}}' } },
-    to: { email: `user-${n}@example.com` },
-    data: { n },
-    ...extra,
-  };
+function email(n: number | string, extra: Partial<SendRequest> = {}): SendRequest {
+  return anEmail(`user-${n}@example.com`, { subject: 'Batch {{n}}', text: 'Item {{n}}' }, { data: { n }, ...extra });
 }
 
-async function count(sql: string, params: unknown[] = []): Promise<number> {
-  const { rows } = await pg.query(`SELECT count(*)::int AS n FROM ${sql}`, params);
-  return rows[0].n;
-}
-
-beforeAll(async () => {
-  harness = await startApiHarness();
-  ({ herald, pg } = harness);
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const count = (from: string, params: unknown[] = []) => countRows(herald.pg, from, params);
+const batch = (body: unknown) => herald.admin.post<BatchResponse>('/v1/notifications/batch', body);
 
 describe('POST /v1/notifications/batch', () => {
   it('accepts the valid items, refuses the others one by one, and keeps the order', async () => {
     const before = await count('notifications');
-    const response = await herald.admin.post('/v1/notifications/batch', {
+    const response = await batch({
       notifications: [
         email('first'),
         { ...email('bad'), to: { email: 'not-an-email' }, priority: 'urgent', surprise: true },
@@ -48,40 +33,41 @@ describe('POST /v1/notifications/batch', () => {
     const items = response.body.items;
     expect(items).toHaveLength(5);
     expect(items[0]).toMatchObject({
-      id: expect.any(String),
+      id: is.any(String),
       status: 'accepted',
       deliveries: [{ channel: 'email', status: 'queued' }],
     });
     expect(items[4]).toMatchObject({
-      id: expect.any(String),
+      id: is.any(String),
       status: 'accepted',
       deliveries: [{ channel: 'email', status: 'queued' }],
     });
 
     // Each refusal is the problem document a single send would answer, its paths relative to the item.
-    expect(items[1].error).toMatchObject({ status: 422, type: expect.stringMatching(/validation-error$/) });
-    const paths = items[1].error.errors.map((error: { path: string }) => error.path).sort();
+    expect(items[1].error).toMatchObject({ status: 422, type: is.stringMatching(/validation-error$/) });
+    const paths = items[1].error?.errors.map((error) => error.path).sort();
     expect(paths).toEqual(['priority', 'surprise', 'to.email']);
     expect(items[2].error).toMatchObject({
       status: 422,
-      type: expect.stringMatching(/notification-rejected$/),
-      errors: [{ path: 'template', message: expect.stringContaining('does not exist') }],
+      type: is.stringMatching(/notification-rejected$/),
+      errors: [{ path: 'template', message: is.stringContaining('does not exist') }],
     });
     expect(items[3].error).toMatchObject({ status: 422, errors: [{ path: '', message: 'must be an object' }] });
     for (const refused of [items[1], items[2], items[3]]) expect(refused.id).toBeUndefined();
 
     // Exactly the two valid items are stored, each as what it was sent.
     expect(await count('notifications')).toBe(before + 2);
-    const { rows } = await pg.query(`SELECT id, data->>'n' AS n FROM notifications WHERE id = ANY($1)`, [
-      [items[0].id, items[4].id],
-    ]);
+    const { rows } = await herald.pg.query<{ id: string; n: string }>(
+      `SELECT id, data->>'n' AS n FROM notifications WHERE id = ANY($1)`,
+      [[items[0].id, items[4].id]],
+    );
     expect(Object.fromEntries(rows.map((row) => [row.id, row.n]))).toEqual({
-      [items[0].id]: 'first',
-      [items[4].id]: 'last',
+      [String(items[0].id)]: 'first',
+      [String(items[4].id)]: 'last',
     });
     expect(await count('deliveries WHERE notification_id = ANY($1)', [[items[0].id, items[4].id]])).toBe(2);
 
-    const stored = await herald.admin.get(`/v1/notifications/${items[0].id}`);
+    const stored = await herald.admin.get<NotificationView>(`/v1/notifications/${items[0].id}`);
     expect(stored.status).toBe(200);
     expect(stored.body.deliveries[0]).toMatchObject({
       channel: 'email',
@@ -92,7 +78,7 @@ describe('POST /v1/notifications/batch', () => {
   it('applies each item idempotencyKey: a repeat replays the first answer, another body with the key is refused', async () => {
     const keyA = `a-${randomUUID()}`;
     const keyB = `b-${randomUUID()}`;
-    const first = await herald.admin.post('/v1/notifications/batch', {
+    const first = await batch({
       notifications: [
         email('a', { idempotencyKey: keyA }),
         email('b', { idempotencyKey: keyB }),
@@ -102,19 +88,19 @@ describe('POST /v1/notifications/batch', () => {
     });
     expect(first.status).toBe(202);
     const [a, b, aAgain] = first.body.items;
-    expect(a.id).toEqual(expect.any(String));
-    expect(b.id).toEqual(expect.any(String));
+    expect(a.id).toEqual(is.any(String));
+    expect(b.id).toEqual(is.any(String));
     expect(b.id).not.toBe(a.id);
     expect(aAgain).toEqual(a);
 
-    const second = await herald.admin.post('/v1/notifications/batch', {
+    const second = await batch({
       notifications: [email('a', { idempotencyKey: keyA }), email('changed', { idempotencyKey: keyB }), email('c')],
     });
     expect(second.status).toBe(202);
     expect(second.body.items[0]).toEqual(a);
     expect(second.body.items[1].error).toMatchObject({
       status: 422,
-      type: expect.stringMatching(/idempotency-key-reused$/),
+      type: is.stringMatching(/idempotency-key-reused$/),
     });
     expect(second.body.items[2]).toMatchObject({ status: 'accepted' });
 
@@ -122,7 +108,9 @@ describe('POST /v1/notifications/batch', () => {
     expect(await count('notifications WHERE idempotency_key = $1', [keyB])).toBe(1);
 
     // Keys are per API key, whichever endpoint used them: a single send with the same key and body replays too.
-    const single = await herald.admin.post('/v1/notifications', email('a'), { 'Idempotency-Key': keyA });
+    const single = await herald.admin.post<AcceptedNotification>('/v1/notifications', email('a'), {
+      'Idempotency-Key': keyA,
+    });
     expect(single.status).toBe(202);
     expect(single.headers.get('idempotent-replayed')).toBe('true');
     expect(single.body).toEqual(a);
@@ -131,13 +119,16 @@ describe('POST /v1/notifications/batch', () => {
   it('accepts 1000 items in the order given', async () => {
     const notifications = Array.from({ length: 1000 }, (_, n) => email(n));
     const started = Date.now();
-    const response = await herald.admin.post('/v1/notifications/batch', { notifications });
+    const response = await batch({ notifications });
     const tookMs = Date.now() - started;
     expect(response.status).toBe(202);
     expect(response.body.items).toHaveLength(1000);
-    const ids: string[] = response.body.items.map((item: { id: string }) => item.id);
+    const ids = response.body.items.map((item) => String(item.id));
     expect(new Set(ids).size).toBe(1000);
-    const { rows } = await pg.query(`SELECT id, (data->>'n')::int AS n FROM notifications WHERE id = ANY($1)`, [ids]);
+    const { rows } = await herald.pg.query<{ id: string; n: number }>(
+      `SELECT id, (data->>'n')::int AS n FROM notifications WHERE id = ANY($1)`,
+      [ids],
+    );
     expect(rows).toHaveLength(1000);
     const n = new Map(rows.map((row) => [row.id, row.n]));
     expect(ids.map((id) => n.get(id))).toEqual(notifications.map((_, index) => index));
@@ -147,12 +138,12 @@ describe('POST /v1/notifications/batch', () => {
 
   it('refuses the whole request with 422 when it is not { notifications: [...] } or has more than 1000 items', async () => {
     const before = await count('notifications');
-    const tooMany = await herald.admin.post('/v1/notifications/batch', {
+    const tooMany = await herald.admin.post<ValidationProblem>('/v1/notifications/batch', {
       notifications: Array.from({ length: 1001 }, () => ({ to: { email: 'x@example.com' } })),
     });
     expect(tooMany.status).toBe(422);
     expect(tooMany.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(tooMany.body.errors).toEqual([{ path: 'notifications', message: expect.stringContaining('1000') }]);
+    expect(tooMany.body.errors).toEqual([{ path: 'notifications', message: is.stringContaining('1000') }]);
 
     for (const body of [
       {},
@@ -161,29 +152,25 @@ describe('POST /v1/notifications/batch', () => {
       { notifications: [], extra: true },
       [email(1)],
     ]) {
-      const response = await herald.admin.post('/v1/notifications/batch', body);
+      const response = await batch(body);
       expect(response.status, JSON.stringify(body)).toBe(422);
-      expect(response.body).toMatchObject({ status: 422, errors: expect.any(Array) });
+      expect(response.body).toMatchObject({ status: 422, errors: is.any(Array) });
     }
     expect(await count('notifications')).toBe(before);
 
-    const empty = await herald.admin.post('/v1/notifications/batch', { notifications: [] });
+    const empty = await batch({ notifications: [] });
     expect(empty.status).toBe(202);
     expect(empty.body).toEqual({ items: [] });
   });
 
   it('needs the send scope', async () => {
-    const reader = herald.admin.withKey(
-      (await herald.admin.post('/v1/admin/api-keys', { name: 'r', scopes: ['read'] })).body.key,
-    );
+    const reader = await clientWithScopes(herald.admin, 'read');
     expect((await reader.post('/v1/notifications/batch', { notifications: [email(1)] })).status).toBe(403);
     expect(
       (await herald.admin.withKey(undefined).post('/v1/notifications/batch', { notifications: [email(1)] })).status,
     ).toBe(401);
-    const sender = herald.admin.withKey(
-      (await herald.admin.post('/v1/admin/api-keys', { name: 's', scopes: ['send'] })).body.key,
-    );
-    const sent = await sender.post('/v1/notifications/batch', { notifications: [email(1)] });
+    const sender = await clientWithScopes(herald.admin, 'send');
+    const sent = await sender.post<BatchResponse>('/v1/notifications/batch', { notifications: [email(1)] });
     expect(sent.status).toBe(202);
     expect(sent.body.items[0]).toMatchObject({ status: 'accepted' });
   });

@@ -1,15 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import type { Problem } from '@herald/core';
 import { inboxToken } from '@herald/recipients';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient, ApiResponse } from '../support/api-client';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import type { BatchResponse, CreatedApiKey } from '../support/api-types';
 import { eventually } from '../support/eventually';
-import { RunningHerald, startHerald } from '../support/herald-app';
-import { settledNotification } from '../support/notifications';
+import { aNotification, anApiKey, aWebhook } from '../support/factories';
+import type { RunningHerald } from '../support/herald-app';
+import { useHerald } from '../support/herald-harness';
+import { is } from '../support/matchers';
+import { sendNotification, settledNotification } from '../support/notifications';
 import { queueBackends } from '../support/queue-backends';
+import { countRows } from '../support/sql';
 import { TcpProxy } from '../support/tcp-proxy';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -105,23 +108,13 @@ function value(families: Map<string, Family>, sampleName: string, labels: Record
 
 describe('GET /metrics (monolith, capture mode)', () => {
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
-  let db: TestDatabase;
-  let herald: RunningHerald;
-  let receiver: WebhookReceiver;
+  const receiver = new WebhookReceiver(secret);
+  const herald = useHerald({ peers: [receiver], env: { WEBHOOK_SECRET: secret } });
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    receiver = await new WebhookReceiver(secret).start();
-    herald = await startHerald({ databaseUrl: db.url, env: { WEBHOOK_SECRET: secret } });
+  const email = aNotification({
+    content: { email: { subject: 'Hi', text: 'Hello' } },
+    to: { email: 'ada@example.com' },
   });
-
-  afterAll(async () => {
-    await herald?.close();
-    await receiver?.stop();
-    await db?.drop();
-  });
-
-  const email = { content: { email: { subject: 'Hi', text: 'Hello' } }, to: { email: 'ada@example.com' } };
 
   it('serves parseable Prometheus text without an API key: process, HTTP, notification, delivery and queue families', async () => {
     const families = await scrape(herald.baseUrl);
@@ -151,10 +144,10 @@ describe('GET /metrics (monolith, capture mode)', () => {
 
   it('counts an accepted notification, its delivery sent by the worker, and the requests by route pattern', async () => {
     const before = await scrape(herald.baseUrl);
-    const sent = await herald.admin.post<{ id: string }>('/v1/notifications', email);
+    const sent = await sendNotification(herald.admin, email);
     expect(sent.status).toBe(202);
-    const done: unknown = await settledNotification(herald.admin, sent.body.id, 'completed');
-    expect(done).toMatchObject({ deliveries: [{ channel: 'email', status: 'sent', captured: true }] });
+    const done = await settledNotification(herald.admin, sent.body.id, 'completed');
+    expect(done.deliveries[0]).toMatchObject({ channel: 'email', status: 'sent', captured: true });
     expect((await herald.admin.withKey('hk_unknown').get(`/v1/notifications/${sent.body.id}`)).status).toBe(401);
     expect((await herald.admin.get('/no/such/route')).status).toBe(404);
 
@@ -193,8 +186,8 @@ describe('GET /metrics (monolith, capture mode)', () => {
   it('does not count an idempotent replay again', async () => {
     const before = await scrape(herald.baseUrl);
     const headers = { 'idempotency-key': `metrics-${randomUUID()}` };
-    const first = await herald.admin.post('/v1/notifications', email, headers);
-    const replay = await herald.admin.post('/v1/notifications', email, headers);
+    const first = await sendNotification(herald.admin, email, headers);
+    const replay = await sendNotification(herald.admin, email, headers);
     expect([first.status, replay.status]).toEqual([202, 202]);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     const after = await scrape(herald.baseUrl);
@@ -205,7 +198,7 @@ describe('GET /metrics (monolith, capture mode)', () => {
 
   it('counts each accepted item of a batch, not the refused ones', async () => {
     const before = await scrape(herald.baseUrl);
-    const batch = await herald.admin.post<{ items: { id?: string }[] }>('/v1/notifications/batch', {
+    const batch = await herald.admin.post<BatchResponse>('/v1/notifications/batch', {
       notifications: [email, email, { to: {} }],
     });
     expect(batch.status).toBe(202);
@@ -221,14 +214,8 @@ describe('GET /metrics (monolith, capture mode)', () => {
     receiver.script('/flaky', { status: 503 });
     receiver.script('/gone', { status: 410 });
     const before = await scrape(herald.baseUrl);
-    const flaky = await herald.admin.post<{ id: string }>('/v1/notifications', {
-      content: { webhook: { payload: { n: 1 } } },
-      to: { webhookUrl: receiver.url('/flaky') },
-    });
-    const gone = await herald.admin.post<{ id: string }>('/v1/notifications', {
-      content: { webhook: { payload: { n: 2 } } },
-      to: { webhookUrl: receiver.url('/gone') },
-    });
+    const flaky = await sendNotification(herald.admin, aWebhook(receiver.url('/flaky'), { n: 1 }));
+    const gone = await sendNotification(herald.admin, aWebhook(receiver.url('/gone'), { n: 2 }));
     await settledNotification(herald.admin, flaky.body.id, 'completed');
     await settledNotification(herald.admin, gone.body.id, 'failed');
     expect(receiver.to('/flaky')).toHaveLength(2);
@@ -258,7 +245,7 @@ describe('GET /metrics (monolith, capture mode)', () => {
       value(families, 'herald_queue_jobs', { channel: 'email', state: 'delayed' });
     const before = delayed(await scrape(herald.baseUrl));
     const sendAt = new Date(Date.now() + 3_600_000).toISOString();
-    const scheduled = await herald.admin.post('/v1/notifications', { ...email, sendAt });
+    const scheduled = await sendNotification(herald.admin, { ...email, sendAt });
     expect(scheduled.status).toBe(202);
     expect(delayed(await scrape(herald.baseUrl))).toBe(before + 1);
   });
@@ -270,10 +257,11 @@ describe('GET /metrics (monolith, capture mode)', () => {
 function expectLimited(response: ApiResponse, limit: number): Problem {
   expect(response.status).toBe(429);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  const problem = response.body as Problem;
-  expect(problem.status).toBe(429);
-  expect(problem.type).toMatch(/\/rate-limited$/);
-  expect(typeof problem.title).toBe('string');
+  expect(response.body).toMatchObject({
+    status: 429,
+    type: is.stringMatching(/\/rate-limited$/),
+    title: is.any(String),
+  });
   const retryAfter = Number(response.headers.get('retry-after'));
   expect(Number.isInteger(retryAfter)).toBe(true);
   // A sliding minute: at most the rest of this window plus a share of the next.
@@ -282,53 +270,33 @@ function expectLimited(response: ApiResponse, limit: number): Problem {
   expect(response.headers.get('ratelimit-limit')).toBe(String(limit));
   expect(response.headers.get('ratelimit-remaining')).toBe('0');
   expect(response.headers.get('ratelimit-policy')).toBe(`${limit};w=60`);
-  return problem;
+  return response.body as Problem;
 }
 
-describe.each(queueBackends())('rate limit per API key, counters on $name', ({ name, env, skip }) => {
+describe.each(queueBackends())('rate limit per API key, counters on $name', (backend) => {
+  const { name, skip } = backend;
   const LIMIT = 5;
   const INBOX_SECRET = `inbox-secret-${randomBytes(8).toString('hex')}`;
-  let db: TestDatabase;
-  let pg: Client;
+  const installation = useHerald({ backend, app: false });
+  // Two API instances of one installation: same database, same Redis prefix.
+  const REDIS_PREFIX = `herald-rl-${randomBytes(4).toString('hex')}`;
   let one: RunningHerald;
   let two: RunningHerald;
   const keys: Record<'a' | 'b' | 'c' | 'reader', string> = { a: '', b: '', c: '', reader: '' };
 
   beforeAll(async () => {
     if (skip) return;
-    db = await createTestDatabase();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    // Two API instances of one installation: same database, same Redis prefix.
-    const shared = {
-      ...env,
-      RATE_LIMIT_PER_MINUTE: String(LIMIT),
-      REDIS_PREFIX: `herald-rl-${randomBytes(4).toString('hex')}`,
-      INBOX_SECRET,
-    };
-    one = await startHerald({ databaseUrl: db.url, apps: ['api'], env: shared });
-    two = await startHerald({ databaseUrl: db.url, apps: ['api'], env: shared });
+    const env = { RATE_LIMIT_PER_MINUTE: String(LIMIT), REDIS_PREFIX, INBOX_SECRET };
+    one = await installation.start({ apps: ['api'], env });
+    two = await installation.start({ apps: ['api'], env });
     for (const key of ['a', 'b', 'c'] as const) {
-      const created = await one.admin.post<{ key: string }>('/v1/admin/api-keys', {
-        name: `rate-${key}`,
-        scopes: ['send'],
-      });
+      const created = await one.admin.post<CreatedApiKey>('/v1/admin/api-keys', anApiKey(['send'], `rate-${key}`));
       expect(created.status).toBe(201);
       keys[key] = created.body.key;
     }
-    const reader = await one.admin.post<{ key: string }>('/v1/admin/api-keys', {
-      name: 'rate-reader',
-      scopes: ['read'],
-    });
+    const reader = await one.admin.post<CreatedApiKey>('/v1/admin/api-keys', anApiKey(['read'], 'rate-reader'));
     expect(reader.status).toBe(201);
     keys.reader = reader.body.key;
-  });
-
-  afterAll(async () => {
-    await one?.close();
-    await two?.close();
-    await pg?.end();
-    await db?.drop();
   });
 
   const missing = () => `/v1/notifications/${randomUUID()}`;
@@ -346,14 +314,10 @@ describe.each(queueBackends())('rate limit per API key, counters on $name', ({ n
       expectLimited(await a.get(missing()), LIMIT);
 
       // Refused before the handler: nothing is stored.
-      const { rows: before } = await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM notifications');
-      const refused = await a.post('/v1/notifications', {
-        content: { email: { subject: 's', text: 't' } },
-        to: { email: 'x@example.com' },
-      });
+      const before = await countRows(installation.pg, 'notifications');
+      const refused = await a.post('/v1/notifications', aNotification({ to: { email: 'x@example.com' } }));
       expectLimited(refused, LIMIT);
-      const { rows: after } = await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM notifications');
-      expect(after[0].n).toBe(before[0].n);
+      expect(await countRows(installation.pg, 'notifications')).toBe(before);
 
       const b = one.admin.withKey(keys.b);
       const other = await b.get(missing());
@@ -415,42 +379,46 @@ describe.each(queueBackends())('rate limit per API key, counters on $name', ({ n
     }
   });
 
-  it.skipIf(skip || name !== 'PostgreSQL')(
-    'keeps the PostgreSQL counters in the unlogged rate_limits table',
+  // Was PostgreSQL-only (and so skipped on Redis): it now also says where the Redis counters are.
+  it.skipIf(skip)(
+    name === 'PostgreSQL'
+      ? 'keeps the PostgreSQL counters in the unlogged rate_limits table'
+      : 'keeps the counters in Redis under the prefix, none in the rate_limits table',
     async () => {
-      const { rows } = await pg.query<{ relpersistence: string; rows: number }>(
+      const { rows } = await installation.pg.query<{ relpersistence: string; rows: number }>(
         `SELECT c.relpersistence, (SELECT count(*)::int FROM rate_limits) AS rows FROM pg_class c WHERE c.relname = 'rate_limits'`,
       );
-      expect(rows[0].relpersistence).toBe('u');
-      expect(rows[0].rows).toBeGreaterThan(0);
+      expect(rows[0]).toEqual({ relpersistence: 'u', rows: is.any(Number) });
+      if (name === 'PostgreSQL') {
+        expect(rows[0].rows).toBeGreaterThan(0);
+        return;
+      }
+      expect(rows[0].rows).toBe(0);
+      const redis = new Redis(String(backend.env.REDIS_URL));
+      try {
+        expect(await redis.keys(`${REDIS_PREFIX}:ratelimit:*`)).not.toEqual([]);
+      } finally {
+        await redis.quit();
+      }
     },
   );
 });
 
 describe.skipIf(!inject('redisUrl'))('while Redis is unreachable', () => {
-  let db: TestDatabase;
-  let proxy: TcpProxy;
-  let herald: RunningHerald;
-
-  beforeAll(async () => {
-    const redis = new URL(inject('redisUrl')!);
-    proxy = await new TcpProxy(redis.hostname, Number(redis.port || 6379)).start();
-    redis.hostname = '127.0.0.1';
-    redis.port = String(proxy.port);
-    db = await createTestDatabase();
-    herald = await startHerald({
-      databaseUrl: db.url,
-      apps: ['api'],
-      env: { REDIS_URL: redis.toString(), RATE_LIMIT_PER_MINUTE: '2' },
-    });
+  const redis = new URL(inject('redisUrl') ?? 'redis://127.0.0.1:6379');
+  const proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
+  const herald = useHerald({
+    apps: ['api'],
+    peers: [proxy],
+    env: () => {
+      const viaProxy = new URL(redis);
+      viaProxy.hostname = '127.0.0.1';
+      viaProxy.port = String(proxy.port);
+      return { REDIS_URL: viaProxy.toString(), RATE_LIMIT_PER_MINUTE: '2' };
+    },
   });
-
-  afterAll(async () => {
-    proxy?.restore();
-    await herald?.close();
-    await proxy?.stop();
-    await db?.drop();
-  });
+  // Runs before the harness closes Herald (after-hooks run last registered first).
+  afterAll(() => proxy.restore());
 
   it('lets requests through unlimited and answers /metrics without queue counts, then limits again once it is back', async () => {
     const api = herald.admin;
@@ -485,18 +453,7 @@ describe.skipIf(!inject('redisUrl'))('while Redis is unreachable', () => {
 });
 
 describe('RATE_LIMIT_PER_MINUTE=0', () => {
-  let db: TestDatabase;
-  let herald: RunningHerald;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    herald = await startHerald({ databaseUrl: db.url, apps: ['api'], env: { RATE_LIMIT_PER_MINUTE: '0' } });
-  });
-
-  afterAll(async () => {
-    await herald?.close();
-    await db?.drop();
-  });
+  const herald = useHerald({ apps: ['api'], env: { RATE_LIMIT_PER_MINUTE: '0' } });
 
   it('turns the limit off: no RateLimit headers, no counters', async () => {
     const response = await herald.admin.get('/v1/admin/api-keys');

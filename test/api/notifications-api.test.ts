@@ -1,43 +1,26 @@
 import { canonicalHash } from '@herald/core';
-import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../support/api-client';
-import { ApiHarness, startApiHarness } from '../support/api-harness';
-import type { RunningHerald } from '../support/herald-app';
+import { describe, expect, it } from 'vitest';
+import { ApiClient, clientWithScopes, expectProblem } from '../support/api-client';
+import type {
+  AcceptedNotification,
+  ApiKeyView,
+  CreatedApiKey,
+  NotificationView,
+  OpenApiDocument,
+  Page,
+  Readiness,
+  ValidationProblem,
+} from '../support/api-types';
+import { anEmail, aTemplate } from '../support/factories';
+import { useHerald } from '../support/herald-harness';
+import { is } from '../support/matchers';
+import { countRows } from '../support/sql';
 
-let harness: ApiHarness;
-let herald: RunningHerald;
-let pg: Client;
+const herald = useHerald({ apps: ['api'] });
 
-const email = {
-  content: { email: { subject: 'Hi {{name}}', text: 'Hello {{name}}' } },
-  to: { email: 'a@example.com' },
-  data: { name: 'Ada' },
-};
+const email = anEmail('a@example.com', { subject: 'Hi {{name}}', text: 'Hello {{name}}' }, { data: { name: 'Ada' } });
 
-async function count(table: string): Promise<number> {
-  const { rows } = await pg.query(`SELECT count(*)::int AS n FROM ${table}`);
-  return rows[0].n;
-}
-
-function expectProblem(response: { status: number; headers: Headers; body: any }, status: number) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({
-    status,
-    type: expect.stringMatching(/^https:\/\//),
-    title: expect.any(String),
-  });
-}
-
-beforeAll(async () => {
-  harness = await startApiHarness();
-  ({ herald, pg } = harness);
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const count = (table: string) => countRows(herald.pg, table);
 
 describe('authentication', () => {
   it('answers 401 without a key and with an unknown key', async () => {
@@ -49,25 +32,25 @@ describe('authentication', () => {
   });
 
   it('answers 403 to a key without the scope, and accepts one with it', async () => {
-    const created = await herald.admin.post('/v1/admin/api-keys', { name: 'reader', scopes: ['read'] });
+    const created = await herald.admin.post<CreatedApiKey>('/v1/admin/api-keys', { name: 'reader', scopes: ['read'] });
     expect(created.status).toBe(201);
     expect(created.body.key).toMatch(/^hk_/);
     const reader = herald.admin.withKey(created.body.key);
     expectProblem(await reader.post('/v1/notifications', email), 403);
     expectProblem(await reader.get('/v1/admin/templates'), 403);
 
-    const sender = herald.admin.withKey(
-      (await herald.admin.post('/v1/admin/api-keys', { name: 's', scopes: ['send'] })).body.key,
-    );
+    const sender = await clientWithScopes(herald.admin, 'send');
     expect((await sender.post('/v1/notifications', email)).status).toBe(202);
   });
 
   it('stores keys hashed and stops accepting a revoked key', async () => {
-    const created = await herald.admin.post('/v1/admin/api-keys', { name: 'temp', scopes: ['send'] });
-    const { rows } = await pg.query('SELECT key_hash FROM api_keys WHERE id = $1', [created.body.id]);
+    const created = await herald.admin.post<CreatedApiKey>('/v1/admin/api-keys', { name: 'temp', scopes: ['send'] });
+    const { rows } = await herald.pg.query<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = $1', [
+      created.body.id,
+    ]);
     expect(rows[0].key_hash).not.toContain(created.body.key);
     expect(rows[0].key_hash).toMatch(/^[0-9a-f]{64}$/);
-    const listed = await herald.admin.get('/v1/admin/api-keys');
+    const listed = await herald.admin.get<Page<ApiKeyView>>('/v1/admin/api-keys');
     expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
     expect((await herald.admin.delete(`/v1/admin/api-keys/${created.body.id}`)).status).toBe(204);
     expectProblem(await herald.admin.withKey(created.body.key).post('/v1/notifications', email), 401);
@@ -85,10 +68,10 @@ describe('bad input', () => {
       sendAt: 'tomorrow',
       surprise: true,
     });
-    expectProblem(response, 422);
-    const paths = response.body.errors.map((e: { path: string }) => e.path);
+    expectProblem<ValidationProblem>(response, 422);
+    const paths = response.body.errors.map((e) => e.path);
     expect(paths).toEqual(
-      expect.arrayContaining([
+      is.arrayContaining([
         'content.email.subject',
         'to.email',
         'to.phone',
@@ -108,7 +91,7 @@ describe('bad input', () => {
     expect(unknown.body.errors).toEqual([{ path: 'template', message: 'template "nope" does not exist' }]);
 
     const noRecipient = await herald.admin.post('/v1/notifications', { ...email, to: { recipientId: 'ghost' } });
-    expectProblem(noRecipient, 422);
+    expectProblem<ValidationProblem>(noRecipient, 422);
     expect(noRecipient.body.errors[0].path).toBe('to.recipientId');
 
     const both = await herald.admin.post('/v1/notifications', { ...email, template: 'x' });
@@ -118,11 +101,14 @@ describe('bad input', () => {
   });
 
   it('refuses data that fails the schema or does not render', async () => {
-    await herald.admin.put('/v1/admin/templates/welcome', {
-      name: 'Welcome',
-      channels: { email: { subject: 'Welcome {{name}}', text: 'Your code is {{code}}' } },
-      schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
-    });
+    await herald.admin.put(
+      '/v1/admin/templates/welcome',
+      aTemplate({
+        name: 'Welcome',
+        channels: { email: { subject: 'Welcome {{name}}', text: 'Your code is {{code}}' } },
+        schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+      }),
+    );
     const before = await count('notifications');
     const schema = await herald.admin.post('/v1/notifications', {
       template: 'welcome',
@@ -137,7 +123,7 @@ describe('bad input', () => {
       to: { email: 'a@example.com' },
       data: {},
     });
-    expectProblem(missing, 422);
+    expectProblem<ValidationProblem>(missing, 422);
     expect(missing.body.errors[0].path).toBe('data.name');
 
     const unrendered = await herald.admin.post('/v1/notifications', {
@@ -145,10 +131,10 @@ describe('bad input', () => {
       to: { email: 'a@example.com' },
       data: { name: 'Ada' },
     });
-    expectProblem(unrendered, 422);
+    expectProblem<ValidationProblem>(unrendered, 422);
     expect(unrendered.body.errors[0]).toMatchObject({
       path: 'content.email.text',
-      message: expect.stringMatching(/"code" not defined/),
+      message: is.stringMatching(/"code" not defined/),
     });
     expect(await count('notifications')).toBe(before);
   });
@@ -168,17 +154,17 @@ describe('bad input', () => {
 describe('accepting', () => {
   it('commits the notification and one delivery per channel before answering, skipping channels without an address', async () => {
     await herald.admin.put('/v1/recipients/r-1', { email: 'r1@example.com' });
-    const sent = await herald.admin.post('/v1/notifications', {
+    const sent = await herald.admin.post<AcceptedNotification>('/v1/notifications', {
       content: { email: { subject: 's', text: 't' }, sms: { text: 'hi' } },
       to: { recipientId: 'r-1' },
       priority: 'high',
     });
     expect(sent.status).toBe(202);
     expect(sent.body.deliveries).toEqual([
-      { id: expect.any(String), channel: 'email', status: 'queued' },
-      { id: expect.any(String), channel: 'sms', status: 'skipped', reason: 'no_address' },
+      { id: is.any(String), channel: 'email', status: 'queued' },
+      { id: is.any(String), channel: 'sms', status: 'skipped', reason: 'no_address' },
     ]);
-    const { rows } = await pg.query(
+    const { rows } = await herald.pg.query(
       'SELECT channel, status, address FROM deliveries WHERE notification_id = $1 ORDER BY channel',
       [sent.body.id],
     );
@@ -186,15 +172,15 @@ describe('accepting', () => {
       { channel: 'email', status: 'queued', address: { email: 'r1@example.com' } },
       { channel: 'sms', status: 'skipped', address: null },
     ]);
-    const read = await herald.admin.get(`/v1/notifications/${sent.body.id}`);
+    const read = await herald.admin.get<NotificationView>(`/v1/notifications/${sent.body.id}`);
     expect(read.body).toMatchObject({ id: sent.body.id, priority: 'high', recipientId: 'r-1' });
   });
 
   it('schedules a notification whose sendAt is in the future', async () => {
     const sendAt = new Date(Date.now() + 3_600_000).toISOString();
-    const sent = await herald.admin.post('/v1/notifications', { ...email, sendAt });
+    const sent = await herald.admin.post<AcceptedNotification>('/v1/notifications', { ...email, sendAt });
     expect(sent.body).toMatchObject({ status: 'scheduled', deliveries: [{ status: 'scheduled' }] });
-    const read = await herald.admin.get(`/v1/notifications/${sent.body.id}`);
+    const read = await herald.admin.get<NotificationView>(`/v1/notifications/${sent.body.id}`);
     expect(read.body.sendAt).toBe(sendAt);
   });
 });
@@ -209,10 +195,7 @@ describe('idempotency', () => {
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     expect(second.body).toEqual(first.body);
-    const { rows } = await pg.query('SELECT count(*)::int AS n FROM notifications WHERE idempotency_key = $1', [
-      'order-1001-shipped',
-    ]);
-    expect(rows[0].n).toBe(1);
+    expect(await countRows(herald.pg, 'notifications WHERE idempotency_key = $1', ['order-1001-shipped'])).toBe(1);
   });
 
   it('refuses the same key with another body as idempotency-key-reused', async () => {
@@ -224,12 +207,10 @@ describe('idempotency', () => {
   });
 
   it('scopes keys per API key', async () => {
-    const other = herald.admin.withKey(
-      (await herald.admin.post('/v1/admin/api-keys', { name: 'o', scopes: ['send'] })).body.key,
-    );
+    const other = await clientWithScopes(herald.admin, 'send');
     const headers = { 'idempotency-key': 'shared-name' };
-    const a = await herald.admin.post('/v1/notifications', email, headers);
-    const b = await other.post('/v1/notifications', email, headers);
+    const a = await herald.admin.post<AcceptedNotification>('/v1/notifications', email, headers);
+    const b = await other.post<AcceptedNotification>('/v1/notifications', email, headers);
     expect(b.headers.get('idempotent-replayed')).toBeNull();
     expect(b.body.id).not.toBe(a.body.id);
   });
@@ -246,11 +227,10 @@ describe('idempotency', () => {
       [202, 202],
       [202, 409],
     ]).toContainEqual(statuses);
-    const { rows } = await pg.query(`SELECT count(*)::int AS n FROM notifications WHERE idempotency_key = 'race'`);
-    expect(rows[0].n).toBe(1);
+    expect(await count(`notifications WHERE idempotency_key = 'race'`)).toBe(1);
 
     // A request holding the key right now (its row claimed, no answer yet) makes the next one wait with 409.
-    await pg.query(
+    await herald.pg.query(
       `INSERT INTO idempotency_keys (api_key_id, key, request_hash, expires_at) VALUES ('env:ADMIN_API_KEY', 'held', $1, now() + interval '1 day')`,
       [canonicalHash(email)],
     );
@@ -279,7 +259,7 @@ describe('health', () => {
   it('reports liveness and the state of each dependency without a key', async () => {
     const anonymous = new ApiClient(herald.baseUrl);
     expect((await anonymous.get('/health/live')).body).toEqual({ status: 'ok' });
-    const ready = await anonymous.get('/health/ready');
+    const ready = await anonymous.get<Readiness>('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toMatchObject({
       postgres: { status: 'up' },
@@ -289,11 +269,9 @@ describe('health', () => {
   });
 
   it('serves the OpenAPI document', async () => {
-    const doc = await new ApiClient(herald.baseUrl).get('/docs-json');
+    const doc = await new ApiClient(herald.baseUrl).get<OpenApiDocument>('/docs-json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/notifications', '/v1/notifications/{id}']),
-    );
+    expect(Object.keys(doc.body.paths)).toEqual(is.arrayContaining(['/v1/notifications', '/v1/notifications/{id}']));
   });
 });

@@ -3,15 +3,17 @@ import https from 'node:https';
 import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningHerald, startHerald } from '../support/herald-app';
-import { settledNotification } from '../support/notifications';
+import type { DeliveryView, InboxPage } from '../support/api-types';
+import { anOrderShippedTemplate, aTemplatedNotification } from '../support/factories';
+import { useHerald } from '../support/herald-harness';
+import { settledNotification, sendNotification } from '../support/notifications';
 import { PushService } from '../support/push-service';
 import { queueBackends } from '../support/queue-backends';
 import { SmtpSink } from '../support/smtp-sink';
 import { SseClient } from '../support/sse-client';
 import { TwilioFake } from '../support/twilio-fake';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { is } from '../support/matchers';
 
 const WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const INBOX_SECRET = `inbox-secret-${randomBytes(8).toString('hex')}`;
@@ -24,76 +26,60 @@ const PHONE = '+14155550199';
 const WEBHOOK_PATH = '/hooks/orders';
 const BROWSER = 'ada-browser';
 
-const TEMPLATE = {
-  name: 'Order shipped',
-  category: 'orders',
+const TEMPLATE = anOrderShippedTemplate({
   channels: {
-    email: {
-      subject: 'Order {{orderId}} shipped',
-      html: '<p>Hi {{name}}, order <b>{{orderId}}</b> is on its way</p>',
-      text: 'Hi {{name}}, order {{orderId}} is on its way',
-    },
+    ...anOrderShippedTemplate().channels,
     sms: { text: 'Order {{orderId}} shipped, {{name}}' },
     push: { title: 'Shipped', body: 'Order {{orderId}}', url: 'https://example.com/o/{{orderId}}' },
     in_app: { title: 'Shipped', body: 'Order {{orderId}} for {{name}}', url: '/orders/{{orderId}}' },
     webhook: { payload: { event: 'order.shipped', order: '{{orderId}}', customer: { name: '{{name}}' } } },
   },
   schema: { type: 'object', required: ['orderId', 'name'] },
-};
+});
 
 /** The recipient token of API.md §6.5, computed here from the contract rather than with Herald's own helper. */
 function recipientToken(recipientId: string): string {
   return createHmac('sha256', INBOX_SECRET).update(recipientId, 'utf8').digest('base64url');
 }
 
-describe.each(queueBackends())('one notification on every channel, $name queue backend', ({ env, skip }) => {
-  let db: TestDatabase;
-  let smtp: SmtpSink;
-  let twilio: TwilioFake;
-  let push: PushService;
-  let receiver: WebhookReceiver;
-  let herald: RunningHerald;
+describe.each(queueBackends())('one notification on every channel, $name queue backend', (backend) => {
+  const { skip } = backend;
+  const smtp = new SmtpSink();
+  const twilio = new TwilioFake();
+  const push = new PushService();
+  const receiver = new WebhookReceiver(WEBHOOK_SECRET);
   let stream: SseClient | undefined;
-
-  beforeAll(async () => {
-    if (skip) return;
-    db = await createTestDatabase();
-    smtp = await new SmtpSink().start();
-    twilio = await new TwilioFake().start();
-    push = await new PushService().start();
-    // The worker runs in this process: trusting the push service's self-signed certificate on the default
-    // HTTPS agent is what NODE_EXTRA_CA_CERTS does for a deployment (as in push-delivery.test.ts).
-    https.globalAgent.options.ca = push.certificate.cert;
-    receiver = await new WebhookReceiver(WEBHOOK_SECRET).start();
-    herald = await startHerald({
-      databaseUrl: db.url,
-      env: {
-        ...env,
-        SMTP_URL: smtp.url,
-        MAIL_FROM: 'Herald <no-reply@herald.test>',
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_FROM: SMS_FROM,
-        TWILIO_BASE_URL: twilio.url,
-        VAPID_PUBLIC_KEY: VAPID.publicKey,
-        VAPID_PRIVATE_KEY: VAPID.privateKey,
-        VAPID_SUBJECT: 'mailto:ops@herald.test',
-        WEBHOOK_SECRET,
-        WEBHOOK_ALLOW_PRIVATE: 'true',
-        INBOX_SECRET,
-      },
-    });
-  });
-
+  // Registered before the harness, so it runs after it (after-hooks run as a stack): Herald first, since closing
+  // it ends the open stream. Aborting the stream first leaves fetch holding a socket that never carried a
+  // request, which http.Server#close waits for until fetch drops it (about 4 s).
   afterAll(async () => {
-    if (skip) return;
-    // Herald first: closing it ends the open stream. Aborting the stream first leaves fetch holding a socket that
-    // never carried a request, which http.Server#close waits for until fetch drops it (about 4 s).
-    await herald?.close();
     await stream?.close();
-    await Promise.all([smtp?.stop(), twilio?.stop(), push?.stop(), receiver?.stop()]);
-    await db?.drop();
+  });
+  // The worker runs in this process: trusting the push service's self-signed certificate on the default
+  // HTTPS agent is what NODE_EXTRA_CA_CERTS does for a deployment (as in push-delivery.test.ts).
+  beforeAll(() => {
+    if (!skip) https.globalAgent.options.ca = push.certificate.cert;
+  });
+  afterAll(() => {
     delete https.globalAgent.options.ca;
+  });
+  const herald = useHerald({
+    backend,
+    peers: [smtp, twilio, push, receiver],
+    env: () => ({
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Herald <no-reply@herald.test>',
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM: SMS_FROM,
+      TWILIO_BASE_URL: twilio.url,
+      VAPID_PUBLIC_KEY: VAPID.publicKey,
+      VAPID_PRIVATE_KEY: VAPID.privateKey,
+      VAPID_SUBJECT: 'mailto:ops@herald.test',
+      WEBHOOK_SECRET,
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      INBOX_SECRET,
+    }),
   });
 
   it.skipIf(skip)(
@@ -118,25 +104,23 @@ describe.each(queueBackends())('one notification on every channel, $name queue b
       expect(stream.status).toBe(200);
       expect(stream.response.headers.get('content-type')).toContain('text/event-stream');
 
-      const sent = await herald.admin.post('/v1/notifications', {
-        template: 'order.shipped',
-        to: { recipientId: RECIPIENT },
-        data: { orderId: 'A-1001', name: 'Ada' },
-      });
+      const sent = await sendNotification(
+        herald.admin,
+        aTemplatedNotification('order.shipped', RECIPIENT, { orderId: 'A-1001', name: 'Ada' }),
+      );
       expect(sent.status).toBe(202);
       expect(sent.body.status).toBe('accepted');
-      const queued = Object.fromEntries(
-        (sent.body.deliveries as { id: string; channel: string; status: string }[]).map((d) => [d.channel, d]),
-      );
+      const queued = Object.fromEntries(sent.body.deliveries.map((d) => [d.channel, d]));
       expect(Object.keys(queued).sort()).toEqual(['email', 'in_app', 'push', 'sms', 'webhook']);
       for (const delivery of Object.values(queued)) expect(delivery.status, delivery.channel).toBe('queued');
 
       const done = await settledNotification(herald.admin, sent.body.id);
       expect(done.status).toBe('completed');
       expect(done.template).toEqual({ key: 'order.shipped', version: 1 });
-      const deliveries = Object.fromEntries(
-        (done.deliveries as { channel: string }[]).map((d) => [d.channel, d as any]),
-      );
+      const deliveries = Object.fromEntries(done.deliveries.map((d) => [d.channel, d])) as Record<
+        DeliveryView['channel'],
+        DeliveryView
+      >;
       const expected = { email: 'sent', sms: 'sent', push: 'sent', webhook: 'delivered', in_app: 'delivered' };
       expect(Object.fromEntries(Object.entries(deliveries).map(([channel, d]) => [channel, d.status]))).toEqual(
         expected,
@@ -144,7 +128,7 @@ describe.each(queueBackends())('one notification on every channel, $name queue b
       for (const [channel, delivery] of Object.entries(deliveries)) {
         expect(delivery.id, channel).toBe(queued[channel].id);
         expect(delivery.captured, channel).toBe(false);
-        expect(delivery.providerMessageId, channel).toEqual(expect.any(String));
+        expect(delivery.providerMessageId, channel).toEqual(is.any(String));
         expect(delivery.attempts, channel).toMatchObject([
           { attempt: 1, outcome: 'ok', error: null, providerMessageId: delivery.providerMessageId },
         ]);
@@ -207,7 +191,7 @@ describe.each(queueBackends())('one notification on every channel, $name queue b
       expect(event.id).toBe(message.id);
       expect(JSON.parse(event.data)).toMatchObject(message);
       expect(stream.events.filter((e) => e.event === 'message')).toHaveLength(1);
-      const inbox = await browser.get(`/v1/recipients/${RECIPIENT}/inbox`, token);
+      const inbox = await browser.get<InboxPage>(`/v1/recipients/${RECIPIENT}/inbox`, token);
       expect(inbox.status).toBe(200);
       expect(inbox.body).toMatchObject({ items: [message], nextCursor: null, unreadCount: 1 });
     },

@@ -1,60 +1,39 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import { describe, expect, it } from 'vitest';
+import type { TemplateView } from '../support/api-types';
 import { eventually } from '../support/eventually';
-import { RunningHerald, startHerald } from '../support/herald-app';
-import { SmtpSink } from '../support/smtp-sink';
-import { settledNotification } from '../support/notifications';
+import { anEmail, anOrderShippedTemplate, aTemplatedNotification } from '../support/factories';
+import { useHerald } from '../support/herald-harness';
+import { afterTransientError, sendNotification, settledNotification } from '../support/notifications';
 import { queueBackends } from '../support/queue-backends';
+import { SmtpSink } from '../support/smtp-sink';
 
-const backends = queueBackends();
-
-describe.each(backends)('email end to end on the $name queue backend', ({ env, skip }) => {
-  let db: TestDatabase;
-  let smtp: SmtpSink;
-  let herald: RunningHerald;
-
-  beforeAll(async () => {
-    if (skip) return;
-    db = await createTestDatabase();
-    smtp = await new SmtpSink().start();
-    herald = await startHerald({
-      databaseUrl: db.url,
-      env: { ...env, SMTP_URL: smtp.url, MAIL_FROM: 'Herald <no-reply@herald.test>' },
-    });
-  });
-
-  afterAll(async () => {
-    if (skip) return;
-    await herald?.close();
-    await smtp?.stop();
-    await db?.drop();
+describe.each(queueBackends())('email end to end on the $name queue backend', (backend) => {
+  const { skip } = backend;
+  const smtp = new SmtpSink();
+  const herald = useHerald({
+    backend,
+    peers: [smtp],
+    env: () => ({ SMTP_URL: smtp.url, MAIL_FROM: 'Herald <no-reply@herald.test>' }),
   });
 
   it.skipIf(skip)('renders a template for a stored recipient, sends it over SMTP and records the attempt', async () => {
-    const template = await herald.admin.put('/v1/admin/templates/order.shipped', {
-      name: 'Order shipped',
-      category: 'orders',
-      channels: {
-        email: {
-          subject: 'Order {{orderId}} shipped',
-          html: '<p>Hi {{name}}, order <b>{{orderId}}</b> is on its way</p>',
-          text: 'Hi {{name}}, order {{orderId}} is on its way',
-        },
-      },
-      locales: { fr: { email: { subject: 'Commande {{orderId}} expédiée' } } },
-      schema: { type: 'object', required: ['orderId'] },
-    });
+    const template = await herald.admin.put<TemplateView>(
+      '/v1/admin/templates/order.shipped',
+      anOrderShippedTemplate({
+        locales: { fr: { email: { subject: 'Commande {{orderId}} expédiée' } } },
+        schema: { type: 'object', required: ['orderId'] },
+      }),
+    );
     expect(template.status).toBe(201);
     expect(template.body).toMatchObject({ key: 'order.shipped', version: 1 });
 
     const recipient = await herald.admin.put('/v1/recipients/user-42', { email: 'ada@example.com', locale: 'fr' });
     expect(recipient.status).toBe(201);
 
-    const sent = await herald.admin.post('/v1/notifications', {
-      template: 'order.shipped',
-      to: { recipientId: 'user-42' },
-      data: { orderId: 'A-1001', name: 'Ada <Lovelace>' },
-    });
+    const sent = await sendNotification(
+      herald.admin,
+      aTemplatedNotification('order.shipped', 'user-42', { orderId: 'A-1001', name: 'Ada <Lovelace>' }),
+    );
     expect(sent.status).toBe(202);
     expect(sent.body).toMatchObject({ status: 'accepted', deliveries: [{ channel: 'email', status: 'queued' }] });
 
@@ -83,10 +62,7 @@ describe.each(backends)('email end to end on the $name queue backend', ({ env, s
   it.skipIf(skip)('fails at once on a permanent SMTP refusal, with the reason', async () => {
     smtp.reject = { code: 550, message: 'mailbox unavailable' };
     try {
-      const sent = await herald.admin.post('/v1/notifications', {
-        content: { email: { subject: 'x', text: 'y' } },
-        to: { email: 'nobody@example.com' },
-      });
+      const sent = await sendNotification(herald.admin, anEmail('nobody@example.com', { subject: 'x', text: 'y' }));
       expect(sent.status).toBe(202);
       const done = await settledNotification(herald.admin, sent.body.id, 'failed');
       expect(done.deliveries[0].status).toBe('failed');
@@ -99,21 +75,18 @@ describe.each(backends)('email end to end on the $name queue backend', ({ env, s
 
   it.skipIf(skip)('retries a transient SMTP refusal and then sends', async () => {
     smtp.reject = { code: 451, message: 'try again later' };
-    const sent = await herald.admin.post('/v1/notifications', {
-      content: { email: { subject: 'retry me', text: 'body' } },
-      to: { email: 'retry@example.com' },
-    });
-    const firstFailure = await eventually(async () => {
-      const { body } = await herald.admin.get(`/v1/notifications/${sent.body.id}`);
-      return body.deliveries[0].attempts.some((a: { outcome: string }) => a.outcome === 'transient_error') && body;
-    });
+    const sent = await sendNotification(
+      herald.admin,
+      anEmail('retry@example.com', { subject: 'retry me', text: 'body' }),
+    );
+    const firstFailure = await afterTransientError(herald.admin, sent.body.id);
     expect(firstFailure.deliveries[0].error).toMatch(/try again later/);
     smtp.reject = undefined;
     const done = await settledNotification(herald.admin, sent.body.id, 'completed');
     const attempts = done.deliveries[0].attempts;
     expect(attempts.length).toBeGreaterThanOrEqual(2);
     expect(attempts.at(-1)).toMatchObject({ outcome: 'ok' });
-    expect(attempts.slice(0, -1).every((a: { outcome: string }) => a.outcome === 'transient_error')).toBe(true);
+    expect(attempts.slice(0, -1).every((a) => a.outcome === 'transient_error')).toBe(true);
     expect(smtp.messages.filter((m) => m.envelope.to.includes('retry@example.com'))).toHaveLength(1);
   });
 });

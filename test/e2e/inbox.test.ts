@@ -1,27 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { InboxEvents, inboxToken, InboxService } from '@herald/recipients';
-import { ApiClient } from '../support/api-client';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import { ApiClient, clientWithScopes } from '../support/api-client';
+import type { InboxMessageView, InboxPage, ValidationProblem } from '../support/api-types';
 import { eventually } from '../support/eventually';
-import { RunningHerald, startHerald } from '../support/herald-app';
+import { anInAppMessage } from '../support/factories';
+import type { RunningHerald } from '../support/herald-app';
+import { useHerald } from '../support/herald-harness';
 import { SseClient } from '../support/sse-client';
-import { settledNotification } from '../support/notifications';
+import { settledNotification, sendNotification } from '../support/notifications';
+import { is } from '../support/matchers';
 
 const INBOX_SECRET = `inbox-secret-${randomBytes(8).toString('hex')}`;
 const PROBLEM = 'application/problem+json';
 
 /** One in_app notification with inline content, as a sibling service would send it. */
 async function sendInApp(client: ApiClient, recipientId: string, orderId: string) {
-  const sent = await client.post('/v1/notifications', {
-    content: { in_app: { title: 'Hi', body: 'Order {{orderId}}', url: '/orders/{{orderId}}' } },
-    to: { recipientId },
-    data: { orderId },
-  });
+  const sent = await sendNotification(
+    client,
+    anInAppMessage(
+      recipientId,
+      { title: 'Hi', body: 'Order {{orderId}}', url: '/orders/{{orderId}}' },
+      { data: { orderId } },
+    ),
+  );
   expect(sent.status).toBe(202);
   expect(sent.body.deliveries).toMatchObject([{ channel: 'in_app', status: 'queued' }]);
-  return sent.body as { id: string; deliveries: { id: string }[] };
+  return sent.body;
 }
 
 /** Waits for the in_app delivery to end `delivered`; answers the delivery (its providerMessageId is the message id). */
@@ -32,40 +38,29 @@ async function delivered(client: ApiClient, notificationId: string) {
     status: 'delivered',
     attempts: [{ outcome: 'ok' }],
   });
-  return notification.deliveries[0] as { id: string; providerMessageId: string };
+  return { id: notification.deliveries[0].id, providerMessageId: String(notification.deliveries[0].providerMessageId) };
 }
 
 describe('in-app inbox', () => {
-  let db: TestDatabase;
-  let herald: RunningHerald;
+  const herald = useHerald({ env: { INBOX_SECRET } });
   let reader: ApiClient;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    herald = await startHerald({ databaseUrl: db.url, env: { INBOX_SECRET } });
-    const key = await herald.admin.post('/v1/admin/api-keys', { name: 'inbox reader', scopes: ['read'] });
-    expect(key.status).toBe(201);
-    reader = herald.admin.withKey(key.body.key);
-  });
-
-  afterAll(async () => {
-    await herald?.close();
-    await db?.drop();
+    reader = await clientWithScopes(herald.admin, 'read');
   });
 
   it('refuses an in_app send to a recipient that does not exist, and stores it once the recipient does', async () => {
-    const refused = await herald.admin.post('/v1/notifications', {
-      content: { in_app: { title: 'Hi', body: 'Order {{orderId}}' } },
-      to: { recipientId: 'user-1' },
-      data: { orderId: 'A-1' },
-    });
+    const refused = await sendNotification(
+      herald.admin,
+      anInAppMessage('user-1', { title: 'Hi', body: 'Order {{orderId}}' }, { data: { orderId: 'A-1' } }),
+    );
     expect(refused.status).toBe(422);
 
     expect((await herald.admin.put('/v1/recipients/user-1', {})).status).toBe(201);
     const sent = await sendInApp(herald.admin, 'user-1', 'A-1');
     const delivery = await delivered(herald.admin, sent.id);
 
-    const inbox = await reader.get('/v1/recipients/user-1/inbox');
+    const inbox = await reader.get<InboxPage>('/v1/recipients/user-1/inbox');
     expect(inbox.status).toBe(200);
     expect(inbox.body).toEqual({
       items: [
@@ -78,7 +73,7 @@ describe('in-app inbox', () => {
           url: '/orders/A-1',
           read: false,
           readAt: null,
-          createdAt: expect.any(String),
+          createdAt: is.any(String),
         },
       ],
       nextCursor: null,
@@ -94,32 +89,34 @@ describe('in-app inbox', () => {
         (await delivered(herald.admin, (await sendInApp(herald.admin, 'user-2', orderId)).id)).providerMessageId,
       );
     }
-    expect((await reader.get('/v1/recipients/user-2/inbox')).body.unreadCount).toBe(3);
+    expect((await reader.get<InboxPage>('/v1/recipients/user-2/inbox')).body.unreadCount).toBe(3);
 
-    const read = await reader.post(`/v1/recipients/user-2/inbox/${messageIds[0]}/read`);
+    const read = await reader.post<InboxMessageView>(`/v1/recipients/user-2/inbox/${messageIds[0]}/read`);
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ id: messageIds[0], body: 'Order B-1', read: true, readAt: expect.any(String) });
+    expect(read.body).toMatchObject({ id: messageIds[0], body: 'Order B-1', read: true, readAt: is.any(String) });
     // Reading it again answers the same message and keeps the first read time.
-    const again = await reader.post(`/v1/recipients/user-2/inbox/${messageIds[0]}/read`);
+    const again = await reader.post<InboxMessageView>(`/v1/recipients/user-2/inbox/${messageIds[0]}/read`);
     expect(again.body.readAt).toBe(read.body.readAt);
 
-    const unread = await reader.get('/v1/recipients/user-2/inbox?unread=true');
+    const unread = await reader.get<InboxPage>('/v1/recipients/user-2/inbox?unread=true');
     expect(unread.body.unreadCount).toBe(2);
-    expect(unread.body.items.map((m: { id: string }) => m.id)).toEqual([messageIds[2], messageIds[1]]);
+    expect(unread.body.items.map((m) => m.id)).toEqual([messageIds[2], messageIds[1]]);
 
-    const all = await reader.post('/v1/recipients/user-2/inbox/read-all');
+    const all = await reader.post<{ updated: number }>('/v1/recipients/user-2/inbox/read-all');
     expect(all.status).toBe(200);
     expect(all.body).toEqual({ updated: 2 });
-    const after = await reader.get('/v1/recipients/user-2/inbox?unread=true');
+    const after = await reader.get<InboxPage>('/v1/recipients/user-2/inbox?unread=true');
     expect(after.body).toEqual({ items: [], nextCursor: null, unreadCount: 0 });
-    expect((await reader.get('/v1/recipients/user-2/inbox')).body.items).toHaveLength(3);
-    expect((await reader.post('/v1/recipients/user-2/inbox/read-all')).body).toEqual({ updated: 0 });
+    expect((await reader.get<InboxPage>('/v1/recipients/user-2/inbox')).body.items).toHaveLength(3);
+    expect((await reader.post<{ updated: number }>('/v1/recipients/user-2/inbox/read-all')).body).toEqual({
+      updated: 0,
+    });
   });
 
   it('answers 404 for a message that is unknown, malformed or in another inbox', async () => {
-    const other = (await reader.get('/v1/recipients/user-2/inbox')).body.items[0].id;
+    const other = (await reader.get<InboxPage>('/v1/recipients/user-2/inbox')).body.items[0].id;
     for (const messageId of ['01900000-0000-7000-8000-000000000000', 'not-a-uuid', other]) {
-      const response = await reader.post(`/v1/recipients/user-1/inbox/${messageId}/read`);
+      const response = await reader.post<InboxMessageView>(`/v1/recipients/user-1/inbox/${messageId}/read`);
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toContain(PROBLEM);
     }
@@ -137,8 +134,9 @@ describe('in-app inbox', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: { body: { items: { id: string; body: string }[]; nextCursor: string | null; unreadCount: number } } =
-        await reader.get(`/v1/recipients/user-3/inbox?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: InboxPage } = await reader.get<InboxPage>(
+        `/v1/recipients/user-3/inbox?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.body.unreadCount).toBe(5);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((m) => m.id));
@@ -148,7 +146,7 @@ describe('in-app inbox', () => {
     expect(pages).toBe(3);
     expect(seen).toEqual([...ids].reverse());
     // A limit that ends exactly at the last message says there is no next page.
-    const exact = await reader.get('/v1/recipients/user-3/inbox?limit=5');
+    const exact = await reader.get<InboxPage>('/v1/recipients/user-3/inbox?limit=5');
     expect(exact.body.items).toHaveLength(5);
     expect(exact.body.nextCursor).toBeNull();
   });
@@ -162,17 +160,17 @@ describe('in-app inbox', () => {
       ['unread=maybe', 'unread'],
       ['colour=red', 'colour'],
     ]) {
-      const response = await reader.get(`/v1/recipients/user-1/inbox?${query}`);
+      const response = await reader.get<ValidationProblem>(`/v1/recipients/user-1/inbox?${query}`);
       expect(response.status, query).toBe(422);
       expect(response.headers.get('content-type')).toContain(PROBLEM);
-      expect(response.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+      expect(response.body.errors.map((e) => e.path)).toContain(path);
     }
-    expect((await reader.get('/v1/recipients/user-1/inbox?limit=200&unread=false')).status).toBe(200);
+    expect((await reader.get<InboxPage>('/v1/recipients/user-1/inbox?limit=200&unread=false')).status).toBe(200);
   });
 
   it('takes the recipient token instead of an API key, and refuses a wrong one with 401', async () => {
     const anonymous = new ApiClient(herald.baseUrl);
-    const withToken = await anonymous.get('/v1/recipients/user-1/inbox', {
+    const withToken = await anonymous.get<InboxPage>('/v1/recipients/user-1/inbox', {
       'x-recipient-token': inboxToken(INBOX_SECRET, 'user-1'),
     });
     expect(withToken.status).toBe(200);
@@ -196,17 +194,19 @@ describe('in-app inbox', () => {
       ['an unknown API key', { authorization: 'Bearer hk_nope' }],
     ];
     for (const [what, headers] of refusals) {
-      const response = await anonymous.get('/v1/recipients/user-1/inbox', headers);
+      const response = await anonymous.get<InboxPage>('/v1/recipients/user-1/inbox', headers);
       expect(response.status, what).toBe(401);
       expect(response.headers.get('content-type'), what).toContain(PROBLEM);
-      expect(response.body).toMatchObject({ status: 401, type: expect.stringContaining('unauthorized') });
+      expect(response.body).toMatchObject({ status: 401, type: is.stringContaining('unauthorized') });
     }
     // ?token= is for the stream only: a URL ends up in logs.
-    const inQuery = await anonymous.get(`/v1/recipients/user-1/inbox?token=${inboxToken(INBOX_SECRET, 'user-1')}`);
+    const inQuery = await anonymous.get<InboxPage>(
+      `/v1/recipients/user-1/inbox?token=${inboxToken(INBOX_SECRET, 'user-1')}`,
+    );
     expect(inQuery.status).toBe(401);
 
-    const sender = await herald.admin.post('/v1/admin/api-keys', { name: 'sender', scopes: ['send'] });
-    expect((await herald.admin.withKey(sender.body.key).get('/v1/recipients/user-1/inbox')).status).toBe(403);
+    const sender = await clientWithScopes(herald.admin, 'send');
+    expect((await sender.get('/v1/recipients/user-1/inbox')).status).toBe(403);
   });
 
   it('stores a retried delivery once', async () => {
@@ -221,7 +221,7 @@ describe('in-app inbox', () => {
     const first = await inbox.deliver(message);
     const second = await inbox.deliver(message);
     expect(second).toEqual(first);
-    const listed = await reader.get('/v1/recipients/user-4/inbox');
+    const listed = await reader.get<InboxPage>('/v1/recipients/user-4/inbox');
     expect(listed.body.items).toEqual([first]);
   });
 
@@ -276,7 +276,7 @@ describe('in-app inbox', () => {
       const { rows } = await admin.query(
         `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
          WHERE datname = $1 AND application_name = 'herald-inbox-listener'`,
-        [db.name],
+        [herald.db.name],
       );
       expect(rows).toEqual([{ killed: true }]);
     } finally {
@@ -298,28 +298,22 @@ const redisUrl = inject('redisUrl');
 describe.each([
   { name: 'Redis pub/sub', kind: 'redis', env: { REDIS_URL: redisUrl ?? undefined }, skip: !redisUrl },
   { name: 'PostgreSQL LISTEN/NOTIFY', kind: 'postgres', env: {}, skip: false },
-])('inbox stream across API instances over $name', ({ kind, env, skip }) => {
-  let db: TestDatabase;
+])('inbox stream across API instances over $name', (backend) => {
+  const { kind, skip } = backend;
+  const installation = useHerald({ backend, app: false });
   let apiA: RunningHerald;
   let apiB: RunningHerald;
   let worker: RunningHerald;
 
   beforeAll(async () => {
     if (skip) return;
-    db = await createTestDatabase();
     // One installation: the same database, Redis prefix and inbox secret for every process.
-    const shared = { ...env, INBOX_SECRET, REDIS_PREFIX: `herald-inbox-${randomBytes(4).toString('hex')}` };
+    const env = { INBOX_SECRET, REDIS_PREFIX: `herald-inbox-${randomBytes(4).toString('hex')}` };
     [apiA, apiB, worker] = await Promise.all([
-      startHerald({ databaseUrl: db.url, env: shared, apps: ['api'] }),
-      startHerald({ databaseUrl: db.url, env: shared, apps: ['api'] }),
-      startHerald({ databaseUrl: db.url, env: shared, apps: ['worker'] }),
+      installation.start({ env, apps: ['api'] }),
+      installation.start({ env, apps: ['api'] }),
+      installation.start({ env, apps: ['worker'] }),
     ]);
-  });
-
-  afterAll(async () => {
-    if (skip) return;
-    await Promise.all([apiA?.close(), apiB?.close(), worker?.close()]);
-    await db?.drop();
   });
 
   it.skipIf(skip)(
@@ -339,7 +333,7 @@ describe.each([
         const event = await stream.next((e) => e.event === 'message', 10_000);
         const delivery = await delivered(apiB.admin, sent.id);
 
-        const message = JSON.parse(event.data);
+        const message = JSON.parse(event.data) as InboxMessageView;
         expect(event.id).toBe(delivery.providerMessageId);
         expect(message).toMatchObject({
           id: delivery.providerMessageId,
@@ -365,7 +359,7 @@ describe.each([
   );
 
   it.skipIf(skip)('closing an instance ends its open streams instead of waiting for them', async () => {
-    const apiC = await startHerald({ databaseUrl: db.url, env: { ...env, INBOX_SECRET }, apps: ['api'] });
+    const apiC = await installation.start({ env: { INBOX_SECRET }, apps: ['api'] });
     const stream = await SseClient.connect(
       `${apiC.baseUrl}/v1/recipients/user-sse/inbox/stream?token=${inboxToken(INBOX_SECRET, 'user-sse')}`,
     );

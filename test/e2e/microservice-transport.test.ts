@@ -15,15 +15,16 @@ import {
 import { freePort, redisOptions } from '@herald/core';
 import type { AcceptedNotification, BatchAnswer, SendNotificationDto } from '@herald/notifications';
 import { connect as amqpConnect } from 'amqp-connection-manager';
-import { Client } from 'pg';
 import { firstValueFrom, lastValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, inject, it } from 'vitest';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import type { Problem } from '../support/api-types';
 import { eventually } from '../support/eventually';
-import { RunningHerald, startHerald } from '../support/herald-app';
-import { settledNotification } from '../support/notifications';
+import { anEmail } from '../support/factories';
+import { useHerald } from '../support/herald-harness';
+import { settledNotification, sendNotification } from '../support/notifications';
 import { SmtpSink } from '../support/smtp-sink';
 import { TcpProxy } from '../support/tcp-proxy';
+import { is } from '../support/matchers';
 
 const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -57,12 +58,12 @@ const token = `mst-${randomBytes(12).toString('hex')}`;
 const queue = `herald-test-${randomBytes(4).toString('hex')}`;
 let tcpPort: number;
 let rabbitmq = false;
-let db: TestDatabase;
-let smtp: SmtpSink;
-let herald: RunningHerald;
-let redisHerald: RunningHerald | undefined;
-let redisProxy: TcpProxy | undefined;
-let pg: Client;
+const smtp = new SmtpSink();
+// Redis pub/sub reaches every Herald subscribed on that Redis, so only one instance of this file listens there:
+// a second one on the same database, reaching Redis through a proxy that a test cuts.
+const redisProxy = redisUrl
+  ? new TcpProxy(new URL(redisUrl).hostname, Number(new URL(redisUrl).port || 6379))
+  : undefined;
 
 function available(name: TransportName): boolean {
   return name === 'tcp' || (name === 'redis' ? !!redisUrl : rabbitmq);
@@ -81,29 +82,32 @@ function clientOptions(name: TransportName): ClientOptions {
 
 /** A notification with a marker of its own, to a recipient of its own. */
 function notification(marker = randomUUID()): HeraldSendRequest & { data: { marker: string } } {
-  return {
-    content: { email: { subject: 'Hello {{marker}}', text: 'Sent over the transport: {{marker}}' } },
-    to: { email: `${marker}@example.com` },
-    data: { marker },
-  };
+  const email = { subject: 'Hello {{marker}}', text: 'Sent over the transport: {{marker}}' };
+  return { ...anEmail(`${marker}@example.com`, email), data: { marker } };
 }
 
-function request<T = any>(client: ClientProxy, pattern: string, data: unknown): Promise<T> {
+function request<T = unknown>(client: ClientProxy, pattern: string, data: unknown): Promise<T> {
   return firstValueFrom(client.send<T>(pattern, data).pipe(timeout(15_000)));
 }
 
+/** What a refusal carries: over a transport, a problem document whose `message` is the problem again. */
+type Refusal = Partial<Problem> & { message?: unknown; problem?: Partial<Problem> };
+
 /** The value a refused message rejects with. */
-async function refusal(promise: Promise<unknown>): Promise<any> {
+async function refusal(promise: Promise<unknown>): Promise<Refusal> {
   try {
     await promise;
   } catch (error) {
-    return error;
+    return error as Refusal;
   }
   throw new Error('expected the message to be refused');
 }
 
 async function stored(marker: string): Promise<{ id: string; api_key_id: string }[]> {
-  const { rows } = await pg.query(`SELECT id, api_key_id FROM notifications WHERE data->>'marker' = $1`, [marker]);
+  const { rows } = await herald.pg.query<{ id: string; api_key_id: string }>(
+    `SELECT id, api_key_id FROM notifications WHERE data->>'marker' = $1`,
+    [marker],
+  );
   return rows;
 }
 
@@ -130,51 +134,40 @@ beforeAll(async () => {
   }
   if (!redisUrl) console.warn('\n!! No Redis: the Redis transport tests were SKIPPED (see the Redis notice above).\n');
   tcpPort = await freePort();
-  db = await createTestDatabase();
-  smtp = await new SmtpSink().start();
-  const shared = { MICROSERVICE_TOKEN: token, SMTP_URL: smtp.url };
-  // Several transports at once, as MICROSERVICE_TRANSPORT=tcp,rmq runs them.
-  herald = await startHerald({
-    databaseUrl: db.url,
-    env: {
-      ...shared,
-      MICROSERVICE_TRANSPORT: rabbitmq ? 'tcp,rmq' : 'tcp',
-      MICROSERVICE_TCP_PORT: String(tcpPort),
-      RABBITMQ_URL: rabbitmq ? RABBITMQ_URL : undefined,
-      RABBITMQ_QUEUE: queue,
-    },
-  });
-  // Redis pub/sub reaches every Herald subscribed on that Redis, so only one instance of this file listens there:
-  // a second one on the same database, reaching Redis through a proxy that a test cuts.
-  if (redisUrl) {
-    const { hostname, port } = new URL(redisUrl);
-    redisProxy = await new TcpProxy(hostname, Number(port || 6379)).start();
-    redisHerald = await startHerald({
-      databaseUrl: db.url,
-      env: { ...shared, MICROSERVICE_TRANSPORT: 'redis', REDIS_URL: `redis://127.0.0.1:${redisProxy.port}` },
-    });
-  }
-  pg = new Client({ connectionString: db.url });
-  await pg.connect();
-}, 120_000);
-
-afterAll(async () => {
-  await pg?.end();
-  await redisHerald?.close();
-  await redisProxy?.stop();
-  await herald?.close();
-  await smtp?.stop();
-  await db?.drop();
-  if (rabbitmq) {
-    // The queue is durable (it outlives Herald in production); a test's queue must not.
-    const connection = amqpConnect([RABBITMQ_URL]);
-    const channel = connection.createChannel();
-    await channel.waitForConnect();
-    await channel.deleteQueue(queue);
-    await channel.close();
-    await connection.close();
-  }
 });
+
+// Registered before the harness, so it runs after Herald has closed (after-hooks run as a stack).
+afterAll(async () => {
+  if (!rabbitmq) return;
+  // The queue is durable (it outlives Herald in production); a test's queue must not.
+  const connection = amqpConnect([RABBITMQ_URL]);
+  const channel = connection.createChannel();
+  await channel.waitForConnect();
+  await channel.deleteQueue(queue);
+  await channel.close();
+  await connection.close();
+});
+
+const shared = () => ({ MICROSERVICE_TOKEN: token, SMTP_URL: smtp.url });
+// Several transports at once, as MICROSERVICE_TRANSPORT=tcp,rmq runs them.
+const herald = useHerald({
+  peers: redisProxy ? [smtp, redisProxy] : [smtp],
+  env: () => ({
+    ...shared(),
+    MICROSERVICE_TRANSPORT: rabbitmq ? 'tcp,rmq' : 'tcp',
+    MICROSERVICE_TCP_PORT: String(tcpPort),
+    RABBITMQ_URL: rabbitmq ? RABBITMQ_URL : undefined,
+    RABBITMQ_QUEUE: queue,
+  }),
+  timeoutMs: 120_000,
+});
+
+beforeAll(async () => {
+  if (!redisProxy) return;
+  await herald.start({
+    env: { ...shared(), MICROSERVICE_TRANSPORT: 'redis', REDIS_URL: `redis://127.0.0.1:${redisProxy.port}` },
+  });
+}, 60_000);
 
 describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a real ClientProxy', (name) => {
   let client: ClientProxy;
@@ -194,10 +187,10 @@ describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a r
     const body = notification();
     const answer = await request<AcceptedNotification>(client, HeraldPatterns.send, { ...body, token });
     expect(answer).toEqual({
-      id: expect.any(String),
+      id: is.any(String),
       status: 'accepted',
-      createdAt: expect.any(String),
-      deliveries: [{ id: expect.any(String), channel: 'email', status: 'queued' }],
+      createdAt: is.any(String),
+      deliveries: [{ id: is.any(String), channel: 'email', status: 'queued' }],
     });
     expect(await stored(body.data.marker)).toEqual([{ id: answer.id, api_key_id: 'transport' }]);
     await expectDelivered(answer.id, body.data.marker);
@@ -234,7 +227,7 @@ describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a r
     const whole = await refusal(request(client, HeraldPatterns.batch, { token, notifications: 'all of them' }));
     expect(whole).toMatchObject({
       status: 422,
-      errors: expect.arrayContaining([{ path: 'notifications', message: 'notifications must be an array' }]),
+      errors: is.arrayContaining([{ path: 'notifications', message: 'notifications must be an array' }]),
     });
   });
 
@@ -253,13 +246,13 @@ describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a r
       }),
     );
     const problem = {
-      type: expect.stringMatching(/\/validation-error$/),
-      title: expect.any(String),
+      type: is.stringMatching(/\/validation-error$/),
+      title: is.any(String),
       status: 422,
-      errors: expect.arrayContaining([
-        { path: 'to.email', message: expect.any(String) },
-        { path: 'priority', message: expect.any(String) },
-        { path: 'extra', message: expect.any(String) },
+      errors: is.arrayContaining([
+        { path: 'to.email', message: is.any(String) },
+        { path: 'priority', message: is.any(String) },
+        { path: 'extra', message: is.any(String) },
       ]),
     };
     expect(error).toMatchObject(problem);
@@ -276,7 +269,7 @@ describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a r
     );
     expect(rejected).toMatchObject({
       status: 422,
-      type: expect.stringMatching(/notification-rejected$/),
+      type: is.stringMatching(/notification-rejected$/),
       errors: [{ path: 'template' }],
     });
   });
@@ -292,10 +285,10 @@ describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a r
     expect(await stored(body.data.marker)).toHaveLength(1);
 
     const reused = await refusal(request(client, HeraldPatterns.send, { ...body, data: { marker: 'other' }, token }));
-    expect(reused).toMatchObject({ status: 422, type: expect.stringMatching(/idempotency-key-reused$/) });
+    expect(reused).toMatchObject({ status: 422, type: is.stringMatching(/idempotency-key-reused$/) });
 
     // Transport keys live apart from API keys': the same key over REST is a new notification.
-    const rest = await herald.admin.post('/v1/notifications', body);
+    const rest = await sendNotification(herald.admin, body);
     expect(rest.status).toBe(202);
     expect(rest.body.id).not.toBe(first.id);
   });
@@ -310,7 +303,7 @@ describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a r
       { ...body, token: 42 },
     ]) {
       const error = await refusal(request(client, HeraldPatterns.send, message));
-      expect(error).toMatchObject({ status: 401, type: expect.stringMatching(/\/unauthorized$/) });
+      expect(error).toMatchObject({ status: 401, type: is.stringMatching(/\/unauthorized$/) });
       expect(error.message).toMatchObject({ status: 401 });
     }
     expect(await refusal(request(client, HeraldPatterns.batch, { notifications: [body] }))).toMatchObject({
@@ -356,13 +349,11 @@ describe('the Redis transport when the connection to Redis drops', () => {
 });
 
 describe('the Redis transport with several API instances', () => {
-  let pair: RunningHerald[] = [];
-  let pairDb: TestDatabase;
+  const pair = useHerald({ app: false, skip: !redisUrl });
   let client: ClientProxy;
 
   beforeAll(async () => {
     if (!redisUrl) return;
-    pairDb = await createTestDatabase();
     // Two instances of one installation: the same database and the same REDIS_PREFIX.
     const env = {
       MICROSERVICE_TOKEN: token,
@@ -370,18 +361,14 @@ describe('the Redis transport with several API instances', () => {
       REDIS_URL: redisUrl,
       REDIS_PREFIX: `pair-${randomUUID()}`,
     };
-    pair = [
-      await startHerald({ databaseUrl: pairDb.url, apps: ['api'], env }),
-      await startHerald({ databaseUrl: pairDb.url, apps: ['api'], env }),
-    ];
+    await pair.start({ apps: ['api'], env });
+    await pair.start({ apps: ['api'], env });
     client = ClientProxyFactory.create(clientOptions('redis'));
     await client.connect();
   });
 
   afterAll(async () => {
     await client?.close();
-    for (const instance of pair) await instance.close();
-    await pairDb?.drop();
   });
 
   it.skipIf(!redisUrl)('accepts each request once, although every instance receives it', async () => {
@@ -391,14 +378,8 @@ describe('the Redis transport with several API instances', () => {
         (await request<AcceptedNotification>(client, HeraldPatterns.send, { ...notification(marker), token })).status,
       ).toBe('accepted');
     }
-    const other = new Client({ connectionString: pairDb.url });
-    await other.connect();
-    try {
-      const { rows } = await other.query(`SELECT data->>'marker' AS marker FROM notifications`);
-      expect(rows.map((row: { marker: string }) => row.marker).sort()).toEqual([...markers].sort());
-    } finally {
-      await other.end();
-    }
+    const { rows } = await pair.pg.query<{ marker: string }>(`SELECT data->>'marker' AS marker FROM notifications`);
+    expect(rows.map((row) => row.marker).sort()).toEqual([...markers].sort());
   });
 });
 
@@ -475,7 +456,7 @@ describe('libs/client: a sibling Nest app importing HeraldClientModule', () => {
 
     const unauthorized = await refusal(intruder.get(OrderNotifier).herald.send(notification()));
     expect(unauthorized).toBeInstanceOf(HeraldClientError);
-    expect(unauthorized).toMatchObject({ status: 401, problem: { type: expect.stringMatching(/\/unauthorized$/) } });
+    expect(unauthorized).toMatchObject({ status: 401, problem: { type: is.stringMatching(/\/unauthorized$/) } });
   });
 
   it("keeps the client's wire types in step with the server's", () => {

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client';
+import type { OpenApiDocument, Readiness } from '../support/api-types';
 import { eventually } from '../support/eventually';
-import { settledNotification } from '../support/notifications';
+import { sendNotification, settledNotification } from '../support/notifications';
 
 const MAIN = 'dist/apps/herald/src/main.js';
 
@@ -29,8 +30,8 @@ function start(dataDir: string, port: number, tcpPort: number): Started {
   };
   const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   return { process: child, output: () => output };
 }
 
@@ -67,10 +68,10 @@ describe('npm start with no settings', () => {
       timeoutMs: 30_000,
       what: 'readiness',
     });
-    const ready = await api.get('/health/ready');
+    const ready = await api.get<Readiness>('/health/ready');
     expect(ready.body.checks.queue.backend).toBe('postgres');
 
-    const sent = await api.post('/v1/notifications', {
+    const sent = await sendNotification(api, {
       content: { email: { subject: 'Welcome {{name}}', text: 'Hello {{name}}' } },
       to: { email: 'new-user@example.com' },
       data: { name: 'Ada' },
@@ -98,7 +99,7 @@ describe('npm start with no settings', () => {
     expect((await api.get('/v1/admin/templates')).status).toBe(200);
     expect(running.output()).not.toMatch(/shown once/);
     // The build runs @nestjs/swagger's compiler plugin: DTO fields and their validation are in the document.
-    const doc = await api.get('/docs-json');
+    const doc = await api.get<OpenApiDocument>('/docs-json');
     expect(doc.body.components.schemas.SendNotificationDto).toMatchObject({
       required: ['to'],
       properties: {

@@ -1,13 +1,14 @@
 import https from 'node:https';
-import { Client } from 'pg';
 import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { eventually } from '../support/eventually';
-import { RunningHerald, startHerald } from '../support/herald-app';
+import { clientWithScopes, problemOf } from '../support/api-client';
+import type { PushSubscriptionView, ValidationProblem } from '../support/api-types';
+import { aTemplate, aTemplatedNotification } from '../support/factories';
+import { HeraldHarness, useHerald } from '../support/herald-harness';
 import { FcmService } from '../support/push-fcm';
 import { PushService } from '../support/push-service';
-import { settledNotification } from '../support/notifications';
+import { afterTransientError, settledNotification, sendNotification } from '../support/notifications';
+import { is } from '../support/matchers';
 
 const VAPID = webpush.generateVAPIDKeys();
 const VAPID_ENV = {
@@ -16,7 +17,7 @@ const VAPID_ENV = {
   VAPID_SUBJECT: 'mailto:ops@herald.test',
 };
 
-const PUSH_TEMPLATE = {
+const PUSH_TEMPLATE = aTemplate({
   name: 'Order shipped',
   channels: {
     push: {
@@ -26,50 +27,43 @@ const PUSH_TEMPLATE = {
       icon: 'https://example.com/icon.png',
     },
   },
-};
+});
 
-function settled(herald: RunningHerald, id: string) {
+function settled(herald: HeraldHarness, id: string) {
   return settledNotification(herald.admin, id);
 }
 
 describe('push', () => {
-  let db: TestDatabase;
-  let sql: Client;
-  let push: PushService;
-  let fcm: FcmService;
-  let herald: RunningHerald;
+  const push = new PushService();
+  const fcm = new FcmService();
+  // The worker runs in this test process. Trusting the test service's self-signed certificate on the
+  // default HTTPS agent is what NODE_EXTRA_CA_CERTS does for a deployment; Herald's code stays as in production.
+  beforeAll(() => {
+    https.globalAgent.options.ca = push.certificate.cert;
+  });
+  afterAll(() => {
+    delete https.globalAgent.options.ca;
+  });
+  const herald = useHerald({
+    peers: [push, fcm],
+    env: () => ({
+      ...VAPID_ENV,
+      FCM_PROJECT_ID: fcm.projectId,
+      FCM_CREDENTIALS: fcm.credentials(),
+      FCM_BASE_URL: fcm.url,
+    }),
+  });
 
   const storedEndpoints = async (recipientId: string) =>
     (
-      await sql.query<{ endpoint: string | null; token: string | null }>(
+      await herald.pg.query<{ endpoint: string | null; token: string | null }>(
         'SELECT endpoint, token FROM push_subscriptions WHERE recipient_id = $1 ORDER BY created_at',
         [recipientId],
       )
     ).rows.map((row) => row.endpoint ?? row.token);
 
   beforeAll(async () => {
-    push = await new PushService().start();
-    // The worker runs in this test process. Trusting the test service's self-signed certificate on the
-    // default HTTPS agent is what NODE_EXTRA_CA_CERTS does for a deployment; Herald's code stays as in production.
-    https.globalAgent.options.ca = push.certificate.cert;
-    fcm = await new FcmService().start();
-    db = await createTestDatabase();
-    herald = await startHerald({
-      databaseUrl: db.url,
-      env: { ...VAPID_ENV, FCM_PROJECT_ID: fcm.projectId, FCM_CREDENTIALS: fcm.credentials(), FCM_BASE_URL: fcm.url },
-    });
-    sql = new Client({ connectionString: db.url });
-    await sql.connect();
     expect((await herald.admin.put('/v1/admin/templates/order.shipped', PUSH_TEMPLATE)).status).toBe(201);
-  });
-
-  afterAll(async () => {
-    await sql?.end();
-    await herald?.close();
-    await db?.drop();
-    await push?.stop();
-    await fcm?.stop();
-    delete https.globalAgent.options.ca;
   });
 
   describe('subscriptions API', () => {
@@ -79,13 +73,16 @@ describe('push', () => {
 
     it('stores a Web Push subscription with an id, and answers the same one when the browser subscribes again', async () => {
       const subscription = push.subscribe('api-1');
-      const created = await herald.admin.post('/v1/recipients/sub-api/push-subscriptions', subscription);
+      const created = await herald.admin.post<PushSubscriptionView>(
+        '/v1/recipients/sub-api/push-subscriptions',
+        subscription,
+      );
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ ...subscription, recipientId: 'sub-api' });
       expect(created.body.id).toMatch(/^[0-9a-f-]{36}$/);
 
       // Posted again the way a page does it: the browser's PushSubscription.toJSON(), which carries expirationTime.
-      const again = await herald.admin.post('/v1/recipients/sub-api/push-subscriptions', {
+      const again = await herald.admin.post<PushSubscriptionView>('/v1/recipients/sub-api/push-subscriptions', {
         ...subscription,
         expirationTime: null,
       });
@@ -132,7 +129,7 @@ describe('push', () => {
         [{ type: 'apns', token: 'x' }, ['type']],
       ];
       for (const [body, paths] of cases) {
-        const response = await herald.admin.post('/v1/recipients/sub-api/push-subscriptions', body);
+        const response = await herald.admin.post<ValidationProblem>('/v1/recipients/sub-api/push-subscriptions', body);
         expect(response.status, JSON.stringify(body)).toBe(422);
         expect(response.headers.get('content-type')).toContain('application/problem+json');
         expect(
@@ -146,17 +143,15 @@ describe('push', () => {
       const unknown = await herald.admin.post('/v1/recipients/nobody-here/push-subscriptions', push.subscribe('api-3'));
       expect(unknown.status).toBe(404);
       expect(unknown.headers.get('content-type')).toContain('application/problem+json');
-      expect(unknown.body.type).toMatch(/recipient-not-found$/);
+      expect(problemOf(unknown, 404).type).toMatch(/recipient-not-found$/);
 
-      const sender = await herald.admin.post('/v1/admin/api-keys', { name: 'sender', scopes: ['send'] });
-      const refused = await herald.admin
-        .withKey(sender.body.key)
-        .post('/v1/recipients/sub-api/push-subscriptions', push.subscribe('api-4'));
+      const sender = await clientWithScopes(herald.admin, 'send');
+      const refused = await sender.post('/v1/recipients/sub-api/push-subscriptions', push.subscribe('api-4'));
       expect(refused.status).toBe(403);
     });
 
     it('deletes a subscription with 204, then answers 404 for it', async () => {
-      const created = await herald.admin.post('/v1/recipients/sub-api/push-subscriptions', {
+      const created = await herald.admin.post<PushSubscriptionView>('/v1/recipients/sub-api/push-subscriptions', {
         type: 'fcm',
         token: 'to-delete',
       });
@@ -183,12 +178,10 @@ describe('push', () => {
         expect((await herald.admin.post('/v1/recipients/web-ada/push-subscriptions', subscription)).status).toBe(201);
       }
 
-      const sent = await herald.admin.post('/v1/notifications', {
-        template: 'order.shipped',
-        to: { recipientId: 'web-ada' },
-        data: { orderId: 'A-1' },
-        priority: 'high',
-      });
+      const sent = await sendNotification(
+        herald.admin,
+        aTemplatedNotification('order.shipped', 'web-ada', { orderId: 'A-1' }, { priority: 'high' }),
+      );
       expect(sent.status).toBe(202);
       expect(sent.body.deliveries).toMatchObject([{ channel: 'push', status: 'queued' }]);
       const done = await settled(herald, sent.body.id);
@@ -219,11 +212,10 @@ describe('push', () => {
       expect(push.pushesTo('ada-old-phone').map((p) => [p.answered, p.vapidError])).toEqual([[410, undefined]]);
       expect(await storedEndpoints('web-ada')).toEqual([live.endpoint]);
 
-      const next = await herald.admin.post('/v1/notifications', {
-        template: 'order.shipped',
-        to: { recipientId: 'web-ada' },
-        data: { orderId: 'A-2' },
-      });
+      const next = await sendNotification(
+        herald.admin,
+        aTemplatedNotification('order.shipped', 'web-ada', { orderId: 'A-2' }),
+      );
       expect((await settled(herald, next.body.id)).status).toBe('completed');
       expect(push.pushesTo('ada-laptop').map((p) => [(p.payload as { body: string }).body, p.urgency])).toEqual([
         ['Order A-1', 'high'],
@@ -237,11 +229,10 @@ describe('push', () => {
       push.reply.set('gone-1', 404);
       await herald.admin.post('/v1/recipients/web-gone/push-subscriptions', push.subscribe('gone-1'));
 
-      const sent = await herald.admin.post('/v1/notifications', {
-        template: 'order.shipped',
-        to: { recipientId: 'web-gone' },
-        data: { orderId: 'G' },
-      });
+      const sent = await sendNotification(
+        herald.admin,
+        aTemplatedNotification('order.shipped', 'web-gone', { orderId: 'G' }),
+      );
       const done = await settled(herald, sent.body.id);
       expect(done.status).toBe('failed');
       expect(done.deliveries[0].error).toMatch(/gone/);
@@ -254,15 +245,11 @@ describe('push', () => {
       push.reply.set('flaky', 503);
       await herald.admin.post('/v1/recipients/web-flaky/push-subscriptions', push.subscribe('flaky'));
 
-      const sent = await herald.admin.post('/v1/notifications', {
-        template: 'order.shipped',
-        to: { recipientId: 'web-flaky' },
-        data: { orderId: 'F' },
-      });
-      const failing = await eventually(async () => {
-        const { body } = await herald.admin.get(`/v1/notifications/${sent.body.id}`);
-        return body.deliveries[0].attempts.some((a: { outcome: string }) => a.outcome === 'transient_error') && body;
-      });
+      const sent = await sendNotification(
+        herald.admin,
+        aTemplatedNotification('order.shipped', 'web-flaky', { orderId: 'F' }),
+      );
+      const failing = await afterTransientError(herald.admin, sent.body.id);
       expect(failing.deliveries[0].error).toMatch(/HTTP 503/);
       push.reply.delete('flaky');
 
@@ -275,7 +262,7 @@ describe('push', () => {
 
     it('sends to inline subscriptions given with the notification, without storing them', async () => {
       const inline = push.subscribe('inline-browser');
-      const sent = await herald.admin.post('/v1/notifications', {
+      const sent = await sendNotification(herald.admin, {
         content: { push: { title: 'One-off', body: 'Hello' } },
         to: { pushSubscriptions: [inline] },
       });
@@ -283,30 +270,30 @@ describe('push', () => {
       expect((await settled(herald, sent.body.id)).status).toBe('completed');
       expect(push.pushesTo('inline-browser').map((p) => p.payload)).toEqual([{ title: 'One-off', body: 'Hello' }]);
       expect(
-        (await sql.query('SELECT 1 FROM push_subscriptions WHERE endpoint = $1', [inline.endpoint])).rowCount,
+        (await herald.pg.query('SELECT 1 FROM push_subscriptions WHERE endpoint = $1', [inline.endpoint])).rowCount,
       ).toBe(0);
     });
 
     it('refuses bad inline subscriptions with 422 naming the field, and skips push for a recipient with none', async () => {
-      const bad = await herald.admin.post('/v1/notifications', {
+      const bad = await sendNotification(herald.admin, {
         content: { push: { title: 'x', body: 'y' } },
         to: { pushSubscriptions: [{ ...push.subscribe('inline-bad'), keys: { p256dh: 'AAAA', auth: 'AAAA' } }] },
       });
       expect(bad.status).toBe(422);
-      expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
-        'to.pushSubscriptions[0].keys.auth',
-        'to.pushSubscriptions[0].keys.p256dh',
-      ]);
+      expect(
+        problemOf(bad, 422)
+          .errors.map((e) => e.path)
+          .sort(),
+      ).toEqual(['to.pushSubscriptions[0].keys.auth', 'to.pushSubscriptions[0].keys.p256dh']);
 
       await herald.admin.put('/v1/recipients/web-none', {});
-      const skipped = await herald.admin.post('/v1/notifications', {
-        template: 'order.shipped',
-        to: { recipientId: 'web-none' },
-        data: { orderId: 'N' },
-      });
+      const skipped = await sendNotification(
+        herald.admin,
+        aTemplatedNotification('order.shipped', 'web-none', { orderId: 'N' }),
+      );
       expect(skipped.status).toBe(202);
       expect(skipped.body.deliveries).toEqual([
-        expect.objectContaining({ channel: 'push', status: 'skipped', reason: 'no_address' }),
+        is.objectContaining({ channel: 'push', status: 'skipped', reason: 'no_address' }),
       ]);
     });
   });
@@ -321,12 +308,10 @@ describe('push', () => {
         ).toBe(201);
       }
 
-      const sent = await herald.admin.post('/v1/notifications', {
-        template: 'order.shipped',
-        to: { recipientId: 'droid' },
-        data: { orderId: 'D-1' },
-        priority: 'high',
-      });
+      const sent = await sendNotification(
+        herald.admin,
+        aTemplatedNotification('order.shipped', 'droid', { orderId: 'D-1' }, { priority: 'high' }),
+      );
       const done = await settled(herald, sent.body.id);
       expect(done.status).toBe('completed');
       expect(fcm.assertionErrors).toEqual([]);
@@ -347,25 +332,23 @@ describe('push', () => {
       expect(fcm.sends.filter((s) => s.token === 'tok-gone')).toMatchObject([{ answered: 404 }]);
       expect(await storedEndpoints('droid')).toEqual(['tok-ok']);
 
-      const next = await herald.admin.post('/v1/notifications', {
-        template: 'order.shipped',
-        to: { recipientId: 'droid' },
-        data: { orderId: 'D-2' },
-      });
+      const next = await sendNotification(
+        herald.admin,
+        aTemplatedNotification('order.shipped', 'droid', { orderId: 'D-2' }),
+      );
       expect((await settled(herald, next.body.id)).status).toBe('completed');
       expect(fcm.sends.filter((s) => s.token === 'tok-gone')).toHaveLength(1);
-      expect(fcm.sends.filter((s) => s.token === 'tok-ok').at(-1)!.body.message.android.priority).toBe('NORMAL');
+      expect(fcm.sends.filter((s) => s.token === 'tok-ok').at(-1)?.body.message.android?.priority).toBe('NORMAL');
       expect(fcm.tokenRequests).toBe(1);
     });
 
     it('fetches a new access token when FCM refuses the cached one', async () => {
       const before = fcm.tokenRequests;
       fcm.revoke();
-      const sent = await herald.admin.post('/v1/notifications', {
-        template: 'order.shipped',
-        to: { recipientId: 'droid' },
-        data: { orderId: 'D-3' },
-      });
+      const sent = await sendNotification(
+        herald.admin,
+        aTemplatedNotification('order.shipped', 'droid', { orderId: 'D-3' }),
+      );
       const done = await settled(herald, sent.body.id);
       expect(done.status).toBe('completed');
       expect(done.deliveries[0].attempts).toHaveLength(1);
@@ -375,39 +358,26 @@ describe('push', () => {
 });
 
 describe('push without provider settings, and with private targets refused', () => {
-  let push: PushService;
-  const started: { herald: RunningHerald; db: TestDatabase }[] = [];
-
-  async function start(env: Record<string, string>) {
-    const db = await createTestDatabase();
-    const herald = await startHerald({ databaseUrl: db.url, env });
-    started.push({ herald, db });
-    expect((await herald.admin.put('/v1/admin/templates/order.shipped', PUSH_TEMPLATE)).status).toBe(201);
-    await herald.admin.put('/v1/recipients/someone', {});
-    return herald;
-  }
+  const push = new PushService();
+  // Each test on an installation (and a database) of its own.
+  const capturing = useHerald({ peers: [push] });
+  const refusingPrivate = useHerald({ env: { ...VAPID_ENV, WEBHOOK_ALLOW_PRIVATE: 'false' } });
 
   beforeAll(async () => {
-    push = await new PushService().start();
-  });
-
-  afterAll(async () => {
-    for (const { herald, db } of started) {
-      await herald.close();
-      await db.drop();
+    for (const herald of [capturing, refusingPrivate]) {
+      expect((await herald.admin.put('/v1/admin/templates/order.shipped', PUSH_TEMPLATE)).status).toBe(201);
+      await herald.admin.put('/v1/recipients/someone', {});
     }
-    await push?.stop();
   });
 
   it('captures instead of sending when neither VAPID nor FCM is configured', async () => {
-    const herald = await start({});
+    const herald = capturing;
     await herald.admin.post('/v1/recipients/someone/push-subscriptions', push.subscribe('captured'));
     await herald.admin.post('/v1/recipients/someone/push-subscriptions', { type: 'fcm', token: 'captured-token' });
-    const sent = await herald.admin.post('/v1/notifications', {
-      template: 'order.shipped',
-      to: { recipientId: 'someone' },
-      data: { orderId: 'C' },
-    });
+    const sent = await sendNotification(
+      herald.admin,
+      aTemplatedNotification('order.shipped', 'someone', { orderId: 'C' }),
+    );
     const done = await settled(herald, sent.body.id);
     expect(done.status).toBe('completed');
     expect(done.deliveries[0]).toMatchObject({
@@ -419,13 +389,12 @@ describe('push without provider settings, and with private targets refused', () 
   });
 
   it('refuses a push endpoint on a loopback address unless WEBHOOK_ALLOW_PRIVATE', async () => {
-    const herald = await start({ ...VAPID_ENV, WEBHOOK_ALLOW_PRIVATE: 'false' });
+    const herald = refusingPrivate;
     await herald.admin.post('/v1/recipients/someone/push-subscriptions', push.subscribe('private'));
-    const sent = await herald.admin.post('/v1/notifications', {
-      template: 'order.shipped',
-      to: { recipientId: 'someone' },
-      data: { orderId: 'P' },
-    });
+    const sent = await sendNotification(
+      herald.admin,
+      aTemplatedNotification('order.shipped', 'someone', { orderId: 'P' }),
+    );
     const done = await settled(herald, sent.body.id);
     expect(done.status).toBe('failed');
     expect(done.deliveries[0].error).toMatch(/127\.0\.0\.1 is private \(loopback\)/);

@@ -1,46 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { RunningHerald, startHerald } from '../support/herald-app';
-import { settledNotification } from '../support/notifications';
+import { describe, expect, it } from 'vitest';
+import { problemOf } from '../support/api-client';
+import { anSms } from '../support/factories';
+import { HeraldHarness, useHerald } from '../support/herald-harness';
+import { settledNotification, sendNotification } from '../support/notifications';
 import { TwilioFake, twilioError } from '../support/twilio-fake';
+import { is } from '../support/matchers';
 
-function settled(herald: RunningHerald, notificationId: string) {
+function settled(herald: HeraldHarness, notificationId: string) {
   return settledNotification(herald.admin, notificationId);
 }
 
-function sendSms(herald: RunningHerald, phone: string, code = '123') {
-  return herald.admin.post('/v1/notifications', {
-    content: { sms: { text: 'Code {{code}}' } },
-    to: { phone },
-    data: { code },
-  });
+function sendSms(herald: HeraldHarness, phone: string, code = '123') {
+  return sendNotification(herald.admin, anSms(phone, code));
 }
 
 const FROM = '+15005550006';
 
 describe('sms through a Twilio-shaped REST API', () => {
-  let db: TestDatabase;
-  let twilio: TwilioFake;
-  let herald: RunningHerald;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    twilio = await new TwilioFake().start();
-    herald = await startHerald({
-      databaseUrl: db.url,
-      env: {
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_FROM: FROM,
-        TWILIO_BASE_URL: twilio.url,
-      },
-    });
-  });
-
-  afterAll(async () => {
-    await herald?.close();
-    await twilio?.stop();
-    await db?.drop();
+  const twilio = new TwilioFake();
+  const herald = useHerald({
+    peers: [twilio],
+    env: () => ({
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM: FROM,
+      TWILIO_BASE_URL: twilio.url,
+    }),
   });
 
   it('posts To, From and the rendered Body with basic auth, and records the message sid', async () => {
@@ -143,24 +128,13 @@ describe('sms through a Twilio-shaped REST API', () => {
     const refused = await sendSms(herald, '12345');
     expect(refused.status).toBe(422);
     expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(refused.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'to.phone' })]));
+    expect(problemOf(refused, 422).errors).toEqual(is.arrayContaining([is.objectContaining({ path: 'to.phone' })]));
     expect(twilio.requests.length).toBe(before);
   });
 });
 
 describe('sms without Twilio settings', () => {
-  let db: TestDatabase;
-  let herald: RunningHerald;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    herald = await startHerald({ databaseUrl: db.url });
-  });
-
-  afterAll(async () => {
-    await herald?.close();
-    await db?.drop();
-  });
+  const herald = useHerald();
 
   it('captures the rendered message instead of sending it', async () => {
     const sent = await sendSms(herald, '+14155550123', '789');

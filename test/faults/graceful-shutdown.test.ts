@@ -1,44 +1,31 @@
-import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
-import { startHerald } from '../support/herald-app';
-import { SmtpSink } from '../support/smtp-sink';
+import { anEmail } from '../support/factories';
+import { useHerald } from '../support/herald-harness';
+import { sendNotification } from '../support/notifications';
 import { queueBackends } from '../support/queue-backends';
-
-const backends = queueBackends();
+import { SmtpSink } from '../support/smtp-sink';
 
 /** Closing the app (SIGTERM) lets a send in flight finish and records it, then releases every connection. */
-describe.each(backends)('graceful shutdown on the $name queue backend', ({ env, skip }) => {
-  let db: TestDatabase;
-  let smtp: SmtpSink;
-  let pg: Client;
-
-  beforeAll(async () => {
-    if (skip) return;
-    db = await createTestDatabase();
-    smtp = await new SmtpSink().start();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-  });
-
-  afterAll(async () => {
-    if (skip) return;
-    await pg?.end();
-    await smtp?.stop();
-    await db?.drop();
-  });
+describe.each(queueBackends())('graceful shutdown on the $name queue backend', (backend) => {
+  const { skip } = backend;
+  const smtp = new SmtpSink();
+  // The database and the SMTP sink; the test starts Herald and closes it itself.
+  const installation = useHerald({ backend, peers: [smtp], app: false });
 
   it.skipIf(skip)('finishes and records the in-flight send before closing', async () => {
-    const herald = await startHerald({ databaseUrl: db.url, env: { ...env, SMTP_URL: smtp.url } });
+    const herald = await installation.start({ env: { SMTP_URL: smtp.url } });
     smtp.delayMs = 800;
-    const sent = await herald.admin.post('/v1/notifications', {
-      content: { email: { subject: 'last one', text: 'before shutdown' } },
-      to: { email: 'shutdown@example.com' },
-    });
+    const sent = await sendNotification(
+      herald.admin,
+      anEmail('shutdown@example.com', { subject: 'last one', text: 'before shutdown' }),
+    );
     await eventually(
       async () => {
-        const { rows } = await pg.query('SELECT status FROM deliveries WHERE id = $1', [sent.body.deliveries[0].id]);
+        const { rows } = await installation.pg.query<{ status: string }>(
+          'SELECT status FROM deliveries WHERE id = $1',
+          [sent.body.deliveries[0].id],
+        );
         return rows[0].status === 'sending';
       },
       { what: 'the send to be in flight' },
@@ -46,15 +33,17 @@ describe.each(backends)('graceful shutdown on the $name queue backend', ({ env, 
 
     await herald.close();
 
-    const { rows } = await pg.query('SELECT status FROM deliveries WHERE id = $1', [sent.body.deliveries[0].id]);
+    const { rows } = await installation.pg.query<{ status: string }>('SELECT status FROM deliveries WHERE id = $1', [
+      sent.body.deliveries[0].id,
+    ]);
     expect(rows[0].status).toBe('sent');
-    const attempts = await pg.query('SELECT outcome FROM delivery_attempts WHERE delivery_id = $1', [
+    const attempts = await installation.pg.query('SELECT outcome FROM delivery_attempts WHERE delivery_id = $1', [
       sent.body.deliveries[0].id,
     ]);
     expect(attempts.rows).toEqual([{ outcome: 'ok' }]);
     expect(smtp.messages.filter((m) => m.envelope.to.includes('shutdown@example.com'))).toHaveLength(1);
 
-    const open = await pg.query(
+    const open = await installation.pg.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
     );
     expect(open.rows[0].n).toBe(0);

@@ -1,11 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
-import { RunningHerald, startHerald, testEnv } from '../support/herald-app';
+import { anEmail } from '../support/factories';
+import { testEnv } from '../support/herald-app';
+import { useHerald } from '../support/herald-harness';
 import { SmtpSink } from '../support/smtp-sink';
-import { settledNotification } from '../support/notifications';
+import { readNotification, settledNotification, sendNotification } from '../support/notifications';
 import { queueBackends } from '../support/queue-backends';
 
 const WORKER = 'dist/apps/worker/src/main.js';
@@ -13,61 +14,52 @@ const WORKER = 'dist/apps/worker/src/main.js';
 const backends = queueBackends();
 
 /** A worker killed with SIGKILL in the middle of an SMTP conversation: another worker finishes the delivery, once. */
-describe.each(backends)('a worker killed mid-send on the $name queue backend', ({ env, skip }) => {
-  let db: TestDatabase;
-  let smtp: SmtpSink;
-  let api: RunningHerald;
+describe.each(backends)('a worker killed mid-send on the $name queue backend', (backend) => {
+  const { skip } = backend;
+  const smtp = new SmtpSink();
+  // The database and the SMTP sink; the test starts the API, a worker process and a worker in this process.
+  const installation = useHerald({ backend, peers: [smtp], app: false });
   let child: ChildProcess | undefined;
-  const running: RunningHerald[] = [];
 
-  beforeAll(async () => {
-    if (skip) return;
-    if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: npm test builds it first (npm run build)`);
-    db = await createTestDatabase();
-    smtp = await new SmtpSink().start();
+  beforeAll(() => {
+    if (!skip && !existsSync(WORKER)) throw new Error(`${WORKER} is missing: npm test builds it first (npm run build)`);
   });
-
-  afterAll(async () => {
+  afterAll(() => {
     child?.kill('SIGKILL');
-    for (const herald of running) await herald.close();
-    await smtp?.stop();
-    await db?.drop();
   });
 
   it.skipIf(skip)('is taken over after the lease, with the lost attempt recorded', async () => {
-    const shared = { ...env, SMTP_URL: smtp.url, DELIVERY_SENDING_LEASE_MS: '1500', RECONCILE_INTERVAL_MS: '300' };
-    api = await startHerald({ databaseUrl: db.url, apps: ['api'], env: shared });
-    running.push(api);
+    const shared = {
+      ...backend.env,
+      SMTP_URL: smtp.url,
+      DELIVERY_SENDING_LEASE_MS: '1500',
+      RECONCILE_INTERVAL_MS: '300',
+    };
+    const api = await installation.start({ apps: ['api'], env: shared });
 
     smtp.stall = true;
     child = spawn(process.execPath, [WORKER], {
-      env: {
-        ...process.env,
-        ...testEnv(db.url, { ...shared, REDIS_PREFIX: api.config.redis.prefix }),
-      } as NodeJS.ProcessEnv,
+      env: { ...process.env, ...testEnv(installation.db.url, { ...shared, REDIS_PREFIX: api.config.redis.prefix }) },
       stdio: 'ignore',
     });
-    const sent = await api.admin.post('/v1/notifications', {
-      content: { email: { subject: 'survive', text: 'a worker crash' } },
-      to: { email: 'crash@example.com' },
-    });
+    const sent = await sendNotification(
+      api.admin,
+      anEmail('crash@example.com', { subject: 'survive', text: 'a worker crash' }),
+    );
     expect(sent.status).toBe(202);
 
     // The child worker is now inside the SMTP DATA exchange that never gets an answer.
     await eventually(() => smtp.stalled > 0, { what: 'the child worker to be mid-send', timeoutMs: 20_000 });
-    const mid = await api.admin.get(`/v1/notifications/${sent.body.id}`);
-    expect(mid.body.deliveries[0].status).toBe('sending');
+    const mid = await readNotification(api.admin, sent.body.id);
+    expect(mid.deliveries[0].status).toBe('sending');
     child.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
 
     smtp.stall = false;
-    running.push(
-      await startHerald({
-        databaseUrl: db.url,
-        apps: ['worker'],
-        env: { ...shared, REDIS_PREFIX: api.config.redis.prefix, ADMIN_API_KEY: api.adminKey },
-      }),
-    );
+    await installation.start({
+      apps: ['worker'],
+      env: { ...shared, REDIS_PREFIX: api.config.redis.prefix, ADMIN_API_KEY: api.adminKey },
+    });
     const done = await settledNotification(api.admin, sent.body.id, 'completed', 20_000);
     expect(done.deliveries[0].attempts).toMatchObject([
       { attempt: 1, outcome: 'transient_error', error: 'worker stopped during the attempt' },

@@ -1,29 +1,23 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataSourceOptions, uuidv7 } from '@herald/core';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import { useHerald } from '../support/herald-harness';
 import { ClaimedDelivery, DeliveryRepository } from '../../libs/notifications/src/deliver/delivery.repository';
 
 /** On real PostgreSQL: the statements that change a delivery's status, raced against each other. */
 describe('DeliveryRepository', () => {
-  let db: TestDatabase;
+  // The database, and `pg`: the connection of another worker.
+  const database = useHerald({ app: false });
   let dataSource: DataSource;
   let repository: DeliveryRepository;
-  let other: Client;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = await new DataSource(dataSourceOptions(db.url)).initialize();
+    dataSource = await new DataSource(dataSourceOptions(database.db.url)).initialize();
     repository = new DeliveryRepository(dataSource);
-    other = new Client({ connectionString: db.url });
-    await other.connect();
   });
 
   afterAll(async () => {
-    await other?.end();
     await dataSource?.destroy();
-    await db?.drop();
   });
 
   /** A notification with `channels.length` deliveries, all queued. */
@@ -46,7 +40,9 @@ describe('DeliveryRepository', () => {
   }
 
   async function status(notificationId: string): Promise<string> {
-    const [row] = await dataSource.query(`SELECT status FROM notifications WHERE id = $1`, [notificationId]);
+    const [row] = await dataSource.query<{ status: string }[]>(`SELECT status FROM notifications WHERE id = $1`, [
+      notificationId,
+    ]);
     return row.status;
   }
 
@@ -55,7 +51,7 @@ describe('DeliveryRepository', () => {
     const claims = await Promise.all(Array.from({ length: 10 }, () => repository.claim(deliveries[0], 60_000)));
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(await status(id)).toBe('processing');
-    const attempts = await dataSource.query(`SELECT attempt FROM delivery_attempts WHERE delivery_id = $1`, [
+    const attempts = await dataSource.query<unknown[]>(`SELECT attempt FROM delivery_attempts WHERE delivery_id = $1`, [
       deliveries[0],
     ]);
     expect(attempts).toEqual([{ attempt: 1 }]);
@@ -68,13 +64,13 @@ describe('DeliveryRepository', () => {
     )) as ClaimedDelivery[];
 
     // Another worker is finishing the email: it holds the notification lock, its change not yet committed.
-    await other.query('BEGIN');
-    await other.query('SELECT 1 FROM notifications WHERE id = $1 FOR UPDATE', [id]);
-    await other.query(`UPDATE deliveries SET status = 'sent' WHERE id = $1`, [email.id]);
+    await database.pg.query('BEGIN');
+    await database.pg.query('SELECT 1 FROM notifications WHERE id = $1 FOR UPDATE', [id]);
+    await database.pg.query(`UPDATE deliveries SET status = 'sent' WHERE id = $1`, [email.id]);
     const finishing = repository.finish(sms, 'sent', { outcome: 'ok' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     // Seen from the other worker the sms is still sending, so the notification stays processing.
-    await other.query('COMMIT');
+    await database.pg.query('COMMIT');
     await finishing;
 
     expect(await status(id)).toBe('completed');

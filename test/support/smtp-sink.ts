@@ -1,6 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, SMTPServerSession } from 'smtp-server';
 
 export interface ReceivedMail {
   envelope: { from: string; to: string[] };
@@ -39,28 +39,30 @@ export class SmtpSink {
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', async () => {
+        stream.on('end', () => {
           if (this.stall) {
             this.stalled++;
             return;
           }
-          if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-          const raw = Buffer.concat(chunks).toString('utf8');
-          this.messages.push({
-            envelope: {
-              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-            },
-            raw,
-            parsed: await simpleParser(raw),
-          });
-          callback();
+          this.keep(Buffer.concat(chunks).toString('utf8'), session).then(() => callback(), callback);
         });
       },
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
+  }
+
+  private async keep(raw: string, session: SMTPServerSession): Promise<void> {
+    if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    this.messages.push({
+      envelope: {
+        from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+        to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+      },
+      raw,
+      parsed: await simpleParser(raw),
+    });
   }
 
   get url(): string {
