@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, inject, it } from 
 import type { Problem } from '../support/api-types';
 import { eventually } from '../support/eventually';
 import { anEmail } from '../support/factories';
+import type { RunningHerald } from '../support/herald-app';
 import { useHerald } from '../support/herald-harness';
 import { settledNotification, sendNotification } from '../support/notifications';
 import { SmtpSink } from '../support/smtp-sink';
@@ -162,9 +163,12 @@ const herald = useHerald({
   timeoutMs: 120_000,
 });
 
+/** This file's instance on the Redis transport (under another prefix), while the tests before the pair's need it. */
+let redisHerald: RunningHerald | undefined;
+
 beforeAll(async () => {
   if (!redisProxy) return;
-  await herald.start({
+  redisHerald = await herald.start({
     env: { ...shared(), MICROSERVICE_TRANSPORT: 'redis', REDIS_URL: `redis://127.0.0.1:${redisProxy.port}` },
   });
 }, 60_000);
@@ -354,6 +358,9 @@ describe('the Redis transport with several API instances', () => {
 
   beforeAll(async () => {
     if (!redisUrl) return;
+    // Only the pair listens on Redis from here on: the file's other instance would take each request too (it
+    // claims under its own prefix) and could answer first, before the pair has stored it.
+    await redisHerald?.close();
     // Two instances of one installation: the same database and the same REDIS_PREFIX.
     const env = {
       MICROSERVICE_TOKEN: token,
