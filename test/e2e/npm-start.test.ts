@@ -57,7 +57,7 @@ describe('npm start with no settings', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('runs on an embedded PostgreSQL, prints a key once, and captures email', async () => {
+  it('runs on an embedded PostgreSQL, prints a key once, and captures email', { timeout: 120_000 }, async () => {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: npm test builds it first (npm run build)`);
     const port = await freePort();
     running = await start({ dataDir, port });
@@ -83,7 +83,7 @@ describe('npm start with no settings', () => {
     running = undefined;
   });
 
-  it('starts again on the same data, keeps the key and prints no new one', async () => {
+  it('starts again on the same data, keeps the key and prints no new one', { timeout: 120_000 }, async () => {
     const port = await freePort();
     running = await start({ dataDir, port });
     const key = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();

@@ -51,8 +51,12 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<RunningDat
     logger.log(`initialising an embedded PostgreSQL in ${clusterDir}`);
     await server.initialise(secret);
   }
-  const port = await freePort();
-  await server.start(port);
+  let port = await freePort();
+  // The port was free a moment ago; tests and other servers starting alongside may take it first.
+  for (let attempt = 1; (await server.start(port)) === 'port-taken'; attempt++) {
+    if (attempt === 5) throw new EmbeddedDatabaseError('found no free port on 127.0.0.1 in 5 attempts');
+    port = await freePort();
+  }
   logger.log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
   return {
     url: `postgres://postgres:${encodeURIComponent(secret)}@127.0.0.1:${port}/herald`,

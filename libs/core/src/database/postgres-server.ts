@@ -69,8 +69,11 @@ export class PostgresServer {
     }
   }
 
-  /** Starts the server on 127.0.0.1:port (TCP only) and resolves once it accepts connections. */
-  async start(port: number): Promise<void> {
+  /**
+   * Starts the server on 127.0.0.1:port (TCP only) and resolves once it accepts connections, or with 'port-taken'
+   * when something else bound the port since it was found free (the caller picks another).
+   */
+  async start(port: number): Promise<'started' | 'port-taken'> {
     const server = this.spawn('postgres', [
       ...['-D', this.clusterDir, '-p', String(port)],
       ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'lc_messages=C'],
@@ -78,21 +81,28 @@ export class PostgresServer {
     this.server = server;
     process.once('exit', this.stopOnExit);
     let output = '';
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<'started' | 'port-taken'>((resolve, reject) => {
       server.once('error', (error) => reject(new EmbeddedDatabaseError(`cannot run postgres (${error.message})`)));
-      server.once('exit', () =>
-        reject(new EmbeddedDatabaseError(`PostgreSQL stopped while starting in ${this.clusterDir}: ${tail(output)}`)),
-      );
+      server.once('exit', () => {
+        if (output.includes('Address already in use')) resolve('port-taken');
+        reject(new EmbeddedDatabaseError(`PostgreSQL stopped while starting in ${this.clusterDir}: ${tail(output)}`));
+      });
       // The log goes to stderr and is read to the end, or the pipe would fill and block the server.
       server.stderr!.on('data', (chunk: Buffer) => {
         if (output.length < 64_000) output += chunk.toString();
-        if (output.includes('database system is ready to accept connections')) resolve();
+        if (output.includes('database system is ready to accept connections')) resolve('started');
       });
       server.stdout!.resume();
-    }).catch((error: unknown) => {
-      this.forget();
-      throw error;
-    });
+    }).then(
+      (outcome) => {
+        if (outcome === 'port-taken') this.forget();
+        return outcome;
+      },
+      (error: unknown) => {
+        this.forget();
+        throw error;
+      },
+    );
   }
 
   private forget(): void {
