@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@herald/core';
@@ -13,6 +13,12 @@ import { settledNotification } from '../support/notifications';
 import { SmtpSink } from '../support/smtp-sink';
 
 const NOTIFICATIONS = 12;
+
+/** What `npm start` decides about the clone's dist/: 'missing', 'stale' (build first) or 'fresh' (start at once). */
+function distState(clone: string): string {
+  const probe = "import { distState } from './scripts/build-state.mjs'; console.log(distState())";
+  return execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: clone, encoding: 'utf8' }).trim();
+}
 
 /**
  * The split deployment from one checkout, as an operator runs it: a fresh clone, one `npm run build`, then an api
@@ -42,6 +48,7 @@ describe('an api and two workers started together from one fresh clone', () => {
   });
 
   it('refuses to start a worker before anything is built, in one line and no stack trace', async () => {
+    expect(distState(clone)).toBe('missing');
     const worker = startChild('npm', ['run', 'start:worker'], { cwd: clone, env: process.env });
     expect(await worker.exited).toBe(1);
     expect(worker.output()).toContain('dist/ is missing: run npm run build first');
@@ -51,6 +58,7 @@ describe('an api and two workers started together from one fresh clone', () => {
   it('builds once, then the three deliver every notification exactly once', { timeout: 180_000 }, async () => {
     const build = startChild('npm', ['run', 'build'], { cwd: clone, env: process.env });
     expect(await build.exited, build.output()).toBe(0);
+    expect(distState(clone)).toBe('fresh');
 
     const port = await freePort();
     const env = {
@@ -88,5 +96,11 @@ describe('an api and two workers started together from one fresh clone', () => {
       expect(child.process.exitCode, child.output()).toBeNull();
       expect(child.output()).not.toMatch(/Cannot find module|^\s+at /m);
     }
+  });
+
+  it('counts a source edited after the build as a reason to build again', () => {
+    const later = new Date(Date.now() + 1000);
+    utimesSync(join(clone, 'libs', 'core', 'src', 'index.ts'), later, later);
+    expect(distState(clone)).toBe('stale');
   });
 });
