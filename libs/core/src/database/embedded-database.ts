@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { freePort } from '../runtime/free-port';
-import { EmbeddedDatabaseError } from './embedded-database.error';
+import { EmbeddedDatabaseError } from '../core.errors';
 import { findPostgresBinaries } from './postgres-binaries';
 import { placePostgres } from './postgres-placement';
 import { PostgresServer } from './postgres-server';

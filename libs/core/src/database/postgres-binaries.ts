@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { EmbeddedDatabaseError } from './embedded-database.error';
+import { EmbeddedDatabaseError } from '../core.errors';
 
 export interface PostgresBinaries {
   /** Holds bin/, lib/ and share/, which the programs find relative to themselves. */

@@ -5,7 +5,7 @@ import { chmod, chown, cp, mkdir, readdir, rename, rm, stat } from 'node:fs/prom
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Logger } from '@nestjs/common';
-import { EmbeddedDatabaseError } from './embedded-database.error';
+import { EmbeddedDatabaseError } from '../core.errors';
 import { PostgresBinaries } from './postgres-binaries';
 import { PostgresAccount } from './postgres-server';
 

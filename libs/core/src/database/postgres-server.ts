@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { EmbeddedDatabaseError } from './embedded-database.error';
+import { EmbeddedDatabaseError } from '../core.errors';
 
 /** The account PostgreSQL runs as when Herald runs as root (PostgreSQL refuses to run as root). */
 export interface PostgresAccount {

@@ -1,9 +1,8 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
-import { ConfigError } from '../core.errors';
+import { ConfigError, EmbeddedDatabaseError } from '../core.errors';
 import { HeraldConfig } from '../config/herald-config';
 import { loadConfigFromProcess } from '../config/load-config';
 import { DatabaseRuntime, prepareDatabase } from '../database/database-runtime';
-import { EmbeddedDatabaseError } from '../database/embedded-database.error';
 
 export type AppFactory = (config: HeraldConfig, database: DatabaseRuntime) => Promise<INestApplicationContext>;
 
