@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EmbeddedDatabaseError } from '../core.errors';
 
@@ -43,8 +43,7 @@ export class PostgresServer {
   /** Creates the cluster: UTF-8, C collation (the same on every host, whatever locales it has), SCRAM passwords. */
   async initialise(password: string): Promise<void> {
     // initdb reads the password from a file: a private folder beside the cluster, the account's for the moment.
-    const secrets = join(dirname(this.clusterDir), `.initdb-${process.pid}`);
-    await mkdir(secrets, { mode: 0o700 });
+    const secrets = await mkdtemp(join(dirname(this.clusterDir), '.initdb-'));
     try {
       const passwordFile = join(secrets, 'password');
       await writeFile(passwordFile, password + '\n', { mode: 0o600 });
