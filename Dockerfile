@@ -8,13 +8,14 @@ COPY apps apps
 COPY libs libs
 COPY bench bench
 COPY scripts scripts
-RUN npm run build && npm prune --omit=dev
+# dist is a symlink to the published build (scripts/build-publish.mjs): the image gets the tree itself.
+RUN npm run build && npm prune --omit=dev && mv "$(readlink -f dist)" /app/image-dist
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules
-COPY --from=build /app/dist dist
+COPY --from=build /app/image-dist dist
 COPY package.json ./
 USER node
 EXPOSE 3000 3001

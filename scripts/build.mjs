@@ -1,38 +1,67 @@
-// `npm run build`: tsc with @nestjs/swagger's compiler plugin, which reads the
-// DTOs' types and class-validator decorators into the OpenAPI document (the
-// Nest CLI does the same; plain tsc cannot load transformers).
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+// `npm run build`: tsc with @nestjs/swagger's compiler plugin, which reads the DTOs' types and class-validator
+// decorators into the OpenAPI document (the Nest CLI does the same; plain tsc cannot load transformers), then
+// tsc-alias to turn the @herald/* imports into relative ones. It writes into a staging folder of its own and only
+// then publishes the tree as dist/ (build-publish.mjs), so nothing ever runs a half-written or half-aliased tree.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import process from 'node:process';
+import { before as swaggerPlugin } from '@nestjs/swagger/plugin';
+import { replaceTscAliasPaths } from 'tsc-alias';
 import ts from 'typescript';
+import { buildName, publish, stagingFolder } from './build-publish.mjs';
+import { BUILDS, ROOT, STAMP } from './build-state.mjs';
 
-const require = createRequire(import.meta.url);
-const swaggerPlugin = require('@nestjs/swagger/plugin');
+const CONFIG = join(ROOT, 'tsconfig.build.json');
 
-const configPath = ts.findConfigFile('.', ts.sys.fileExists, 'tsconfig.build.json');
-const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
-const parsed = ts.parseJsonConfigFileContent(config, ts.sys, process.cwd());
-const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
-const emitted = program.emit(undefined, undefined, undefined, false, {
-  before: [
-    swaggerPlugin.before(
-      // outDir and rootDir let the plugin point its lazy type imports at the compiled files.
-      {
-        classValidatorShim: true,
-        introspectComments: true,
-        outDir: resolve(parsed.options.outDir),
-        rootDir: resolve(parsed.options.rootDir),
-      },
-      program,
-    ),
-  ],
-});
-const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
-if (diagnostics.length) {
+/** @param {readonly ts.Diagnostic[]} diagnostics */
+function report(diagnostics) {
   const host = {
-    getCanonicalFileName: (f) => f,
-    getCurrentDirectory: ts.sys.getCurrentDirectory,
-    getNewLine: () => '\n',
+    getCanonicalFileName: (/** @type {string} */ file) => file,
+    getCurrentDirectory: () => ROOT,
+    getNewLine: () => ts.sys.newLine,
   };
-  console.error(ts.formatDiagnosticsWithColorAndContext(diagnostics, host));
+  process.stderr.write(ts.formatDiagnosticsWithColorAndContext(diagnostics, host));
+}
+
+/**
+ * Compiles the project into outDir; false (diagnostics printed) when it does not type-check.
+ * @param {string} outDir
+ */
+function compile(outDir) {
+  /** @type {ts.Diagnostic | undefined} */
+  let configError;
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    CONFIG,
+    { outDir },
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (diagnostic) => (configError = diagnostic) },
+  );
+  if (!parsed || configError) {
+    report(configError ? [configError] : []);
+    return false;
+  }
+  const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
+  const emitted = program.emit(undefined, undefined, undefined, false, {
+    // outDir and rootDir let the plugin point its lazy type imports at the compiled files.
+    before: [
+      swaggerPlugin(
+        { classValidatorShim: true, introspectComments: true, outDir, rootDir: parsed.options.rootDir },
+        program,
+      ),
+    ],
+  });
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
+  if (diagnostics.length) report(diagnostics);
+  return diagnostics.length === 0;
+}
+
+const startedAt = Date.now();
+const name = buildName(startedAt, process.pid);
+const staging = stagingFolder(name);
+mkdirSync(BUILDS, { recursive: true });
+if (!compile(staging)) {
+  rmSync(staging, { recursive: true, force: true });
   process.exit(1);
 }
+await replaceTscAliasPaths({ configFile: CONFIG, outDir: staging });
+writeFileSync(join(staging, STAMP), `${startedAt}\n`);
+publish(name);

