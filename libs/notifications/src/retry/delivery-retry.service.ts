@@ -26,9 +26,11 @@ export class DeliveryRetryService {
       throw new DeliveryNotRetryableError(deliveryId, result.status);
     }
     const { delivery } = result;
-    await this.enqueue({ deliveryId: delivery.id, channel: delivery.channel, priority: delivery.priority });
+    // Read before the enqueue: the answer is the delivery as the retry left it (`queued`), not whatever a
+    // worker, maybe in this very process, has made of it since the job was added.
     const stored = await this.history.findDeliverySummary(deliveryId);
     if (!stored) throw new DeliveryNotFoundError(deliveryId);
+    await this.enqueue({ deliveryId: delivery.id, channel: delivery.channel, priority: delivery.priority });
     return deliveryHistoryItem(stored);
   }
 
