@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { HeraldConfig } from '../config/herald-config';
 import { DeliveryQueue } from '../queue/delivery-queue';
 import type { QueueBackend } from '../queue/queue-backend';
+import { within } from '../runtime/within';
 
 /** How long each check may take before it counts as down. */
 const CHECK_TIMEOUT_MS = 2_000;
@@ -26,12 +27,7 @@ export interface Readiness {
 
 async function probe(check: () => Promise<unknown>, timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckState> {
   try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref(),
-      ),
-    ]);
+    await within(check(), timeoutMs);
     return { status: 'up' };
   } catch (error) {
     return { status: 'down', error: (error as Error).message };

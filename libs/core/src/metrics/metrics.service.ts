@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Channel, CHANNELS } from '../domain/channel';
 import { DeliveryQueue } from '../queue/delivery-queue';
+import { within } from '../runtime/within';
 
 /** How one delivery attempt ended: the first three end the delivery, `retried` schedules another attempt. */
 export const DELIVERY_OUTCOMES = ['sent', 'delivered', 'failed', 'retried'] as const;
@@ -14,14 +15,6 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
 /** A scrape must answer even when the queue store does not (BullMQ's Redis commands wait for a reconnect). */
 const QUEUE_COUNTS_TIMEOUT_MS = 2_000;
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Herald's Prometheus metrics. Each app instance has a registry of its own

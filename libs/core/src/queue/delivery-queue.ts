@@ -2,6 +2,7 @@ import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { HeraldConfig } from '../config/herald-config';
 import { Channel, CHANNELS } from '../domain/channel';
+import { within } from '../runtime/within';
 import {
   DELIVER_JOB,
   DeliveryJobData,
@@ -71,12 +72,7 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
   async enqueueAfterCommit(requests: DeliveryJobRequest[], timeoutMs = ENQUEUE_TIMEOUT_MS): Promise<void> {
     if (!requests.length) return;
     try {
-      await Promise.race([
-        this.enqueue(requests),
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref(),
-        ),
-      ]);
+      await within(this.enqueue(requests), timeoutMs);
     } catch (error) {
       const ids = requests.map((request) => request.deliveryId).join(', ');
       this.logger.warn(`enqueue of deliveries ${ids} failed, the reconciler will retry: ${(error as Error).message}`);
