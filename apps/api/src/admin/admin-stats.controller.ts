@@ -1,9 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HistoryStats, NotificationHistoryService } from '@herald/notifications';
 import { RequireScopes } from '../auth/scopes.decorator';
+import { HistoryStatsDto } from '../dto/notification-responses.dto';
+import { ApiKeyProtected } from '../http/openapi.decorators';
 
 @ApiTags('admin')
+@ApiKeyProtected()
 @RequireScopes('admin')
 @Controller('v1/admin/stats')
 export class AdminStatsController {
@@ -11,6 +14,7 @@ export class AdminStatsController {
 
   /** Notifications by status, deliveries by channel and status, and each channel queue's job counts. */
   @Get()
+  @ApiOkResponse({ type: HistoryStatsDto })
   stats(): Promise<HistoryStats> {
     return this.history.stats();
   }

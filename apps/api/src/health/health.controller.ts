@@ -1,8 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthService, Readiness } from '@herald/core';
 import type { Response } from 'express';
 import { Public } from '../auth/scopes.decorator';
+import { LivenessDto, ReadinessDto } from '../dto/health-responses.dto';
 
 @ApiTags('health')
 @Public()
@@ -11,12 +12,15 @@ export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get('live')
+  @ApiOkResponse({ type: LivenessDto })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** 503 only when PostgreSQL is down: without it nothing can be accepted. Queues lost in Redis are reconciled. */
   @Get('ready')
+  @ApiOkResponse({ type: ReadinessDto, description: 'PostgreSQL answers' })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'PostgreSQL does not answer' })
   async ready(
     @Res({ passthrough: true }) res: Response,
   ): Promise<{ status: 'ok' | 'unavailable'; checks: Readiness['checks'] }> {

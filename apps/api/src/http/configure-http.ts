@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemFilter, sendProblem, toProblem } from '@herald/core';
 import express, { NextFunction, Request, Response } from 'express';
+import { BEARER_SCHEME, RECIPIENT_TOKEN_QUERY_SCHEME, RECIPIENT_TOKEN_SCHEME } from './openapi.decorators';
 
 /**
  * Everything HTTP that is not a route: JSON bodies up to 1 MiB (413 past it),
@@ -25,7 +26,25 @@ export function configureHttp(app: INestApplication): void {
       .setTitle('Herald')
       .setDescription('Self-hosted notifications: email, SMS, push, webhooks and in-app inbox.')
       .setVersion('1')
-      .addBearerAuth()
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (hk_...)' }, BEARER_SCHEME)
+      .addApiKey(
+        {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Recipient-Token',
+          description: 'Inbox routes: base64url HMAC-SHA256(INBOX_SECRET, recipient id), instead of an API key',
+        },
+        RECIPIENT_TOKEN_SCHEME,
+      )
+      .addApiKey(
+        {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: 'The inbox stream: the recipient token, for EventSource',
+        },
+        RECIPIENT_TOKEN_QUERY_SCHEME,
+      )
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

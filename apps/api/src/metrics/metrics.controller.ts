@@ -18,7 +18,10 @@ export class MetricsController {
   @Get()
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   async scrape(@Res({ passthrough: true }) res: Response): Promise<string> {
     const body = await this.metrics.scrape();
     res.setHeader('Content-Type', this.metrics.contentType);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@herald/core';
 import {
   AcceptedNotification,
@@ -12,9 +12,12 @@ import {
 import type { Response } from 'express';
 import { Caller, RequireScopes } from '../auth/scopes.decorator';
 import type { ApiCaller } from '@herald/auth';
+import { AcceptedNotificationDto, NotificationViewDto } from '../dto/notification-responses.dto';
+import { ApiKeyProtected, ApiProblems, BODY_PROBLEMS } from '../http/openapi.decorators';
 import { uuidIdPipe } from '../http/uuid-id.pipe';
 
 @ApiTags('notifications')
+@ApiKeyProtected()
 @Controller('v1/notifications')
 export class NotificationsController {
   constructor(
@@ -25,6 +28,8 @@ export class NotificationsController {
 
   @Post()
   @HttpCode(202)
+  @ApiAcceptedResponse({ type: AcceptedNotificationDto })
+  @ApiProblems(...BODY_PROBLEMS, 409)
   @RequireScopes('send')
   async send(
     @Body() body: SendNotificationDto,
@@ -41,6 +46,8 @@ export class NotificationsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: NotificationViewDto })
+  @ApiProblems(404)
   @RequireScopes('read', 'send')
   get(@Param('id', uuidIdPipe) id: string): Promise<NotificationView> {
     return this.query.get(id);
@@ -49,6 +56,8 @@ export class NotificationsController {
   /** Cancels the deliveries not yet started; those sending or done stay as they are. Answers the notification. */
   @Post(':id/cancel')
   @HttpCode(200)
+  @ApiOkResponse({ type: NotificationViewDto, description: 'The notification, as the cancellation left it' })
+  @ApiProblems(404)
   @RequireScopes('send')
   cancel(@Param('id', uuidIdPipe) id: string): Promise<NotificationView> {
     return this.cancellation.cancel(id);

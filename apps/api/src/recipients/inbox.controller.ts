@@ -11,7 +11,7 @@ import {
   SseSignal,
   UseGuards,
 } from '@nestjs/common';
-import { ApiHeader, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   InboxListQuery,
   InboxMessageParam,
@@ -23,17 +23,14 @@ import {
 } from '@herald/recipients';
 import { Observable } from 'rxjs';
 import { Public } from '../auth/scopes.decorator';
+import { InboxMessageViewDto, InboxPageDto, InboxReadAllDto } from '../dto/recipient-responses.dto';
+import { ApiInboxAuth, ApiProblems } from '../http/openapi.decorators';
 import { AllowQueryToken, InboxAuthGuard } from './inbox-auth.guard';
 
 /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
 
 @ApiTags('inbox')
-@ApiHeader({
-  name: 'X-Recipient-Token',
-  required: false,
-  description: 'base64url HMAC-SHA256(INBOX_SECRET, recipient id), instead of an API key',
-})
 @Public()
 @UseGuards(InboxAuthGuard)
 @Controller('v1/recipients/:id/inbox')
@@ -41,6 +38,9 @@ export class InboxController {
   constructor(private readonly inbox: InboxService) {}
 
   @Get()
+  @ApiInboxAuth()
+  @ApiOkResponse({ type: InboxPageDto })
+  @ApiProblems(422)
   @ApiQuery({ name: 'unread', required: false, type: Boolean, description: 'only unread messages' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1 to 200, default 50' })
   @ApiQuery({ name: 'cursor', required: false, type: String, description: 'nextCursor of the previous page' })
@@ -50,12 +50,18 @@ export class InboxController {
 
   @Post('read-all')
   @HttpCode(200)
+  @ApiInboxAuth()
+  @ApiOkResponse({ type: InboxReadAllDto })
+  @ApiProblems(422)
   readAll(@Param() { id }: RecipientIdParam): Promise<{ updated: number }> {
     return this.inbox.markAllRead(id);
   }
 
   @Post(':messageId/read')
   @HttpCode(200)
+  @ApiInboxAuth()
+  @ApiOkResponse({ type: InboxMessageViewDto })
+  @ApiProblems(404, 422)
   read(@Param() { id, messageId }: InboxMessageParam): Promise<InboxMessageView> {
     return this.inbox.markRead(id, messageId);
   }
@@ -67,7 +73,13 @@ export class InboxController {
    */
   @Sse('stream')
   @AllowQueryToken()
+  @ApiInboxAuth({ queryToken: true })
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'Server-Sent Events: one `message` event per new message (data: an InboxMessage), heartbeats',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiProblems(422, 503)
   @ApiQuery({ name: 'token', required: false, description: 'the recipient token, for EventSource' })
   async stream(
     @Param() { id }: RecipientIdParam,

@@ -1,11 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RecipientErasureService } from '@herald/notifications';
 import { PutRecipientDto, RecipientIdParam, RecipientService, RecipientView } from '@herald/recipients';
 import type { Response } from 'express';
 import { RequireScopes } from '../auth/scopes.decorator';
+import { RecipientViewDto } from '../dto/recipient-responses.dto';
+import { ApiKeyProtected, ApiProblems, BODY_PROBLEMS } from '../http/openapi.decorators';
 
 @ApiTags('recipients')
+@ApiKeyProtected()
 @Controller('v1/recipients')
 export class RecipientsController {
   constructor(
@@ -14,6 +17,9 @@ export class RecipientsController {
   ) {}
 
   @Put(':id')
+  @ApiCreatedResponse({ type: RecipientViewDto, description: 'Created' })
+  @ApiOkResponse({ type: RecipientViewDto, description: 'Replaced' })
+  @ApiProblems(...BODY_PROBLEMS)
   @RequireScopes('recipients')
   async put(
     @Param() { id }: RecipientIdParam,
@@ -26,6 +32,8 @@ export class RecipientsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: RecipientViewDto })
+  @ApiProblems(404, 422)
   @RequireScopes('recipients', 'read')
   get(@Param() { id }: RecipientIdParam): Promise<RecipientView> {
     return this.recipients.get(id);
@@ -35,6 +43,8 @@ export class RecipientsController {
   @Delete(':id')
   @RequireScopes('recipients')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Erased' })
+  @ApiProblems(404, 422)
   async delete(@Param() { id }: RecipientIdParam): Promise<void> {
     await this.erasure.erase(id);
   }
