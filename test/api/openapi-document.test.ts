@@ -128,6 +128,9 @@ describe('the OpenAPI document', () => {
         expect(operation.security, route).toContainEqual({ bearer: [] });
         expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(['401', '403', '429']));
       }
+      if (operation.requestBody) {
+        expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(['400', '413', '415', '422']));
+      }
     }
   });
 });

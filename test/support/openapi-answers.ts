@@ -20,6 +20,7 @@ interface ResponseObject {
 }
 
 interface OperationObject {
+  requestBody?: Json;
   responses: Record<string, ResponseObject>;
   security?: Record<string, string[]>[];
 }
