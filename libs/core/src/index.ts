@@ -18,6 +18,7 @@ export * from './health/health.service';
 export * from './ids/uuid-v7';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics.service';
+export * from './problem/input-limits';
 export * from './problem/problem';
 export * from './problem/problem.filter';
 export * from './problem/validation';

@@ -134,7 +134,7 @@ export class TemplateService {
   }
 
   async preview(key: string, dto: PreviewTemplateDto): Promise<ChannelContentMap> {
-    const template = await this.resolve(key, dto.version);
+    const template = await this.resolve(key, dto.version ?? undefined);
     return this.renderer.render(
       template.definition,
       templateChannels(template.definition.channels),

@@ -1,6 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
-import { CHANNELS, Channel } from '@herald/core';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { CHANNELS, Channel, IsIntegerText } from '@herald/core';
 import {
   DELIVERY_STATUSES,
   DeliveryHistoryFilter,
@@ -20,7 +19,7 @@ const ZONED_TIME = /^\d{4}-\d{2}-\d{2}(T[^Zz+-]+([Zz]|[+-]\d{2}(:?\d{2})?))?$/;
 /** `?limit&cursor&since&until`, common to the history lists (API.md §2). */
 export class HistoryPageQuery {
   /** 1 to 200, default 50. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @IsOptional() @IsIntegerText(1, 200) limit?: number;
 
   /** The `nextCursor` of the previous page. */
   @IsOptional() @IsUUID('all', { message: 'cursor must be the nextCursor of a previous page' }) cursor?: string;

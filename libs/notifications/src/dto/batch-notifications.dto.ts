@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray } from 'class-validator';
+import { CheckedPerItem } from '@herald/core';
 import { SendNotificationDto } from './send-notification.dto';
 
 export const BATCH_MAX_ITEMS = 1000;
@@ -17,5 +18,6 @@ export class BatchNotificationsDto {
   })
   @IsArray()
   @ArrayMaxSize(BATCH_MAX_ITEMS)
+  @CheckedPerItem()
   notifications!: unknown[];
 }

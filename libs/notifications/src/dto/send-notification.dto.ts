@@ -13,7 +13,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { CHANNELS, Channel, PRIORITIES, Priority } from '@herald/core';
+import { CHANNELS, Channel, IsBoundedJsonObject, PRIORITIES, Priority } from '@herald/core';
 import { IsE164Phone, IsEmailAddress, IsHttpUrl, PushSubscriptionDto, RECIPIENT_ID } from '@herald/recipients';
 import { ChannelContentDto } from '@herald/templates';
 
@@ -45,11 +45,13 @@ export class SendNotificationDto {
 
   @IsObject() @ValidateNested() @Type(() => NotificationRecipientDto) to!: NotificationRecipientDto;
 
-  @IsOptional() @IsObject() data?: Record<string, unknown>;
+  /** At most 32 levels and 64 KiB as JSON (INPUT_LIMITS). */
+  @IsOptional() @IsBoundedJsonObject() data?: Record<string, unknown>;
 
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
+  @ArrayMaxSize(CHANNELS.length)
   @ArrayUnique()
   @IsIn(CHANNELS, { each: true })
   channels?: Channel[];

@@ -1,5 +1,6 @@
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIntegerText } from '@herald/core';
 import { RecipientIdParam } from './recipient.dto';
 
 /** `GET /v1/recipients/{id}/inbox` query. */
@@ -9,7 +10,7 @@ export class InboxListQuery {
   @IsBoolean({ message: 'unread must be true or false' })
   unread?: boolean;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @IsOptional() @IsIntegerText(1, 200) limit?: number;
 
   @IsOptional() @IsUUID('all', { message: 'cursor must be the nextCursor of a previous page' }) cursor?: string;
 }

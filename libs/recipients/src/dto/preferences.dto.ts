@@ -5,6 +5,8 @@ import type { RecipientPreferences } from '../preferences/preferences.types';
 /** The rule template categories follow (TemplateDefinitionDto.category), so every category can be named here. */
 const CATEGORY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Opt-outs a recipient may hold, one per category: far more than any sender defines. */
+export const MAX_CATEGORIES = 256;
 
 /**
  * Body of `PUT /v1/recipients/{id}/preferences`: replaces what was stored. The
@@ -60,7 +62,9 @@ export function preferencesErrors(body: PutPreferencesDto): FieldError[] {
   }
   if (body.categories !== undefined) {
     if (!isRecord(body.categories)) errors.push({ path: 'categories', message: 'must be an object' });
-    else {
+    else if (Object.keys(body.categories).length > MAX_CATEGORIES) {
+      errors.push({ path: 'categories', message: `must name at most ${MAX_CATEGORIES} categories` });
+    } else {
       for (const [category, rule] of Object.entries(body.categories)) {
         const path = pathOf('categories', category);
         if (!CATEGORY.test(category)) {

@@ -1,5 +1,5 @@
+import { IsBoundedJsonObject } from '@herald/core';
 import {
-  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -36,7 +36,8 @@ export class PutRecipientDto {
   @IsOptional() @IsString() @Matches(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/) locale?: string;
   @IsOptional() @Validate(IanaTimezone) timezone?: string;
   @IsOptional() @IsHttpUrl() webhookUrl?: string;
-  @IsOptional() @IsObject() data?: Record<string, unknown>;
+  /** At most 32 levels and 64 KiB as JSON (INPUT_LIMITS). */
+  @IsOptional() @IsBoundedJsonObject() data?: Record<string, unknown>;
 }
 
 export class RecipientIdParam {

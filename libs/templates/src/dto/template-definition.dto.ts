@@ -1,15 +1,9 @@
 import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { INT4_MAX, IsBoundedJsonObject, IsIntegerText } from '@herald/core';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { ChannelContentDto } from './channel-content.dto';
+
+const LOCALES_MAX_BYTES = 256 * 1024;
 
 /** Body of `PUT /v1/admin/templates/{key}`. Locale variants are checked field by field by the service. */
 export class TemplateDefinitionDto {
@@ -17,12 +11,16 @@ export class TemplateDefinitionDto {
   @IsOptional() @IsString() @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/) category?: string;
   @IsOptional() @IsBoolean() critical?: boolean;
   @ValidateNested() @Type(() => ChannelContentDto) channels!: ChannelContentDto;
-  @IsOptional() @IsObject() locales?: Record<string, Record<string, Record<string, unknown>>>;
-  @IsOptional() @IsObject() schema?: Record<string, unknown>;
+  /** Locale → channel → fields: variants of the content, which they may not outgrow by much. */
+  @IsOptional()
+  @IsBoundedJsonObject({ maxBytes: LOCALES_MAX_BYTES })
+  locales?: Record<string, Record<string, Record<string, unknown>>>;
+  @IsOptional() @IsBoundedJsonObject() schema?: Record<string, unknown>;
 }
 
 export class PreviewTemplateDto {
-  @IsOptional() @IsObject() data?: Record<string, unknown>;
+  @IsOptional() @IsBoundedJsonObject() data?: Record<string, unknown>;
   @IsOptional() @IsString() @Matches(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/) locale?: string;
-  @IsOptional() @Type(() => Number) version?: number;
+  /** A version number (a JSON number, or its digits as a string); the active version when absent or null. */
+  @IsOptional() @IsIntegerText(1, INT4_MAX) version?: number | null;
 }

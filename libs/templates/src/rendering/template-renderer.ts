@@ -77,6 +77,11 @@ export class TemplateRenderer {
     for (const channel of channels) {
       rendered[channel] = this.renderValue(content[channel], channel, data, errors);
     }
+    // The source is one line (EmailContentDto), but data can bring a line break into the Subject header.
+    const subject = (rendered.email as { subject?: unknown } | undefined)?.subject;
+    if (typeof subject === 'string' && /[\r\n]/.test(subject)) {
+      errors.push({ path: 'content.email.subject', message: 'renders with a line break: a subject is one line' });
+    }
     if (errors.length) throw new TemplateDataError(errors);
     return rendered;
   }
