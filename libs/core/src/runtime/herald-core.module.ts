@@ -5,7 +5,7 @@ import { HeraldConfig } from '../config/herald-config';
 import { DatabaseModule } from '../database/database.module';
 import { DatabaseRuntime } from '../database/database-runtime';
 import { QueueModule } from '../queue/queue.module';
-import { redactUrl } from './log-redaction';
+import { redactQuery, redactUrl } from './log-redaction';
 
 /**
  * The root of every Herald process: configuration, database, queues and
@@ -25,8 +25,14 @@ export class HeraldCoreModule {
           pinoHttp: {
             level: config.logLevel,
             autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
-            redact: ['req.headers.authorization', 'req.headers["x-recipient-token"]', 'req.query.token'],
-            serializers: { req: (req: { url?: string }) => ({ ...req, url: req.url && redactUrl(req.url) }) },
+            redact: ['req.headers.authorization', 'req.headers["x-recipient-token"]'],
+            serializers: {
+              req: (req: { url?: string; query?: unknown }) => ({
+                ...req,
+                url: req.url && redactUrl(req.url),
+                query: redactQuery(req.query),
+              }),
+            },
           },
         }),
         ...features,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from './log-redaction';
+import { redactQuery, redactUrl } from './log-redaction';
 
 describe('redactUrl', () => {
   it('hides token and key query values and keeps the rest', () => {
@@ -8,5 +8,16 @@ describe('redactUrl', () => {
     );
     expect(redactUrl('/a?x=1&KEY=secret')).toBe('/a?x=1&KEY=[Redacted]');
     expect(redactUrl('/v1/notifications/1')).toBe('/v1/notifications/1');
+  });
+});
+
+describe('redactQuery', () => {
+  it('hides the same parameters in the parsed query, in any case', () => {
+    expect(redactQuery({ token: 'a', Key: 'b', limit: '5' })).toEqual({
+      token: '[Redacted]',
+      Key: '[Redacted]',
+      limit: '5',
+    });
+    expect(redactQuery(undefined)).toBeUndefined();
   });
 });
