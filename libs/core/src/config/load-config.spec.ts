@@ -36,6 +36,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ WEBHOOK_ALLOW_PRIVATE: 'maybe' }, 'WEBHOOK_ALLOW_PRIVATE'],
     [{ WEBHOOK_SECRET: 'plain' }, 'WEBHOOK_SECRET'],
+    [{ MAIL_FROM: 'Herald <a@b.c>\r\nBcc: x@y.z' }, 'MAIL_FROM'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ MICROSERVICE_TRANSPORT: 'carrier-pigeon' }, 'MICROSERVICE_TRANSPORT'],
     [{ MICROSERVICE_TRANSPORT: 'redis' }, 'MICROSERVICE_TRANSPORT'],

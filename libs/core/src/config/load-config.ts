@@ -82,6 +82,9 @@ export function loadConfig(env: Env): HeraldConfig {
   if (webhookSecret && !/^whsec_[A-Za-z0-9+/=]+$/.test(webhookSecret)) {
     throw new ConfigError('WEBHOOK_SECRET', 'must be whsec_ followed by base64');
   }
+  const mailFrom = text(env, 'MAIL_FROM') ?? 'Herald <no-reply@localhost>';
+  // It becomes the From header: a line break in it would add headers to every message.
+  if (/[\r\n]/.test(mailFrom)) throw new ConfigError('MAIL_FROM', 'must be one line');
   const logLevel = text(env, 'LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -115,7 +118,7 @@ export function loadConfig(env: Env): HeraldConfig {
     auth: { adminApiKey: text(env, 'ADMIN_API_KEY') },
     email: {
       smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
-      from: text(env, 'MAIL_FROM') ?? 'Herald <no-reply@localhost>',
+      from: mailFrom,
     },
     webhook: { secret: webhookSecret, allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false) },
     inbox: { secret: text(env, 'INBOX_SECRET') },
