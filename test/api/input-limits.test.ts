@@ -227,5 +227,4 @@ describe('lists and ids', () => {
       expect((await herald.admin.get(`${list}?limit=200`)).status).toBe(200);
     }
   });
-
 });
