@@ -8,7 +8,7 @@ import { ApiClient } from '../support/api-client';
 import { Child, startChild, stopChild } from '../support/child-process';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
-import { testEnv } from '../support/test-env';
+import { testEnv } from '../support/herald-app';
 import { settledNotification } from '../support/notifications';
 import { SmtpSink } from '../support/smtp-sink';
 

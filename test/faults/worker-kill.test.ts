@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
 import { anEmail } from '../support/factories';
-import { testEnv } from '../support/test-env';
+import { testEnv } from '../support/herald-app';
 import { useHerald } from '../support/herald-harness';
 import { SmtpSink } from '../support/smtp-sink';
 import { readNotification, settledNotification, sendNotification } from '../support/notifications';

@@ -8,6 +8,9 @@ import { WorkerModule } from '@herald/worker';
 import { ApiClient } from './api-client';
 import { testEnv } from './test-env';
 
+// testEnv lives in test-env.ts (no Vitest, no Nest) so the fuzzer's build can use it; the tests import it from here.
+export { testEnv };
+
 export interface HeraldOptions {
   databaseUrl: string;
   /** Which apps this process runs; both is the monolith. */
