@@ -19,7 +19,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/**/*.test.ts'],
+    include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'fuzz/**/*.spec.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['reflect-metadata'],
     pool: 'forks',

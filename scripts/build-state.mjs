@@ -15,6 +15,9 @@ const INPUTS = [
   'apps',
   'libs',
   'bench',
+  'fuzz',
+  // The fuzzer's build compiles the test helpers it starts Herald with.
+  'test/support',
   'scripts',
   'tsconfig.json',
   'tsconfig.build.json',

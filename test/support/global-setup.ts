@@ -1,7 +1,6 @@
-import { createConnection } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { Client } from 'pg';
-import { runMigrations } from '../../libs/core/src/database/data-source';
+import { createMigratedDatabase, POSTGRES_URL, REDIS_URL, redisAnswers } from './local-services';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,30 +10,9 @@ declare module 'vitest' {
   }
 }
 
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
 const NO_REDIS = (url: string) =>
   `\n${'!'.repeat(72)}\n!! Redis does not answer at ${url}: every test that needs Redis was SKIPPED.\n` +
   `!! Start Redis (or set TEST_REDIS_URL) to run them; CI sets HERALD_TEST_REQUIRE_REDIS=1.\n${'!'.repeat(72)}\n`;
-
-function redisAnswers(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = createConnection(Number(port || 6379), hostname);
-    socket.setTimeout(1000);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
 
 /**
  * Migrates one template database per run; each test file clones it with
@@ -43,13 +21,9 @@ function redisAnswers(url: string): Promise<boolean> {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const template = `herald_template_${process.pid}`;
+  await createMigratedDatabase(POSTGRES_URL, template);
   const admin = new Client({ connectionString: POSTGRES_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${template}`);
-  await admin.query(`CREATE DATABASE ${template}`);
-  const templateUrl = new URL(POSTGRES_URL);
-  templateUrl.pathname = `/${template}`;
-  await runMigrations(templateUrl.toString());
 
   const redis = (await redisAnswers(REDIS_URL)) ? REDIS_URL : null;
   if (!redis) {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { INestApplicationContext, Type } from '@nestjs/common';
@@ -7,6 +6,10 @@ import { createApiApp, startApiApp } from '@herald/api';
 import { DatabaseRuntime, HeraldConfig, HeraldCoreModule, loadConfig } from '@herald/core';
 import { WorkerModule } from '@herald/worker';
 import { ApiClient } from './api-client';
+import { testEnv } from './test-env';
+
+// testEnv lives in test-env.ts (no Vitest, no Nest) so the fuzzer's build can use it; the tests import it from here.
+export { testEnv };
 
 export interface HeraldOptions {
   databaseUrl: string;
@@ -23,26 +26,6 @@ export interface RunningHerald {
   adminKey: string;
   admin: ApiClient;
   close(): Promise<void>;
-}
-
-/** Environment every test process starts from: fast retries, quiet logs, loopback targets allowed. */
-export function testEnv(
-  databaseUrl: string,
-  env: Record<string, string | undefined> = {},
-): Record<string, string | undefined> {
-  return {
-    DATABASE_URL: databaseUrl,
-    DB_MIGRATE: 'false',
-    PORT: '0',
-    ADMIN_API_KEY: `test-admin-${randomBytes(8).toString('hex')}`,
-    LOG_LEVEL: 'error',
-    WEBHOOK_ALLOW_PRIVATE: 'true',
-    MICROSERVICE_TRANSPORT: 'none',
-    DELIVERY_BACKOFF_MS: '50',
-    RECONCILE_INTERVAL_MS: '60000',
-    REDIS_PREFIX: `herald-test-${randomBytes(4).toString('hex')}`,
-    ...env,
-  };
 }
 
 /** Starts Herald in this process, as the real main.ts files do, on a free port. */
