@@ -25,8 +25,12 @@ import { countRows } from '../support/sql';
 const herald = useHerald({ apps: ['api'] });
 
 /** Sends an inline email notification for `recipientId` (no stored recipient needed when the address is inline). */
-async function send(recipientId: string, extra: Partial<SendRequest> = {}): Promise<AcceptedNotification> {
-  const response = await herald.admin.post<AcceptedNotification>(
+async function send(
+  recipientId: string,
+  extra: Partial<SendRequest> = {},
+  client = herald.admin,
+): Promise<AcceptedNotification> {
+  const response = await client.post<AcceptedNotification>(
     '/v1/notifications',
     aNotification({ to: { recipientId, email: `${recipientId}@example.com` }, ...extra }),
   );
@@ -70,7 +74,7 @@ function expectNewestFirst(items: { id: string; createdAt: string }[]) {
 }
 
 describe('access', () => {
-  it('keeps the history, stats and retry to admin keys, and cancel to send keys', async () => {
+  it('keeps the history, stats and retry to admin keys, and cancel to the send key that sent it', async () => {
     const reader = await clientWithScopes(herald.admin, 'read');
     const sender = await clientWithScopes(herald.admin, 'send');
     for (const client of [reader, sender]) {
@@ -81,8 +85,13 @@ describe('access', () => {
     }
     expectProblem(await herald.admin.withKey(undefined).get('/v1/admin/notifications'), 401);
 
-    const sent = await send('access', { sendAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const sent = await send('access', { sendAt: new Date(Date.now() + 3_600_000).toISOString() }, sender);
     expectProblem(await reader.post(`/v1/notifications/${sent.id}/cancel`), 403);
+    // Another send key's: the 404 of a missing notification (API.md §2).
+    expectProblem(
+      await (await clientWithScopes(herald.admin, 'send')).post(`/v1/notifications/${sent.id}/cancel`),
+      404,
+    );
     const cancelled = await sender.post<NotificationView>(`/v1/notifications/${sent.id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');

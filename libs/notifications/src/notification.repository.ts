@@ -51,4 +51,11 @@ export class NotificationRepository {
       order: { deliveries: { channel: 'ASC', attemptLog: { attempt: 'ASC' } } },
     });
   }
+
+  /** Who created the notification (its `api_key_id`), without loading it; null when there is none. */
+  findCreator(id: string): Promise<Pick<NotificationEntity, 'id' | 'apiKeyId'> | null> {
+    return this.dataSource
+      .getRepository(NotificationEntity)
+      .findOne({ select: { id: true, apiKeyId: true }, where: { id } });
+  }
 }

@@ -19,6 +19,21 @@ export class NotificationNotFoundError extends HeraldError {
   }
 }
 
+/**
+ * 403: a key that may read this notification (scope `read`) but not cancel it:
+ * `send` cancels only the notifications its own key created, `admin` any.
+ */
+export class NotificationCancelForbiddenError extends HeraldError {
+  constructor(id: string) {
+    super(
+      'forbidden',
+      403,
+      'Forbidden',
+      `This API key cancels only the notifications it created; notification "${id}" is another's (scope admin cancels any).`,
+    );
+  }
+}
+
 export class IdempotencyKeyReusedError extends HeraldError {
   constructor() {
     super(

@@ -45,21 +45,25 @@ export class NotificationsController {
     return result.body;
   }
 
+  /** `read` reads any notification, `send` only those its own key created (others answer 404), `admin` any. */
   @Get(':id')
   @ApiOkResponse({ type: NotificationViewDto })
   @ApiProblems(404)
   @RequireScopes('read', 'send')
-  get(@Param('id', uuidIdPipe) id: string): Promise<NotificationView> {
-    return this.query.get(id);
+  get(@Param('id', uuidIdPipe) id: string, @Caller() caller: ApiCaller): Promise<NotificationView> {
+    return this.query.get(id, caller);
   }
 
-  /** Cancels the deliveries not yet started; those sending or done stay as they are. Answers the notification. */
+  /**
+   * Cancels the deliveries not yet started; those sending or done stay as they are. Answers the notification.
+   * `send` cancels the notifications its own key created, `admin` any (API.md §3).
+   */
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationViewDto, description: 'The notification, as the cancellation left it' })
   @ApiProblems(404)
   @RequireScopes('send')
-  cancel(@Param('id', uuidIdPipe) id: string): Promise<NotificationView> {
-    return this.cancellation.cancel(id);
+  cancel(@Param('id', uuidIdPipe) id: string, @Caller() caller: ApiCaller): Promise<NotificationView> {
+    return this.cancellation.cancel(id, caller);
   }
 }

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { ApiCaller } from '@herald/auth';
+import { assertNotificationAccess } from '../access/notification-access';
 import { NotificationNotFoundError } from '../notifications.errors';
 import { NotificationRepository } from '../notification.repository';
 import type { NotificationView } from '../notification.types';
@@ -8,9 +10,11 @@ import { notificationView } from './notification.views';
 export class NotificationQueryService {
   constructor(private readonly notifications: NotificationRepository) {}
 
-  async get(id: string): Promise<NotificationView> {
+  /** The notification as `caller` may read it: one it may not see answers 404 exactly as a missing one. */
+  async get(id: string, caller: ApiCaller): Promise<NotificationView> {
     const notification = await this.notifications.findWithDeliveries(id);
     if (!notification) throw new NotificationNotFoundError(id);
+    assertNotificationAccess(caller, notification, 'read');
     return notificationView(notification);
   }
 }
