@@ -1,0 +1,168 @@
+/**
+ * Every route × every kind of caller (API.md §2, §4-7): the routes come from the
+ * running app's Express router, so a route added without a row below fails
+ * here instead of skipping the matrix; a row for a route the app no longer
+ * serves fails too. Each route is called with no credential, a key of each
+ * single scope, and recipient tokens, and answers 401, 403 or neither, as its
+ * row says.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { inboxToken } from '@herald/recipients';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, clientWithScopes } from '../support/api-client';
+import type { Scope } from '../support/api-types';
+import { useHerald } from '../support/herald-harness';
+
+const INBOX_SECRET = `inbox-secret-${randomBytes(8).toString('hex')}`;
+const herald = useHerald({ apps: ['api'], env: { INBOX_SECRET } });
+
+/** Who may call a route: anyone; an API key with one of these scopes (`admin` always); or an inbox's reader. */
+type Access = 'public' | 'inbox' | readonly Scope[];
+
+const SCOPES: readonly Scope[] = ['send', 'read', 'recipients', 'admin'];
+const docs = (path: string): [string, Access] => [`GET ${path}`, 'public'];
+
+/** One row per route the API serves, from API.md. */
+const EXPECTED = new Map<string, Access>([
+  // §2: health, metrics and the OpenAPI document with its Swagger UI need no key.
+  ['GET /health/live', 'public'],
+  ['GET /health/ready', 'public'],
+  ['GET /metrics', 'public'],
+  ...[
+    '/docs',
+    '/docs/',
+    '/docs/index.html',
+    '/docs/LICENSE',
+    '/docs/swagger-ui-init.js',
+    '/docs/docs/swagger-ui-init.js',
+    '/docs-json',
+    '/docs-yaml',
+  ].map(docs),
+  // §3
+  ['POST /v1/notifications', ['send']],
+  ['POST /v1/notifications/batch', ['send']],
+  ['GET /v1/notifications/:id', ['read', 'send']],
+  ['POST /v1/notifications/:id/cancel', ['send']],
+  // §4: recipients manage, reads also read.
+  ['PUT /v1/recipients/:id', ['recipients']],
+  ['GET /v1/recipients/:id', ['recipients', 'read']],
+  ['DELETE /v1/recipients/:id', ['recipients']],
+  ['PUT /v1/recipients/:id/preferences', ['recipients']],
+  ['GET /v1/recipients/:id/preferences', ['recipients', 'read']],
+  ['POST /v1/recipients/:id/push-subscriptions', ['recipients']],
+  ['DELETE /v1/recipients/:id/push-subscriptions/:subId', ['recipients']],
+  // §6.5: read, or the recipient's own token.
+  ['GET /v1/recipients/:id/inbox', 'inbox'],
+  ['POST /v1/recipients/:id/inbox/read-all', 'inbox'],
+  ['POST /v1/recipients/:id/inbox/:messageId/read', 'inbox'],
+  ['GET /v1/recipients/:id/inbox/stream', 'inbox'],
+  // §5 and §7: admin only.
+  ['PUT /v1/admin/templates/:key', ['admin']],
+  ['GET /v1/admin/templates', ['admin']],
+  ['GET /v1/admin/templates/:key', ['admin']],
+  ['DELETE /v1/admin/templates/:key', ['admin']],
+  ['GET /v1/admin/templates/:key/versions', ['admin']],
+  ['POST /v1/admin/templates/:key/versions/:n/activate', ['admin']],
+  ['POST /v1/admin/templates/:key/preview', ['admin']],
+  ['GET /v1/admin/notifications', ['admin']],
+  ['GET /v1/admin/deliveries', ['admin']],
+  ['POST /v1/admin/deliveries/:id/retry', ['admin']],
+  ['GET /v1/admin/stats', ['admin']],
+  ['POST /v1/admin/api-keys', ['admin']],
+  ['GET /v1/admin/api-keys', ['admin']],
+  ['DELETE /v1/admin/api-keys/:id', ['admin']],
+]);
+
+interface RouterLayer {
+  route?: { path: unknown; methods: Record<string, boolean> };
+}
+
+/**
+ * `METHOD /path` of every route on the app's Express router. Nest binds middleware
+ * (`forRoutes('*')`) as a route of every method on `{/*splat}`: not an endpoint.
+ */
+function servedRoutes(): string[] {
+  const express = (herald.app as INestApplication).getHttpAdapter().getInstance() as {
+    router: { stack: RouterLayer[] };
+  };
+  return express.router.stack.flatMap(({ route }) => {
+    if (!route || route.path === '{/*splat}') return [];
+    return Object.keys(route.methods).map((method) => `${method.toUpperCase()} ${String(route.path)}`);
+  });
+}
+
+type Kind = 'no credential' | Scope | "the recipient's token" | "another recipient's token";
+type Outcome = 401 | 403 | 'allowed';
+const KINDS: readonly Kind[] = ['no credential', ...SCOPES, "the recipient's token", "another recipient's token"];
+
+function expected(access: Access, kind: Kind): Outcome {
+  if (access === 'public') return 'allowed';
+  if (kind === 'no credential' || kind === "another recipient's token") return 401;
+  if (kind === "the recipient's token") return access === 'inbox' ? 'allowed' : 401;
+  const scopes = access === 'inbox' ? ['read'] : access;
+  return kind === 'admin' || scopes.includes(kind) ? 'allowed' : 403;
+}
+
+/** The recipient of the inbox routes' `:id`, whose token is "the recipient's". */
+const RECIPIENT = `matrix-${randomUUID()}`;
+const PARAMS: Record<string, string> = { id: RECIPIENT, key: 'matrix.template', n: '1' };
+
+function concretePath(path: string): string {
+  return path.replace(/:(\w+)/g, (_, name: string) => PARAMS[name] ?? randomUUID());
+}
+
+const clients = new Map<Kind, ApiClient>();
+const headersOf = (kind: Kind): Record<string, string> =>
+  kind === "the recipient's token"
+    ? { 'x-recipient-token': inboxToken(INBOX_SECRET, RECIPIENT) }
+    : kind === "another recipient's token"
+      ? { 'x-recipient-token': inboxToken(INBOX_SECRET, `other-${RECIPIENT}`) }
+      : {};
+
+/**
+ * Only the status: the SSE route's body never ends, so the body is dropped
+ * once the headers are in (fetch resolves then), whatever the route.
+ */
+async function outcome(route: string, kind: Kind): Promise<Outcome> {
+  const [method, path] = route.split(' ');
+  const client = clients.get(kind)!;
+  const response = await fetch(client.baseUrl + concretePath(path), {
+    method,
+    headers: {
+      ...(client.key ? { authorization: `Bearer ${client.key}` } : {}),
+      ...(method === 'GET' || method === 'DELETE' ? {} : { 'content-type': 'application/json' }),
+      ...headersOf(kind),
+    },
+    body: method === 'GET' || method === 'DELETE' ? undefined : '{}',
+  });
+  await response.body?.cancel();
+  return response.status === 401 || response.status === 403 ? response.status : 'allowed';
+}
+
+beforeAll(async () => {
+  const anonymous = herald.admin.withKey(undefined);
+  for (const kind of KINDS) clients.set(kind, anonymous);
+  for (const scope of SCOPES) clients.set(scope, await clientWithScopes(herald.admin, scope));
+});
+
+it('has a row for every route the app serves, and serves every row', () => {
+  const served = servedRoutes();
+  expect(served.length).toBeGreaterThan(30);
+  expect(
+    served.filter((route) => !EXPECTED.has(route)),
+    'routes missing from the matrix',
+  ).toEqual([]);
+  expect(
+    [...EXPECTED.keys()].filter((route) => !served.includes(route)),
+    'rows of routes not served',
+  ).toEqual([]);
+});
+
+describe.each([...EXPECTED])('%s', (route, access) => {
+  it(`answers each caller as API.md says (${typeof access === 'string' ? access : access.join(' or ')})`, async () => {
+    const answers: [Kind, Outcome][] = [];
+    for (const kind of KINDS) answers.push([kind, await outcome(route, kind)]);
+    expect(answers).toEqual(KINDS.map((kind) => [kind, expected(access, kind)]));
+  });
+});
