@@ -14,7 +14,11 @@ import { Public } from '../auth/scopes.decorator';
 import { TransportEventProblemFilter, TransportProblemFilter } from './transport-problem.filter';
 import { TransportTokenGuard } from './transport-token.guard';
 
-/** Transport messages carry no API key: their idempotency keys live in a space of their own, shared by all transports. */
+/**
+ * Transport messages carry no API key: their idempotency keys live in a space of their own, shared by all
+ * transports, and the notifications they create (`api_key_id` = `transport`) are no `send` key's own, so only
+ * `read` and `admin` keys reach them (libs/notifications/src/access/notification-access.ts).
+ */
 export const TRANSPORT_CALLER: SendCaller = { apiKeyId: 'transport', transport: 'rpc' };
 
 /**
