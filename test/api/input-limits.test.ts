@@ -147,7 +147,20 @@ describe('nesting and size', () => {
     expect(problemPaths(problemOf(scopes, 422))).toContain('scopes');
     const channels = await herald.admin.post('/v1/notifications', aNotification({ channels: Array(6).fill('email') }));
     expect(problemPaths(problemOf(channels, 422))).toContain('channels');
-    expect(await rowCounts()).toEqual(before);
+    // Found by npm run fuzz: both were 500s (a template with no channels; a token past the unique index's row limit).
+    const template = await herald.admin.put('/v1/admin/templates/limits.no-channels', {
+      name: 'No channels',
+      locales: { fr: { email: { subject: 'Commande' } } },
+    });
+    expect(problemPaths(problemOf(template, 422))).toEqual(['channels']);
+    await herald.admin.put('/v1/recipients/limits-fcm', aRecipient());
+    const token = await herald.admin.post('/v1/recipients/limits-fcm/push-subscriptions', {
+      type: 'fcm',
+      token: 'x'.repeat(4096),
+    });
+    expect(problemPaths(problemOf(token, 422))).toEqual(['token']);
+    expect(await countRows(herald.pg, 'push_subscriptions')).toBe(0);
+    expect(await rowCounts()).toEqual({ ...before, recipients: before.recipients + 1 });
   });
 });
 

@@ -114,10 +114,11 @@ export class PushSubscriptionDto {
   // Not stored: a push service reports an expired subscription as gone, which removes it.
   @IsOptional() @IsInt() @Min(0) expirationTime?: number | null;
 
-  // FCM registration tokens are opaque; printable ASCII, bounded, is all that can be checked here.
+  // FCM registration tokens are opaque (about 160 characters today); printable ASCII, bounded, is all that can be
+  // checked here. 1024 keeps (recipient_id, token) within PostgreSQL's btree row limit of its unique index.
   @ValidateIf((o: PushSubscriptionDto) => o.type === 'fcm' || o.token !== undefined)
   @IsString()
-  @Matches(/^[\x21-\x7e]{1,4096}$/, { message: '$property must be an FCM registration token' })
+  @Matches(/^[\x21-\x7e]{1,1024}$/, { message: '$property must be an FCM registration token' })
   @Validate(OnlyForType, ['fcm'])
   token?: string;
 }

@@ -1,6 +1,15 @@
 import { Type } from 'class-transformer';
 import { INT4_MAX, IsBoundedJsonObject, IsIntegerText } from '@herald/core';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { ChannelContentDto } from './channel-content.dto';
 
 const LOCALES_MAX_BYTES = 256 * 1024;
@@ -10,7 +19,8 @@ export class TemplateDefinitionDto {
   @IsString() @MinLength(1) @MaxLength(200) name!: string;
   @IsOptional() @IsString() @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/) category?: string;
   @IsOptional() @IsBoolean() critical?: boolean;
-  @ValidateNested() @Type(() => ChannelContentDto) channels!: ChannelContentDto;
+  // ValidateNested passes a missing value: without IsDefined a body with no channels reached the service (a 500).
+  @IsDefined() @ValidateNested() @Type(() => ChannelContentDto) channels!: ChannelContentDto;
   /** Locale → channel → fields: variants of the content, which they may not outgrow by much. */
   @IsOptional()
   @IsBoundedJsonObject({ maxBytes: LOCALES_MAX_BYTES })
