@@ -22,6 +22,7 @@ import type {
   RecipientPreferences,
   RecipientView,
 } from '@herald/recipients';
+import type { ApiKeyView } from '@herald/auth';
 import type { ChannelContentMap, TemplateView } from '@herald/templates';
 
 export type {
@@ -44,16 +45,8 @@ export type {
   TemplateView,
 };
 
-export type Scope = 'send' | 'read' | 'recipients' | 'admin';
-
-/** `GET /v1/admin/api-keys` items. */
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  scopes: Scope[];
-  prefix: string;
-  createdAt: string;
-}
+/** `GET /v1/admin/api-keys` items, and the scopes a key holds: the auth lib's own types. */
+export type { ApiKeyView, Scope } from '@herald/auth';
 
 /** `POST /v1/admin/api-keys`: the key itself is shown this once. */
 export interface CreatedApiKey extends ApiKeyView {
