@@ -1,6 +1,6 @@
 /**
  * Every route × every kind of caller (API.md §2, §4-7): the routes come from the
- * running app's Express router, so a route added without a row below fails
+ * running app's Fastify router, so a route added without a row below fails
  * here instead of skipping the matrix; a row for a route the app no longer
  * serves fails too. Each route is called with no credential, a key of each
  * single scope, and recipient tokens, and answers 401, 403 or neither, as its
@@ -8,6 +8,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import { inboxToken } from '@herald/recipients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, clientWithScopes } from '../support/api-client';
@@ -30,10 +31,12 @@ const EXPECTED = new Map<string, Access>([
   ['GET /health/ready', 'public'],
   ['GET /metrics', 'public'],
   ...[
+    // Also as /docs/: paths match with or without a trailing slash, as on Express.
     '/docs',
-    '/docs/',
     '/docs/index.html',
     '/docs/LICENSE',
+    // Swagger UI's files (@fastify/static)
+    '/docs/*',
     '/docs/swagger-ui-init.js',
     '/docs/docs/swagger-ui-init.js',
     '/docs-json',
@@ -74,22 +77,28 @@ const EXPECTED = new Map<string, Access>([
   ['DELETE /v1/admin/api-keys/:id', ['admin']],
 ]);
 
-interface RouterLayer {
-  route?: { path: unknown; methods: Record<string, boolean> };
-}
-
 /**
- * `METHOD /path` of every route on the app's Express router. Nest binds middleware
- * (`forRoutes('*')`) as a route of every method on `{/*splat}`: not an endpoint.
+ * `METHOD /path` of every route on the app's Fastify router, read from its printed tree (one node a line,
+ * four columns a level, each node the text after its parent's; a wildcard is printed without the slash
+ * before it). Fastify adds HEAD to every GET route by itself, as Express answered HEAD with GET's route:
+ * not a row of its own. The router matches paths in any case and stores them lower-cased: compare so.
  */
 function servedRoutes(): string[] {
-  const express = (herald.app as INestApplication).getHttpAdapter().getInstance() as {
-    router: { stack: RouterLayer[] };
-  };
-  return express.router.stack.flatMap(({ route }) => {
-    if (!route || route.path === '{/*splat}') return [];
-    return Object.keys(route.methods).map((method) => `${method.toUpperCase()} ${String(route.path)}`);
-  });
+  const fastify = (herald.app as INestApplication).getHttpAdapter().getInstance() as FastifyInstance;
+  const parents: string[] = [];
+  return fastify
+    .printRoutes({ commonPrefix: false })
+    .split('\n')
+    .flatMap((line) => {
+      const node = /^((?:[│ ] {3})*)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+      if (!node) return [];
+      const depth = node[1].length / 4;
+      const parent = parents.slice(0, depth).join('');
+      const path = node[2] === '*' ? `${parent.replace(/\/$/, '')}/*` : parent + node[2];
+      parents[depth] = node[2];
+      const methods = (node[3] ?? '').split(', ').filter((method) => method && method !== 'HEAD');
+      return methods.map((method) => `${method} ${path}`.toLowerCase());
+    });
 }
 
 type Kind = 'no credential' | Scope | "the recipient's token" | "another recipient's token";
@@ -148,13 +157,14 @@ beforeAll(async () => {
 
 it('has a row for every route the app serves, and serves every row', () => {
   const served = servedRoutes();
+  const rows = [...EXPECTED.keys()].map((route) => route.toLowerCase());
   expect(served.length).toBeGreaterThan(30);
   expect(
-    served.filter((route) => !EXPECTED.has(route)),
+    served.filter((route) => !rows.includes(route)),
     'routes missing from the matrix',
   ).toEqual([]);
   expect(
-    [...EXPECTED.keys()].filter((route) => !served.includes(route)),
+    rows.filter((route) => !served.includes(route)),
     'rows of routes not served',
   ).toEqual([]);
 });

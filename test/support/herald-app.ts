@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -43,7 +42,7 @@ export async function startHerald(options: HeraldOptions): Promise<RunningHerald
       await http.close();
       throw error;
     });
-    baseUrl = `http://127.0.0.1:${((http.getHttpServer() as Server).address() as AddressInfo).port}`;
+    baseUrl = `http://127.0.0.1:${(http.getHttpServer().address() as AddressInfo).port}`;
     app = http;
   } else {
     app = await NestFactory.createApplicationContext(HeraldCoreModule.forRoot(config, database, extra), {

@@ -1,9 +1,11 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { networkInterfaces } from 'node:os';
+import { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DatabaseRuntime, HeraldConfig, HeraldCoreModule } from '@herald/core';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
-import { configureHttp } from './http/configure-http';
+import { configureHttp, createHttpAdapter } from './http/configure-http';
 import { connectMicroserviceTransports } from './transport/microservice-transports';
 
 /**
@@ -14,9 +16,13 @@ export async function createApiApp(
   config: HeraldConfig,
   database: DatabaseRuntime,
   extra: Type[] = [],
-): Promise<INestApplication> {
-  const app = await NestFactory.create(HeraldCoreModule.forRoot(config, database, [ApiModule, ...extra]), {
+): Promise<NestFastifyApplication> {
+  const modules = HeraldCoreModule.forRoot(config, database, [ApiModule, ...extra]);
+  const app = await NestFactory.create<NestFastifyApplication>(modules, createHttpAdapter(), {
+    // Herald's own JSON parser (http/json-body.ts) replaces Nest's.
     bodyParser: false,
+    // JSON requests keep their bytes as `request.rawBody`, for signatures of provider callbacks.
+    rawBody: true,
     bufferLogs: true,
     // Idle keep-alive sockets (browsers open spares) would otherwise hold shutdown until they time out.
     forceCloseConnections: true,
@@ -28,12 +34,22 @@ export async function createApiApp(
 }
 
 /**
+ * Where the API listens without a host: every interface, as Node's own `listen(port)` does (Fastify's default
+ * is localhost only, which a container's port mapping cannot reach). `::` takes IPv4 too, where IPv6 exists.
+ */
+const ALL_INTERFACES = Object.values(networkInterfaces()).some((addresses) =>
+  addresses?.some((address) => address.family === 'IPv6'),
+)
+  ? '::'
+  : '0.0.0.0';
+
+/**
  * Starts what createApiApp built: every module initialised first, so no transport hands over a message
  * before the app is ready; then the microservice transports, then HTTP. A transport that cannot start
  * fails start-up.
  */
-export async function startApiApp(app: INestApplication, port: number, host?: string): Promise<void> {
+export async function startApiApp(app: NestFastifyApplication, port: number, host?: string): Promise<void> {
   await app.init();
   await app.startAllMicroservices();
-  await (host === undefined ? app.listen(port) : app.listen(port, host));
+  await app.listen(port, host ?? ALL_INTERFACES);
 }

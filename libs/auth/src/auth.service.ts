@@ -39,6 +39,6 @@ export class AuthService {
   /** Counts one request against `budget`: the RateLimit headers go on `response`, or RateLimitedError (429) is thrown. */
   async limit(budget: RateLimitBudget, response: HeaderSink): Promise<void> {
     const headers = await this.rateLimiter.enforce(budget);
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    for (const [name, value] of Object.entries(headers)) response.header(name, value);
   }
 }

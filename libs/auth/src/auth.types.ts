@@ -10,7 +10,7 @@ export interface ApiCaller {
 /** Whose requests count together against RATE_LIMIT_PER_MINUTE: one API key's, or one recipient's inbox token's. */
 export type RateLimitBudget = { apiKeyId: string } | { recipientId: string };
 
-/** Where the RateLimit headers of an admitted request go: an Express response, or anything with setHeader. */
+/** Where the RateLimit headers of an admitted request go: a Fastify reply, or anything with header(). */
 export interface HeaderSink {
-  setHeader(name: string, value: string): unknown;
+  header(name: string, value: string): unknown;
 }

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthService, Scope } from '@herald/auth';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AuthenticatedRequest, PUBLIC_KEY, SCOPES_KEY } from './scopes.decorator';
 
 /**
@@ -27,7 +27,7 @@ export class ApiKeyGuard implements CanActivate {
     request.caller = await this.auth.authenticate(
       request.headers.authorization,
       required,
-      http.getResponse<Response>(),
+      http.getResponse<FastifyReply>(),
     );
     return true;
   }

@@ -1,12 +1,12 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { ApiCaller, Scope } from '@herald/auth';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 export const SCOPES_KEY = 'herald:scopes';
 export const PUBLIC_KEY = 'herald:public';
 
 /** A request once a guard has authenticated its API key (recipient-token requests have no caller). */
-export type AuthenticatedRequest = Request & { caller?: ApiCaller };
+export type AuthenticatedRequest = FastifyRequest & { caller?: ApiCaller };
 
 /** The caller needs any one of these scopes; `admin` always passes. */
 export const RequireScopes = (...scopes: Scope[]) => SetMetadata(SCOPES_KEY, scopes);

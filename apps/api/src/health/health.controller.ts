@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthService, Readiness } from '@herald/core';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/scopes.decorator';
 import { LivenessDto, ReadinessDto } from '../dto/health-responses.dto';
 
@@ -22,7 +22,7 @@ export class HealthController {
   @ApiOkResponse({ type: ReadinessDto, description: 'PostgreSQL answers' })
   @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'PostgreSQL does not answer' })
   async ready(
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<{ status: 'ok' | 'unavailable'; checks: Readiness['checks'] }> {
     const { ready, checks } = await this.health.readiness();
     res.status(ready ? 200 : 503);

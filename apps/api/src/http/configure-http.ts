@@ -1,31 +1,42 @@
-import { INestApplication } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { createValidationPipe, ProblemFilter, sendProblem, toProblem } from '@herald/core';
-import express, { NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
+import { createValidationPipe, ProblemFilter } from '@herald/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { JSON_BODY_LIMIT, registerJsonBody } from './json-body';
 import { BEARER_SCHEME, RECIPIENT_TOKEN_QUERY_SCHEME, RECIPIENT_TOKEN_SCHEME } from './openapi.decorators';
+import { registerSecurityHeaders, securityHeaders } from './security-headers';
+
+/**
+ * Fastify, routing as Express did: paths match in any case and with or without a trailing slash, and a path
+ * parameter may be as long as the URL (Fastify's default stops at 100 characters, with a 414 rather than the
+ * validation's 422). The router refuses a malformed URL (400) before any hook or Nest sees the request: that
+ * answer gets its security headers and problem document here.
+ */
+export function createHttpAdapter(): FastifyAdapter {
+  const adapter: FastifyAdapter = new FastifyAdapter({
+    bodyLimit: JSON_BODY_LIMIT,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      securityHeaders(request.raw, reply.raw, () => undefined);
+      problems.send(reply, error);
+    },
+  });
+  const problems = new ProblemFilter(adapter);
+  return adapter;
+}
 
 /**
  * Everything HTTP that is not a route: security headers, JSON bodies up to 1 MiB
- * (413 past it), problem documents for every error including body-parser's,
- * validation of every DTO, and the OpenAPI document.
+ * (413 past it), problem documents for every error including the body parser's
+ * and the router's, validation of every DTO, and the OpenAPI document.
  */
-export function configureHttp(app: INestApplication): void {
-  const server = app as NestExpressApplication;
-  server.disable('x-powered-by');
-  // Helmet's defaults on every answer (nosniff, frame-ancestors 'none', a same-origin CSP, HSTS, ...). Swagger UI
-  // at /docs needs nothing more: its scripts are files of /docs and its only inline code is a <style>, which the
-  // default style-src allows. upgrade-insecure-requests is left out: behind no TLS (a local run) it would send
-  // the browser to an https:// that does not answer; TLS in front is the operator's, with HSTS from here.
-  server.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  server.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
-  server.use((error: Error, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(error);
-    sendProblem(res, toProblem(error));
-  });
+export function configureHttp(app: NestFastifyApplication): void {
+  // Fastify sends no X-Powered-By.
+  registerSecurityHeaders(app);
+  registerJsonBody(app);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemFilter());
+  // Also Fastify's error handler (Nest installs it): body refusals and router errors reach the same filter.
+  app.useGlobalFilters(new ProblemFilter(app.getHttpAdapter()));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { MetricsService } from '@herald/core';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/scopes.decorator';
 
 /**
@@ -22,9 +22,9 @@ export class MetricsController {
     description: 'Prometheus text exposition format 0.0.4',
     content: { 'text/plain': { schema: { type: 'string' } } },
   })
-  async scrape(@Res({ passthrough: true }) res: Response): Promise<string> {
+  async scrape(@Res({ passthrough: true }) res: FastifyReply): Promise<string> {
     const body = await this.metrics.scrape();
-    res.setHeader('Content-Type', this.metrics.contentType);
+    res.header('Content-Type', this.metrics.contentType);
     return body;
   }
 }

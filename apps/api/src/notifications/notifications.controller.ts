@@ -9,7 +9,7 @@ import {
   NotificationView,
   SendNotificationDto,
 } from '@herald/notifications';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Caller, RequireScopes } from '../auth/scopes.decorator';
 import type { ApiCaller } from '@herald/auth';
 import { AcceptedNotificationDto, NotificationViewDto } from '../dto/notification-responses.dto';
@@ -35,13 +35,13 @@ export class NotificationsController {
     @Body() body: SendNotificationDto,
     @Caller() caller: ApiCaller,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<AcceptedNotification> {
     if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
       throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1 to 255 characters' }]);
     }
     const result = await this.accept.accept(body, caller, idempotencyKey ?? body.idempotencyKey);
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    if (result.replayed) res.header('Idempotent-Replayed', 'true');
     return result.body;
   }
 

@@ -3,10 +3,13 @@ import { Reflector } from '@nestjs/core';
 import { AuthService, UnauthorizedError } from '@herald/auth';
 import { HeraldConfig } from '@herald/core';
 import { verifyInboxToken } from '@herald/recipients';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/scopes.decorator';
 
 const QUERY_TOKEN_KEY = 'herald:inbox-query-token';
+
+/** The parts of an inbox request this guard reads: the recipient of the route, and `?token=`. */
+type InboxRequest = AuthenticatedRequest & { params: { id?: string }; query: { token?: unknown } };
 
 /**
  * The route also takes the recipient token as `?token=`: EventSource cannot send
@@ -31,8 +34,8 @@ export class InboxAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<AuthenticatedRequest>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<InboxRequest>();
+    const response = http.getResponse<FastifyReply>();
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       // An API key spends the same per-key budget here as on every other route.

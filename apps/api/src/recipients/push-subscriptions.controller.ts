@@ -7,7 +7,7 @@ import {
   PushSubscriptionView,
   RecipientIdParam,
 } from '@herald/recipients';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { RequireScopes } from '../auth/scopes.decorator';
 import { PushSubscriptionViewDto } from '../dto/recipient-responses.dto';
 import { ApiKeyProtected, ApiProblems, BODY_PROBLEMS } from '../http/openapi.decorators';
@@ -27,7 +27,7 @@ export class PushSubscriptionsController {
   async subscribe(
     @Param() { id }: RecipientIdParam,
     @Body() body: PushSubscriptionDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<PushSubscriptionView> {
     const { subscription, created } = await this.subscriptions.subscribe(id, body);
     res.status(created ? 201 : 200);

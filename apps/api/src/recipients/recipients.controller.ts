@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestj
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RecipientErasureService } from '@herald/notifications';
 import { PutRecipientDto, RecipientIdParam, RecipientService, RecipientView } from '@herald/recipients';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { RequireScopes } from '../auth/scopes.decorator';
 import { RecipientViewDto } from '../dto/recipient-responses.dto';
 import { ApiKeyProtected, ApiProblems, BODY_PROBLEMS } from '../http/openapi.decorators';
@@ -24,7 +24,7 @@ export class RecipientsController {
   async put(
     @Param() { id }: RecipientIdParam,
     @Body() body: PutRecipientDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<RecipientView> {
     const { recipient, created } = await this.recipients.put(id, body);
     res.status(created ? 201 : 200);

@@ -8,7 +8,7 @@ import {
   TemplateService,
   TemplateView,
 } from '@herald/templates';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { RequireScopes } from '../auth/scopes.decorator';
 import { TemplateKeyParam, TemplateVersionParam } from '../dto/template-key.dto';
 import { TemplateListDto, TemplateViewDto } from '../dto/template-responses.dto';
@@ -28,7 +28,7 @@ export class TemplatesController {
   async put(
     @Param() { key }: TemplateKeyParam,
     @Body() body: TemplateDefinitionDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<TemplateView> {
     const { template, created } = await this.templates.put(key, body);
     res.status(created ? 201 : 200);

@@ -1,5 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpServer, Logger } from '@nestjs/common';
 import { HeraldError } from '../core.errors';
 import { Problem, PROBLEM_CONTENT_TYPE, problem } from './problem';
 
@@ -38,32 +37,46 @@ export function toProblem(error: unknown, logger?: Logger): { problem: Problem; 
       problem: problem(HTTP_CODES[status] ?? `http-${status}`, status, error.name.replace(/Exception$/, ''), detail),
     };
   }
-  // Errors from body-parser carry their HTTP status (400 malformed JSON, 413 too large, 415 charset).
-  if (error instanceof Error && 'status' in error && typeof error.status === 'number' && error.status < 500) {
-    const status = error.status;
+  // Refusals of the body parser (400 malformed JSON, 413 too large, 415 charset: `status`) and of Fastify
+  // itself (400 malformed URL, 413 past the reader's limit: `statusCode`) carry their HTTP status.
+  const status = errorStatus(error);
+  if (error instanceof Error && status !== undefined && status >= 400 && status < 500) {
     return { problem: problem(HTTP_CODES[status] ?? `http-${status}`, status, 'Bad request', error.message) };
   }
   logger?.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return { problem: problem('internal-error', 500, 'Internal server error') };
 }
 
-export function sendProblem(res: Response, converted: { problem: Problem; headers?: Record<string, string> }): void {
-  res.status(converted.problem.status);
-  for (const [name, value] of Object.entries(converted.headers ?? {})) res.setHeader(name, value);
-  res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(converted.problem));
+function errorStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  return typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
 }
 
+/**
+ * The one HTTP answer of every error, through the app's HTTP adapter (whatever its response objects are):
+ * the problem's status, its headers, and the document as `application/problem+json`.
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemFilter.name);
 
+  constructor(private readonly http: HttpServer) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
-    const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent) {
+    this.send(host.switchToHttp().getResponse(), error);
+  }
+
+  /** Answers `error` on `response` (also for errors raised before Nest has the request, see configureHttp). */
+  send(response: unknown, error: unknown): void {
+    if (this.http.isHeadersSent(response)) {
       this.logger.error(error instanceof Error ? error.stack : String(error));
       return;
     }
-    sendProblem(res, toProblem(error, this.logger));
+    const converted = toProblem(error, this.logger);
+    for (const [name, value] of Object.entries(converted.headers ?? {})) this.http.setHeader(response, name, value);
+    this.http.setHeader(response, 'Content-Type', PROBLEM_CONTENT_TYPE);
+    this.http.reply(response, JSON.stringify(converted.problem), converted.problem.status);
   }
 }
