@@ -26,7 +26,7 @@ export class HeraldConfig {
     maxAttempts: number;
     backoffMs: number;
     reconcileIntervalMs: number;
-    /** A delivery left in `sending` longer than this is presumed lost with its worker. */
+    /** A `sending` delivery's lease, renewed by its worker every third of it: once it ends, the delivery is taken over. */
     sendingLeaseMs: number;
   };
   /** Requests per API key per minute (a sliding window); 0 turns the limit off. */

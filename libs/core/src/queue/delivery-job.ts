@@ -20,6 +20,18 @@ export interface DeliveryJobRequest {
   priority: Priority;
   /** Milliseconds to wait before the attempt (scheduled sends and retries). */
   delayMs?: number;
+  /** Attempts the delivery has made (its row's `attempts`): the job is the wake-up of the next one. */
+  attemptsMade?: number;
+}
+
+/**
+ * One job per attempt: the delivery id, suffixed by the attempts already made when there are any. The job of a
+ * next attempt (a retry, a takeover of a dead worker's delivery, an admin retry) so never collides with the job
+ * of the previous one, which may still be active or stalled in the queue store; re-adding the job of the same
+ * attempt stays a no-op.
+ */
+export function deliveryJobId(deliveryId: string, attemptsMade = 0): string {
+  return attemptsMade ? `${deliveryId}-${attemptsMade}` : deliveryId;
 }
 
 /** BullMQ runs lower numbers first. */

@@ -7,6 +7,7 @@ import {
   DELIVER_JOB,
   DeliveryJobData,
   DeliveryJobRequest,
+  deliveryJobId,
   deliveryQueueName,
   HERALD_BACKOFF,
   PRIORITY_RANK,
@@ -38,7 +39,7 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
     return queue;
   }
 
-  /** Adding a job whose id (the delivery id) already exists is a no-op, so re-enqueueing is harmless. */
+  /** Adding a job whose id (the delivery id and its attempt) already exists is a no-op, so re-enqueueing is harmless. */
   async enqueue(requests: DeliveryJobRequest[]): Promise<void> {
     await Promise.all(
       CHANNELS.map(async (channel) => {
@@ -49,7 +50,7 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
             name: DELIVER_JOB,
             data: { deliveryId: job.deliveryId },
             opts: {
-              jobId: job.deliveryId,
+              jobId: deliveryJobId(job.deliveryId, job.attemptsMade),
               priority: PRIORITY_RANK[job.priority],
               delay: Math.max(0, job.delayMs ?? 0),
               attempts: this.config.delivery.maxAttempts,

@@ -27,6 +27,7 @@ export interface ReconciledDelivery {
   id: string;
   channel: Channel;
   priority: Priority;
+  attemptsMade: number;
   delayMs: number;
 }
 
@@ -49,6 +50,7 @@ interface ClaimedRow {
 interface ReconcileRow {
   id: string;
   channel: Channel;
+  attempts: number;
   priority: Priority;
   /** bigint, which pg answers as a string. */
   delay_ms: string | null;
@@ -71,9 +73,9 @@ export class DeliveryRepository {
    * The conditional status change that makes a worker the only one sending this
    * delivery: `queued`/`scheduled` → `sending`, in one statement that locks the
    * notification row first (the lock every status change takes), opens the
-   * attempt, and marks the notification `processing`. A `sending` row older
-   * than the lease belonged to a worker that died: its open attempt is closed
-   * as lost and the delivery is claimed again.
+   * attempt, starts the lease and marks the notification `processing`. A
+   * `sending` row whose lease ended belonged to a worker that died (a live one
+   * renews it): its open attempt is closed as lost and the delivery is claimed again.
    */
   async claim(deliveryId: string, leaseMs: number): Promise<ClaimedDelivery | null> {
     const rows = await this.dataSource.query<ClaimedRow[]>(
@@ -86,14 +88,15 @@ export class DeliveryRepository {
          -- FOR UPDATE re-reads the row as last committed: a claim that won meanwhile makes it 'sending'.
          SELECT d.id, d.status, d.attempts FROM deliveries d JOIN notification n ON n.id = d.notification_id
          WHERE d.id = $1 AND (d.status IN ('queued', 'scheduled')
-           OR (d.status = 'sending' AND d.updated_at < now() - $2 * interval '1 millisecond'))
+           OR (d.status = 'sending' AND d.lease_expires_at < now()))
          FOR UPDATE OF d
        ), lost AS (
          UPDATE delivery_attempts a SET finished_at = now(), outcome = 'transient_error', error = '${LOST_ATTEMPT}'
          FROM previous p
          WHERE p.status = 'sending' AND a.delivery_id = p.id AND a.attempt = p.attempts AND a.finished_at IS NULL
        ), claimed AS (
-         UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = NULL, updated_at = now()
+         UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = NULL, updated_at = now(),
+           lease_expires_at = now() + $2 * interval '1 millisecond'
          FROM previous p WHERE d.id = p.id
          RETURNING d.id, d.notification_id, d.channel, d.attempts, d.address, d.content
        ), attempt AS (
@@ -180,31 +183,54 @@ export class DeliveryRepository {
   }
 
   /**
+   * Extends the lease of the deliveries this process is sending, in one
+   * statement. Each is matched with its attempt, so a delivery another worker
+   * took over is not renewed for it. Rows locked at this moment are skipped
+   * rather than waited for: their lock is a status change in progress (which
+   * needs no renewal), and waiting on rows in no set order could deadlock with it.
+   */
+  async renewLeases(held: { id: string; attempt: number }[], leaseMs: number): Promise<void> {
+    if (!held.length) return;
+    await this.dataSource.query(
+      `WITH mine AS (
+         SELECT d.id FROM deliveries d JOIN unnest($1::uuid[], $2::int[]) AS h(id, attempt)
+           ON d.id = h.id AND d.attempts = h.attempt
+         WHERE d.status = 'sending'
+         FOR NO KEY UPDATE OF d SKIP LOCKED
+       )
+       UPDATE deliveries SET lease_expires_at = now() + $3 * interval '1 millisecond'
+       WHERE id IN (SELECT id FROM mine)`,
+      [held.map((delivery) => delivery.id), held.map((delivery) => delivery.attempt), leaseMs],
+    );
+  }
+
+  /**
    * Deliveries that should have a job: `queued`/`scheduled` rows not touched for
    * `idleMs` (their enqueue may have been lost with Redis), and `sending` rows
-   * past the lease (their worker died; the claim takes them over). Touching the
-   * waiting rows moves the next scan on to others.
+   * whose lease ended (their worker died; the claim takes them over). Touching
+   * the waiting rows moves the next scan on to others.
    */
-  async takeForReconcile(idleMs: number, leaseMs: number, limit: number): Promise<ReconciledDelivery[]> {
+  async takeForReconcile(idleMs: number, limit: number): Promise<ReconciledDelivery[]> {
     const rows = await this.dataSource.query<ReconcileRow[]>(
       `WITH picked AS (
          SELECT id FROM deliveries
          WHERE (status IN ('queued', 'scheduled') AND updated_at < now() - $1 * interval '1 millisecond')
-            OR (status = 'sending' AND updated_at < now() - $2 * interval '1 millisecond')
-         ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED
+            OR (status = 'sending' AND lease_expires_at < now())
+         ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED
        ), touched AS (
          UPDATE deliveries SET updated_at = now() WHERE id IN (SELECT id FROM picked) AND status <> 'sending'
        )
-       SELECT d.id, d.channel, n.priority,
+       SELECT d.id, d.channel, d.attempts, n.priority,
          GREATEST(0, EXTRACT(EPOCH FROM (d.next_attempt_at - now())) * 1000)::bigint AS delay_ms
        FROM deliveries d JOIN notifications n ON n.id = d.notification_id
        WHERE d.id IN (SELECT id FROM picked)`,
-      [idleMs, leaseMs, limit],
+      [idleMs, limit],
     );
     return rows.map((row) => ({
       id: row.id,
       channel: row.channel,
       priority: row.priority,
+      attemptsMade: row.attempts,
       delayMs: Number(row.delay_ms ?? 0),
     }));
   }

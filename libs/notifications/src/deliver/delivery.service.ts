@@ -2,7 +2,8 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { HeraldConfig, MetricsService, RetryLaterError } from '@herald/core';
 import { ChannelRegistry, PermanentDeliveryError, TransientDeliveryError } from '@herald/channels';
 import { retryDelayMs } from './backoff';
-import { DeliveryRepository } from './delivery.repository';
+import { DeliveryLeaseService } from './delivery-lease.service';
+import { ClaimedDelivery, DeliveryRepository } from './delivery.repository';
 
 /**
  * Delivering one delivery: claim it, call its channel's driver, record the
@@ -15,6 +16,7 @@ export class DeliveryService {
 
   constructor(
     private readonly deliveries: DeliveryRepository,
+    private readonly leases: DeliveryLeaseService,
     private readonly channels: ChannelRegistry,
     private readonly config: HeraldConfig,
     // Absent in a worker-only process, which serves no /metrics.
@@ -25,6 +27,16 @@ export class DeliveryService {
     const delivery = await this.deliveries.claim(deliveryId, this.config.delivery.sendingLeaseMs);
     // Already sent, cancelled or being sent by another worker: a duplicate job does nothing.
     if (!delivery) return;
+    // Renewed while the send runs, and released once its outcome is recorded (or could not be).
+    this.leases.hold(delivery);
+    try {
+      await this.attempt(delivery);
+    } finally {
+      this.leases.release(delivery);
+    }
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
     const driver = this.channels.driver(delivery.channel);
     try {
       const result = await driver.send({

@@ -9,7 +9,10 @@ const MAX_BATCHES_PER_PASS = 20;
 /**
  * PostgreSQL is the source of truth: this puts back in the queues what the
  * queues lost (Redis restarted empty, an enqueue after commit failed, a worker
- * killed mid-send). Job ids are delivery ids, so re-adding a job that exists is a no-op.
+ * killed mid-send: its lease ends within DELIVERY_SENDING_LEASE_MS, and the next
+ * pass wakes a worker to take the delivery over). Job ids are delivery ids with
+ * their attempt, so re-adding a job that exists is a no-op, while the job of a
+ * dead worker's attempt, stalled in the queue store, does not hold back the next.
  */
 @Injectable()
 export class ReconcilerService {
@@ -23,16 +26,17 @@ export class ReconcilerService {
 
   /** One pass; returns how many deliveries were handed back to their queues. */
   async reconcile(): Promise<number> {
-    const { reconcileIntervalMs, sendingLeaseMs } = this.config.delivery;
+    const { reconcileIntervalMs } = this.config.delivery;
     let total = 0;
     for (let round = 0; round < MAX_BATCHES_PER_PASS; round++) {
-      const batch = await this.deliveries.takeForReconcile(reconcileIntervalMs, sendingLeaseMs, BATCH);
+      const batch = await this.deliveries.takeForReconcile(reconcileIntervalMs, BATCH);
       if (!batch.length) break;
       await this.queue.enqueue(
         batch.map((delivery) => ({
           deliveryId: delivery.id,
           channel: delivery.channel,
           priority: delivery.priority,
+          attemptsMade: delivery.attemptsMade,
           delayMs: delivery.delayMs,
         })),
       );

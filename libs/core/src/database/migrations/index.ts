@@ -4,6 +4,8 @@ import { InboxMessages1764500001000 } from './1764500001000-inbox-messages';
 import { HistoryIndexes1764600000000 } from './1764600000000-history-indexes';
 import { RateLimits1764700000000 } from './1764700000000-rate-limits';
 import { DeliveryStatusWithoutPending1764800000000 } from './1764800000000-delivery-status-without-pending';
+import { DeliveryLeases1764910000000 } from './1764910000000-delivery-leases';
+import { DeliveryLeasesBackfill1764910001000 } from './1764910001000-delivery-leases-backfill';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   HistoryIndexes1764600000000,
   RateLimits1764700000000,
   DeliveryStatusWithoutPending1764800000000,
+  DeliveryLeases1764910000000,
+  DeliveryLeasesBackfill1764910001000,
 ];
