@@ -129,20 +129,25 @@ export class DeliveryRepository {
    * notification row is locked first, then its deliveries are read FOR SHARE,
    * which reads each as last committed, so a sibling that finished while this
    * statement waited for the lock is counted with its new status.
+   *
+   * Fenced by the attempt: when the delivery was taken over meanwhile (this
+   * worker's lease ended), the result closes this attempt only, and the
+   * delivery and notification stay as the current attempt makes them. Answers
+   * whether the result became the delivery's.
    */
   async finish(
     delivery: ClaimedDelivery,
     status: Extract<DeliveryStatus, 'sent' | 'delivered' | 'failed'>,
     result: AttemptResult & { captured?: boolean },
-  ): Promise<void> {
-    await this.dataSource.query(
+  ): Promise<boolean> {
+    const [{ ended }] = await this.dataSource.query<[{ ended: number }]>(
       `WITH notification AS (
          SELECT id FROM notifications WHERE id = $8 FOR UPDATE
        ), siblings AS (
          SELECT d.id, d.status FROM deliveries d JOIN notification n ON n.id = d.notification_id FOR SHARE OF d
        ), ended AS (
          UPDATE deliveries d SET status = $3, error = $5, provider_message_id = $6, captured = $7, updated_at = now()
-         FROM siblings s WHERE d.id = $1 AND s.id = d.id AND s.status = 'sending'
+         FROM siblings s WHERE d.id = $1 AND s.id = d.id AND s.status = 'sending' AND d.attempts = $2
          RETURNING d.id
        ), attempt AS (
          UPDATE delivery_attempts SET finished_at = now(), outcome = $4, error = $5, provider_message_id = $6
@@ -150,10 +155,12 @@ export class DeliveryRepository {
        ), after AS (
          -- The statement does not see its own update of the delivery: count it with its new status.
          SELECT CASE WHEN s.id IN (SELECT id FROM ended) THEN $3::text ELSE s.status END AS status FROM siblings s
+       ), derived AS (
+         UPDATE notifications n SET status = x.status, updated_at = now()
+         FROM (${derivedStatusSql('after')}) x
+         WHERE n.id = $8 AND x.status IS NOT NULL AND n.status <> x.status AND EXISTS (SELECT 1 FROM ended)
        )
-       UPDATE notifications n SET status = x.status, updated_at = now()
-       FROM (${derivedStatusSql('after')}) x
-       WHERE n.id = $8 AND x.status IS NOT NULL AND n.status <> x.status`,
+       SELECT count(*)::int AS ended FROM ended`,
       [
         delivery.id,
         delivery.attempt,
@@ -165,20 +172,28 @@ export class DeliveryRepository {
         delivery.notificationId,
       ],
     );
+    return ended > 0;
   }
 
-  /** A transient failure with attempts left: back to `queued` until `retryAt`. */
-  async scheduleRetry(delivery: ClaimedDelivery, result: AttemptResult, retryAt: Date): Promise<void> {
-    await this.inNotificationLock(delivery.id, async (manager) => {
-      await manager.query(
+  /**
+   * A transient failure with attempts left: back to `queued` until `retryAt`.
+   * Fenced by the attempt like `finish`; answers whether the retry is the delivery's.
+   */
+  async scheduleRetry(delivery: ClaimedDelivery, result: AttemptResult, retryAt: Date): Promise<boolean> {
+    return this.inNotificationLock(delivery.id, async (manager) => {
+      const [{ requeued }] = await manager.query<[{ requeued: number }]>(
         `WITH requeued AS (
            UPDATE deliveries SET status = 'queued', error = $4, next_attempt_at = $5, updated_at = now()
-           WHERE id = $1 AND status = 'sending'
+           WHERE id = $1 AND status = 'sending' AND attempts = $2
+           RETURNING id
+         ), attempt AS (
+           UPDATE delivery_attempts SET finished_at = now(), outcome = $3, error = $4
+           WHERE delivery_id = $1 AND attempt = $2
          )
-         UPDATE delivery_attempts SET finished_at = now(), outcome = $3, error = $4
-         WHERE delivery_id = $1 AND attempt = $2`,
+         SELECT count(*)::int AS requeued FROM requeued`,
         [delivery.id, delivery.attempt, result.outcome, result.error ?? null, retryAt],
       );
+      return requeued > 0;
     });
   }
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { HeraldConfig, MetricsService, RetryLaterError } from '@herald/core';
-import { ChannelRegistry, PermanentDeliveryError, TransientDeliveryError } from '@herald/channels';
+import { ChannelRegistry, DriverResult, PermanentDeliveryError, TransientDeliveryError } from '@herald/channels';
 import { retryDelayMs } from './backoff';
 import { DeliveryLeaseService } from './delivery-lease.service';
 import { ClaimedDelivery, DeliveryRepository } from './delivery.repository';
@@ -37,9 +37,9 @@ export class DeliveryService {
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
-    const driver = this.channels.driver(delivery.channel);
+    let sent: DriverResult;
     try {
-      const result = await driver.send({
+      sent = await this.channels.driver(delivery.channel).send({
         deliveryId: delivery.id,
         notificationId: delivery.notificationId,
         channel: delivery.channel,
@@ -48,33 +48,48 @@ export class DeliveryService {
         content: delivery.content,
         priority: delivery.priority,
       });
-      await this.deliveries.finish(delivery, result.status, {
-        outcome: 'ok',
-        providerMessageId: result.providerMessageId,
-        captured: result.captured,
-      });
-      this.metrics?.recordDelivery(delivery.channel, result.status);
     } catch (error) {
-      const message = (error as Error).message || String(error);
-      const permanent = error instanceof PermanentDeliveryError;
-      if (permanent || delivery.attempt >= this.config.delivery.maxAttempts) {
-        this.logger.warn(`delivery ${delivery.id} (${delivery.channel}) failed: ${message}`);
-        await this.deliveries.finish(delivery, 'failed', {
-          outcome: permanent ? 'permanent_error' : 'transient_error',
-          error: permanent ? message : `${message} (gave up after ${delivery.attempt} attempts)`,
-        });
-        this.metrics?.recordDelivery(delivery.channel, 'failed');
-        return;
-      }
-      const retryAfter = error instanceof TransientDeliveryError ? (error.retryAfterMs ?? 0) : 0;
-      const delayMs = Math.max(retryDelayMs(delivery.attempt, this.config.delivery.backoffMs), retryAfter);
-      await this.deliveries.scheduleRetry(
-        delivery,
-        { outcome: 'transient_error', error: message },
-        new Date(Date.now() + delayMs),
-      );
-      this.metrics?.recordDelivery(delivery.channel, 'retried');
-      throw new RetryLaterError(delayMs, message);
+      return this.failed(delivery, error);
     }
+    // Outside the send's try: a failure to record a send that happened must not be taken for a failed send.
+    const recorded = await this.deliveries.finish(delivery, sent.status, {
+      outcome: 'ok',
+      providerMessageId: sent.providerMessageId,
+      captured: sent.captured,
+    });
+    if (recorded) this.metrics?.recordDelivery(delivery.channel, sent.status);
+    else this.lost(delivery);
+  }
+
+  private async failed(delivery: ClaimedDelivery, error: unknown): Promise<void> {
+    const message = (error as Error).message || String(error);
+    const permanent = error instanceof PermanentDeliveryError;
+    if (permanent || delivery.attempt >= this.config.delivery.maxAttempts) {
+      const recorded = await this.deliveries.finish(delivery, 'failed', {
+        outcome: permanent ? 'permanent_error' : 'transient_error',
+        error: permanent ? message : `${message} (gave up after ${delivery.attempt} attempts)`,
+      });
+      if (!recorded) return this.lost(delivery);
+      this.logger.warn(`delivery ${delivery.id} (${delivery.channel}) failed: ${message}`);
+      this.metrics?.recordDelivery(delivery.channel, 'failed');
+      return;
+    }
+    const retryAfter = error instanceof TransientDeliveryError ? (error.retryAfterMs ?? 0) : 0;
+    const delayMs = Math.max(retryDelayMs(delivery.attempt, this.config.delivery.backoffMs), retryAfter);
+    const recorded = await this.deliveries.scheduleRetry(
+      delivery,
+      { outcome: 'transient_error', error: message },
+      new Date(Date.now() + delayMs),
+    );
+    if (!recorded) return this.lost(delivery);
+    this.metrics?.recordDelivery(delivery.channel, 'retried');
+    throw new RetryLaterError(delayMs, message);
+  }
+
+  /** This worker's lease ended before it recorded the outcome, and another attempt owns the delivery now. */
+  private lost(delivery: ClaimedDelivery): void {
+    this.logger.warn(
+      `delivery ${delivery.id}: attempt ${delivery.attempt} ended after its lease; recorded on the attempt only`,
+    );
   }
 }
