@@ -51,14 +51,3 @@ export class EmbeddedDatabaseError extends Error {
     this.name = 'EmbeddedDatabaseError';
   }
 }
-
-/** Thrown by a processor to have BullMQ run the same job again after `delayMs`. */
-export class RetryLaterError extends Error {
-  constructor(
-    readonly delayMs: number,
-    cause: string,
-  ) {
-    super(cause);
-    this.name = 'RetryLaterError';
-  }
-}

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
-import { DeliveryJobData, deliveryQueueName, HeraldConfig, QueueBackend, RetryLaterError } from '@herald/core';
+import { DeliveryJobData, deliveryQueueName, HeraldConfig, QueueBackend } from '@herald/core';
 import { ChannelRegistry } from '@herald/channels';
 import { DeliveryService } from '@herald/notifications';
 
@@ -28,14 +28,11 @@ export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestr
         (job) => this.deliveries.deliver(job.data.deliveryId),
         {
           concurrency: this.config.delivery.concurrency,
-          // A job whose worker went silent for this long is re-run by another worker; the claim
-          // then takes over a `sending` row only once the lease has passed, so a slow live send is not repeated.
+          // A job whose worker went silent for this long is re-run by another worker; its claim does nothing
+          // while the delivery's lease lives (a slow live send is not repeated). A dead worker's deliveries
+          // are taken over once their lease ends, through the reconciler.
           lockDuration: Math.min(30_000, this.config.delivery.sendingLeaseMs),
           stalledInterval: Math.min(30_000, this.config.delivery.sendingLeaseMs),
-          // The processor computed the delay (backoff with jitter, or the provider's Retry-After).
-          settings: {
-            backoffStrategy: (_attempts, _type, error) => (error instanceof RetryLaterError ? error.delayMs : 1000),
-          },
         },
       );
       worker.on('error', (error) => this.logger.error(`${channel} worker: ${error.message}`));

@@ -36,6 +36,3 @@ export function deliveryJobId(deliveryId: string, attemptsMade = 0): string {
 
 /** BullMQ runs lower numbers first. */
 export const PRIORITY_RANK: Record<Priority, number> = { high: 1, normal: 2, low: 3 };
-
-/** Named backoff strategy: the processor decides the delay and carries it on the error. */
-export const HERALD_BACKOFF = 'herald';

@@ -1,6 +1,5 @@
 import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { HeraldConfig } from '../config/herald-config';
 import { Channel, CHANNELS } from '../domain/channel';
 import { within } from '../runtime/within';
 import {
@@ -9,7 +8,6 @@ import {
   DeliveryJobRequest,
   deliveryJobId,
   deliveryQueueName,
-  HERALD_BACKOFF,
   PRIORITY_RANK,
 } from './delivery-job';
 import { QueueBackend } from './queue-backend';
@@ -23,10 +21,7 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryQueue.name);
   private readonly queues = new Map<Channel, Queue<DeliveryJobData>>();
 
-  constructor(
-    private readonly backend: QueueBackend,
-    private readonly config: HeraldConfig,
-  ) {}
+  constructor(private readonly backend: QueueBackend) {}
 
   queue(channel: Channel): Queue<DeliveryJobData> {
     let queue = this.queues.get(channel);
@@ -53,8 +48,8 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
               jobId: deliveryJobId(job.deliveryId, job.attemptsMade),
               priority: PRIORITY_RANK[job.priority],
               delay: Math.max(0, job.delayMs ?? 0),
-              attempts: this.config.delivery.maxAttempts,
-              backoff: { type: HERALD_BACKOFF },
+              // One run: the delivery row counts the attempts (DELIVERY_MAX_ATTEMPTS) and a retry is a job of its own.
+              attempts: 1,
               removeOnComplete: true,
               removeOnFail: true,
             },

@@ -33,7 +33,7 @@ export interface ReconciledDelivery {
 
 /** What an admin's retry found: the delivery requeued, or its current status (null: no such delivery). */
 export type RequeueResult =
-  | { requeued: true; delivery: { id: string; channel: Channel; priority: Priority } }
+  | { requeued: true; delivery: { id: string; channel: Channel; priority: Priority; attemptsMade: number } }
   | { requeued: false; status: DeliveryStatus | null };
 
 /** Rows as PostgreSQL answers them: snake_case columns. */
@@ -58,9 +58,12 @@ interface ReconcileRow {
 
 interface RequeuedRow {
   id: string;
-  notification_id: string;
   channel: Channel;
+  attempts: number;
   priority: Priority;
+  /** The delivery's status after the statement. */
+  status: DeliveryStatus;
+  requeued: boolean;
 }
 
 const LOST_ATTEMPT = 'worker stopped during the attempt';
@@ -280,40 +283,40 @@ export class DeliveryRepository {
   }
 
   /**
-   * An admin's retry: a `failed` delivery goes back to `queued` with its error
-   * cleared. Its attempt count is kept, so the next attempt is numbered after the
-   * ones in its log (and, past DELIVERY_MAX_ATTEMPTS, a transient error fails it
-   * again at once instead of starting a new round of backoff).
+   * An admin's retry, in one statement: a `failed` delivery goes back to
+   * `queued` with its error cleared, and its notification, which had ended
+   * `failed` or `partially_failed`, is being processed again (what the status
+   * rule derives once the delivery starts; it keeps the current status while
+   * none has). The attempt count is kept, so the next attempt is numbered after
+   * the ones in its log (and, past DELIVERY_MAX_ATTEMPTS, a transient error fails
+   * it again at once instead of starting a new round of backoff).
    */
   async requeueFailed(deliveryId: string): Promise<RequeueResult> {
-    return this.inNotificationLock(deliveryId, async (manager) => {
-      const rows = await manager.query<RequeuedRow[]>(
-        `WITH requeued AS (
-           UPDATE deliveries SET status = 'queued', error = NULL, next_attempt_at = NULL, updated_at = now()
-           WHERE id = $1 AND status = 'failed'
-           RETURNING id, notification_id, channel
-         )
-         SELECT r.*, n.priority FROM requeued r JOIN notifications n ON n.id = r.notification_id`,
-        [deliveryId],
-      );
-      if (!rows.length) {
-        const [current] = await manager.query<[{ status: DeliveryStatus }?]>(
-          `SELECT status FROM deliveries WHERE id = $1`,
-          [deliveryId],
-        );
-        return current ? { requeued: false, status: current.status } : { requeued: false, status: null };
-      }
-      const [row] = rows;
-      await manager.query(NOTIFICATION_STATUS_SQL, [row.notification_id]);
-      // The derivation keeps the current status while no delivery has started, which would leave
-      // an ended notification `failed` with a delivery queued again: it is being processed again.
-      await manager.query(
-        `UPDATE notifications SET status = 'processing', updated_at = now()
-         WHERE id = $1 AND status IN ('failed', 'partially_failed')`,
-        [row.notification_id],
-      );
-      return { requeued: true, delivery: { id: row.id, channel: row.channel, priority: row.priority } };
-    });
+    const [row] = await this.dataSource.query<RequeuedRow[]>(
+      `WITH notification AS (
+         SELECT id, priority FROM notifications
+         WHERE id = (SELECT notification_id FROM deliveries WHERE id = $1)
+         FOR UPDATE
+       ), requeued AS (
+         UPDATE deliveries d SET status = 'queued', error = NULL, next_attempt_at = NULL, updated_at = now()
+         FROM notification n WHERE d.id = $1 AND d.notification_id = n.id AND d.status = 'failed'
+         RETURNING d.id, d.notification_id, d.channel, d.attempts
+       ), reopened AS (
+         UPDATE notifications n SET status = 'processing', updated_at = now()
+         FROM requeued r WHERE n.id = r.notification_id AND n.status IN ('failed', 'partially_failed')
+       )
+       SELECT d.id, d.channel, n.priority, COALESCE(r.attempts, d.attempts) AS attempts, r.id IS NOT NULL AS requeued,
+         CASE WHEN r.id IS NULL THEN d.status ELSE 'queued' END AS status
+       FROM deliveries d JOIN notification n ON n.id = d.notification_id LEFT JOIN requeued r ON r.id = d.id
+       WHERE d.id = $1`,
+      [deliveryId],
+    );
+    if (!row) return { requeued: false, status: null };
+    if (!row.requeued) return { requeued: false, status: row.status };
+    return {
+      requeued: true,
+      delivery: { id: row.id, channel: row.channel, priority: row.priority, attemptsMade: row.attempts },
+    };
   }
 
   /**

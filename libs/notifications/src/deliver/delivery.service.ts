@@ -1,5 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { HeraldConfig, MetricsService, RetryLaterError } from '@herald/core';
+import { DeliveryQueue, HeraldConfig, MetricsService } from '@herald/core';
 import { ChannelRegistry, DriverResult, PermanentDeliveryError, TransientDeliveryError } from '@herald/channels';
 import { retryDelayMs } from './backoff';
 import { DeliveryLeaseService } from './delivery-lease.service';
@@ -7,8 +7,9 @@ import { ClaimedDelivery, DeliveryRepository } from './delivery.repository';
 
 /**
  * Delivering one delivery: claim it, call its channel's driver, record the
- * attempt and the outcome. Permanent failures are recorded, not thrown; only a
- * retry is thrown, carrying its delay back to BullMQ.
+ * attempt and the outcome. Failures are recorded, not thrown: the row counts
+ * the attempts, and a transient failure with attempts left wakes the next one
+ * with a delayed job of its own.
  */
 @Injectable()
 export class DeliveryService {
@@ -18,6 +19,7 @@ export class DeliveryService {
     private readonly deliveries: DeliveryRepository,
     private readonly leases: DeliveryLeaseService,
     private readonly channels: ChannelRegistry,
+    private readonly queue: DeliveryQueue,
     private readonly config: HeraldConfig,
     // Absent in a worker-only process, which serves no /metrics.
     @Optional() private readonly metrics?: MetricsService,
@@ -83,7 +85,17 @@ export class DeliveryService {
     );
     if (!recorded) return this.lost(delivery);
     this.metrics?.recordDelivery(delivery.channel, 'retried');
-    throw new RetryLaterError(delayMs, message);
+    // The next attempt's wake-up, a job of its own (this one ends now). Lost with the queue store, the
+    // reconciler finds the row `queued` and enqueues it again.
+    await this.queue.enqueueAfterCommit([
+      {
+        deliveryId: delivery.id,
+        channel: delivery.channel,
+        priority: delivery.priority,
+        delayMs,
+        attemptsMade: delivery.attempt,
+      },
+    ]);
   }
 
   /** This worker's lease ended before it recorded the outcome, and another attempt owns the delivery now. */
