@@ -33,6 +33,20 @@ export class NotFoundError extends HeraldError {
   }
 }
 
+/** PostgreSQL cannot be reached: nothing can be read or accepted until it is back, which the client may wait for. */
+export class DatabaseUnavailableError extends HeraldError {
+  constructor(retryAfterSeconds = 5) {
+    super(
+      'database-unavailable',
+      503,
+      'Service unavailable',
+      'The database cannot be reached; try again shortly.',
+      undefined,
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+}
+
 /** A setting that cannot be used; its message is the one line printed at start-up. */
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {

@@ -1,31 +1,52 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
-import { DeliveryJobData, deliveryQueueName, HeraldConfig, QueueBackend } from '@herald/core';
+import {
+  DatabaseAvailability,
+  DeliveryJobData,
+  deliveryQueueName,
+  HeraldConfig,
+  isDatabaseUnreachable,
+  QueueBackend,
+} from '@herald/core';
 import { ChannelRegistry } from '@herald/channels';
 import { DeliveryService } from '@herald/notifications';
+
+/** How often a worker paused by a PostgreSQL outage asks whether it is back. */
+const OUTAGE_PROBE_MS = 1_000;
 
 /**
  * One BullMQ worker per channel queue that has a driver. Every queue carries the
  * same job (deliver one delivery row), so each worker hands its job to
- * DeliveryService; the channel only decides which driver sends.
+ * DeliveryService; the channel only decides which driver sends. While
+ * PostgreSQL is unreachable the workers take no jobs (each would only fail its
+ * claim), and they resume by themselves once it answers.
  */
 @Injectable()
 export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeliveryWorkerHost.name);
   private readonly workers: Worker<DeliveryJobData>[] = [];
+  private outage?: Promise<void>;
+  private closing = false;
 
   constructor(
     private readonly backend: QueueBackend,
     private readonly channels: ChannelRegistry,
     private readonly deliveries: DeliveryService,
+    private readonly database: DatabaseAvailability,
     private readonly config: HeraldConfig,
   ) {}
+
+  /** True while an outage of PostgreSQL keeps the workers from taking jobs. */
+  get paused(): boolean {
+    return this.outage !== undefined;
+  }
 
   onApplicationBootstrap(): void {
     for (const channel of this.channels.channels()) {
       const worker = this.backend.createWorker<DeliveryJobData>(
         deliveryQueueName(channel),
-        (job) => this.deliveries.deliver(job.data.deliveryId),
+        (job) => this.deliverOne(job.data.deliveryId),
         {
           concurrency: this.config.delivery.concurrency,
           // A job whose worker went silent for this long is re-run by another worker; its claim does nothing
@@ -47,6 +68,38 @@ export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestr
    * these sends need close in the later ones.
    */
   async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    await this.outage;
     await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+
+  /**
+   * One delivery. A claim that could not reach PostgreSQL fails its job, and
+   * the delivery, still `queued`, is enqueued again by the reconciler once
+   * PostgreSQL is back; meanwhile the workers pause.
+   */
+  private async deliverOne(deliveryId: string): Promise<void> {
+    try {
+      await this.deliveries.deliver(deliveryId);
+    } catch (error) {
+      if (isDatabaseUnreachable(error)) this.pauseWhileDatabaseDown();
+      throw error;
+    }
+  }
+
+  private pauseWhileDatabaseDown(): void {
+    this.outage ??= (async () => {
+      this.logger.warn('PostgreSQL is unreachable: taking no jobs until it answers');
+      // Without waiting for the jobs in flight: their outcomes are written once PostgreSQL is back.
+      await Promise.all(this.workers.map((worker) => worker.pause(true)));
+      while (!this.closing && !(await this.database.reachable())) await sleep(OUTAGE_PROBE_MS);
+      if (this.closing) return;
+      await Promise.all(this.workers.map((worker) => worker.resume()));
+      this.logger.log('PostgreSQL answers again: taking jobs');
+    })()
+      .catch((error: Error) => this.logger.error(`pausing for the PostgreSQL outage failed: ${error.message}`))
+      .finally(() => {
+        this.outage = undefined;
+      });
   }
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source';
+import { DatabaseAvailability } from './database-availability';
 import { DatabaseRuntime } from './database-runtime';
 
 @Global()
@@ -10,8 +11,8 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(runtime.url), autoLoadEntities: true })],
-      providers: [{ provide: DatabaseRuntime, useValue: runtime }],
-      exports: [DatabaseRuntime],
+      providers: [{ provide: DatabaseRuntime, useValue: runtime }, DatabaseAvailability],
+      exports: [DatabaseRuntime, DatabaseAvailability],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpServer, Logger } from '@nestjs/common';
-import { HeraldError } from '../core.errors';
+import { DatabaseUnavailableError, HeraldError } from '../core.errors';
+import { isDatabaseUnreachable } from '../database/database-availability';
 import { Problem, PROBLEM_CONTENT_TYPE, problem } from './problem';
 
 const HTTP_CODES: Record<number, string> = {
@@ -17,6 +18,8 @@ const HTTP_CODES: Record<number, string> = {
 
 /** Converts anything thrown while serving a request into one problem document. */
 export function toProblem(error: unknown, logger?: Logger): { problem: Problem; headers?: Record<string, string> } {
+  // An outage, not a fault of Herald's or the client's: 503 with Retry-After, whichever route met it.
+  if (isDatabaseUnreachable(error)) error = new DatabaseUnavailableError();
   if (error instanceof HeraldError) {
     return {
       problem: problem(error.code, error.status, error.title, error.detail, error.errors),

@@ -1,9 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { DeliveryQueue, HeraldConfig, MetricsService } from '@herald/core';
+import { DeliveryQueue, HeraldConfig, isDatabaseUnreachable, MetricsService } from '@herald/core';
 import { ChannelRegistry, DriverResult, PermanentDeliveryError, TransientDeliveryError } from '@herald/channels';
 import { retryDelayMs } from './backoff';
 import { DeliveryLeaseService } from './delivery-lease.service';
 import { ClaimedDelivery, DeliveryRepository } from './delivery.repository';
+
+/** How often an outcome PostgreSQL could not take is written again while it is unreachable. */
+const RECORD_RETRY_MS = 500;
 
 /**
  * Delivering one delivery: claim it, call its channel's driver, record the
@@ -54,11 +58,13 @@ export class DeliveryService {
       return this.failed(delivery, error);
     }
     // Outside the send's try: a failure to record a send that happened must not be taken for a failed send.
-    const recorded = await this.deliveries.finish(delivery, sent.status, {
-      outcome: 'ok',
-      providerMessageId: sent.providerMessageId,
-      captured: sent.captured,
-    });
+    const recorded = await this.record(() =>
+      this.deliveries.finish(delivery, sent.status, {
+        outcome: 'ok',
+        providerMessageId: sent.providerMessageId,
+        captured: sent.captured,
+      }),
+    );
     if (recorded) this.metrics?.recordDelivery(delivery.channel, sent.status);
     else this.lost(delivery);
   }
@@ -67,10 +73,12 @@ export class DeliveryService {
     const message = (error as Error).message || String(error);
     const permanent = error instanceof PermanentDeliveryError;
     if (permanent || delivery.attempt >= this.config.delivery.maxAttempts) {
-      const recorded = await this.deliveries.finish(delivery, 'failed', {
-        outcome: permanent ? 'permanent_error' : 'transient_error',
-        error: permanent ? message : `${message} (gave up after ${delivery.attempt} attempts)`,
-      });
+      const recorded = await this.record(() =>
+        this.deliveries.finish(delivery, 'failed', {
+          outcome: permanent ? 'permanent_error' : 'transient_error',
+          error: permanent ? message : `${message} (gave up after ${delivery.attempt} attempts)`,
+        }),
+      );
       if (!recorded) return this.lost(delivery);
       this.logger.warn(`delivery ${delivery.id} (${delivery.channel}) failed: ${message}`);
       this.metrics?.recordDelivery(delivery.channel, 'failed');
@@ -78,10 +86,12 @@ export class DeliveryService {
     }
     const retryAfter = error instanceof TransientDeliveryError ? (error.retryAfterMs ?? 0) : 0;
     const delayMs = Math.max(retryDelayMs(delivery.attempt, this.config.delivery.backoffMs), retryAfter);
-    const recorded = await this.deliveries.scheduleRetry(
-      delivery,
-      { outcome: 'transient_error', error: message },
-      new Date(Date.now() + delayMs),
+    const recorded = await this.record(() =>
+      this.deliveries.scheduleRetry(
+        delivery,
+        { outcome: 'transient_error', error: message },
+        new Date(Date.now() + delayMs),
+      ),
     );
     if (!recorded) return this.lost(delivery);
     this.metrics?.recordDelivery(delivery.channel, 'retried');
@@ -96,6 +106,26 @@ export class DeliveryService {
         attemptsMade: delivery.attempt,
       },
     ]);
+  }
+
+  /**
+   * Writes an outcome, again and again while PostgreSQL is unreachable: a send
+   * that happened during an outage is recorded once it is back rather than left
+   * `sending` for another worker to repeat. The lease is renewed meanwhile (as
+   * soon as PostgreSQL answers), and the write is fenced by the attempt, so
+   * should another worker have taken the delivery over, this one changes only
+   * its own attempt.
+   */
+  private async record(write: () => Promise<boolean>): Promise<boolean> {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isDatabaseUnreachable(error)) throw error;
+        if (!failures) this.logger.warn(`PostgreSQL is unreachable; recording again until it answers`);
+        await sleep(RECORD_RETRY_MS);
+      }
+    }
   }
 
   /** This worker's lease ended before it recorded the outcome, and another attempt owns the delivery now. */

@@ -1,0 +1,102 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { DeliveryWorkerHost } from '@herald/worker';
+import { expectProblem } from '../support/api-client';
+import { eventually } from '../support/eventually';
+import { anEmail } from '../support/factories';
+import { useHerald } from '../support/herald-harness';
+import { settledNotification, sendNotification } from '../support/notifications';
+import { queueBackends } from '../support/queue-backends';
+import { SmtpSink } from '../support/smtp-sink';
+import { TcpProxy } from '../support/tcp-proxy';
+
+const IN_FLIGHT = 4;
+const DUE_DURING_OUTAGE = 3;
+
+/**
+ * Herald (API and worker) reaches PostgreSQL through a proxy the test cuts and restores; the test reads the rows
+ * directly. Sends are in flight when it is cut, and scheduled ones come due while it is down.
+ */
+describe.each(queueBackends())('a PostgreSQL outage on the $name queue backend', (backend) => {
+  const direct = new URL(inject('postgresUrl'));
+  const proxy = new TcpProxy(direct.hostname, Number(direct.port || 5432));
+  const smtp = new SmtpSink();
+  const installation = useHerald({ backend, peers: [proxy, smtp], app: false });
+  // Runs before the harness closes Herald (after-hooks run last registered first).
+  afterAll(() => proxy.restore());
+
+  async function statuses(): Promise<Record<string, number>> {
+    const { rows } = await installation.pg.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM deliveries GROUP BY status`,
+    );
+    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+  }
+
+  it.skipIf(backend.skip)(
+    'answers 503 with Retry-After, pauses the worker, and records every delivery once it is back',
+    async () => {
+      const viaProxy = new URL(installation.db.url);
+      viaProxy.host = `127.0.0.1:${proxy.port}`;
+      const herald = await installation.start({
+        databaseUrl: viaProxy.toString(),
+        apps: ['api', 'worker'],
+        env: { SMTP_URL: smtp.url, RECONCILE_INTERVAL_MS: '1000' },
+      });
+      // Each send takes a while, so the outage catches them mid-way.
+      smtp.delayMs = 1_500;
+
+      const ids: string[] = [];
+      const dueAt = new Date(Date.now() + 4_000).toISOString();
+      for (let i = 0; i < DUE_DURING_OUTAGE; i++) {
+        const due = await sendNotification(herald.admin, anEmail(`due-${i}@example.com`, {}, { sendAt: dueAt }));
+        expect(due.status).toBe(202);
+        ids.push(due.body.id);
+      }
+      for (let i = 0; i < IN_FLIGHT; i++) {
+        const sent = await sendNotification(herald.admin, anEmail(`now-${i}@example.com`));
+        expect(sent.status).toBe(202);
+        ids.push(sent.body.id);
+      }
+      await eventually(async () => (await statuses()).sending === IN_FLIGHT, { what: 'the sends to be in flight' });
+
+      proxy.sever();
+      const refused = await herald.admin.post('/v1/notifications', anEmail('refused@example.com'));
+      expectProblem(refused, 503);
+      expect(refused.body.type).toMatch(/\/database-unavailable$/);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expectProblem(await herald.admin.get(`/v1/notifications/${ids[0]}`), 503);
+
+      // The sends in flight reach the SMTP server; their outcome cannot be written yet.
+      await eventually(() => smtp.messages.length === IN_FLIGHT, { what: 'the sends in flight to end' });
+      // The scheduled ones come due: on Redis their claim fails, and the worker stops taking jobs. (With the
+      // queues in PostgreSQL, BullMQ cannot fetch them either: they run once it is back.)
+      const host = herald.app.get(DeliveryWorkerHost);
+      if (backend.env.REDIS_URL)
+        await eventually(() => host.paused, { what: 'the worker to pause', timeoutMs: 20_000 });
+      expect(await statuses()).toMatchObject({ sending: IN_FLIGHT, scheduled: DUE_DURING_OUTAGE });
+
+      proxy.restore();
+      const accepted = await eventually(
+        async () => {
+          const response = await sendNotification(herald.admin, anEmail('after@example.com'));
+          return response.status === 202 && response;
+        },
+        { what: 'the API to accept again' },
+      );
+      ids.push(accepted.body.id);
+      await eventually(() => !host.paused, { what: 'the worker to resume' });
+
+      for (const id of ids) await settledNotification(herald.admin, id, 'completed', 60_000);
+      expect(await statuses()).toEqual({ sent: ids.length });
+      // Sent once each: the outcomes written after the outage were not taken for lost sends.
+      const recipients = smtp.messages.flatMap((message) => message.envelope.to).sort();
+      expect(recipients).toEqual(
+        [
+          'after@example.com',
+          ...Array.from({ length: DUE_DURING_OUTAGE }, (_, i) => `due-${i}@example.com`),
+          ...Array.from({ length: IN_FLIGHT }, (_, i) => `now-${i}@example.com`),
+        ].sort(),
+      );
+    },
+    120_000,
+  );
+});
