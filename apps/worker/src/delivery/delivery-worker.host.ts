@@ -1,31 +1,49 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Worker } from 'bullmq';
-import { DeliveryJobData, deliveryQueueName, HeraldConfig, QueueBackend, RetryLaterError } from '@herald/core';
+import { Job, Worker } from 'bullmq';
+import {
+  Channel,
+  DELIVER_CHUNK_JOB,
+  DeliveryChunkJobData,
+  DeliveryJobData,
+  DeliveryQueueJobData,
+  deliveryQueueName,
+  HeraldConfig,
+  QueueBackend,
+  RetryLaterError,
+} from '@herald/core';
 import { ChannelRegistry } from '@herald/channels';
-import { DeliveryService } from '@herald/notifications';
+import { DeliveryChunkService, DeliveryService } from '@herald/notifications';
 
 /**
  * One BullMQ worker per channel queue that has a driver. Every queue carries the
- * same job (deliver one delivery row), so each worker hands its job to
- * DeliveryService; the channel only decides which driver sends.
+ * same jobs (deliver one delivery row, or a chunk of them), so each worker hands
+ * its job to DeliveryService or DeliveryChunkService; the channel only decides
+ * which driver sends.
  */
 @Injectable()
 export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeliveryWorkerHost.name);
-  private readonly workers: Worker<DeliveryJobData>[] = [];
+  private readonly workers: Worker<DeliveryQueueJobData>[] = [];
 
   constructor(
     private readonly backend: QueueBackend,
     private readonly channels: ChannelRegistry,
     private readonly deliveries: DeliveryService,
+    private readonly chunks: DeliveryChunkService,
     private readonly config: HeraldConfig,
   ) {}
 
+  /** Which job this is: a chunk (the batch path) or one delivery (a single send, a retry, the reconciler). */
+  private dispatch(channel: Channel, job: Job<DeliveryQueueJobData>): Promise<void> {
+    if (job.name === DELIVER_CHUNK_JOB) return this.chunks.deliverChunk(channel, job.data as DeliveryChunkJobData);
+    return this.deliveries.deliver((job.data as DeliveryJobData).deliveryId);
+  }
+
   onApplicationBootstrap(): void {
     for (const channel of this.channels.channels()) {
-      const worker = this.backend.createWorker<DeliveryJobData>(
+      const worker = this.backend.createWorker<DeliveryQueueJobData>(
         deliveryQueueName(channel),
-        (job) => this.deliveries.deliver(job.data.deliveryId),
+        (job) => this.dispatch(channel, job),
         {
           concurrency: this.config.delivery.concurrency,
           // A job whose worker went silent for this long is re-run by another worker; the claim

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@herald/channels';
+import { DeliveryChunkService } from './delivery-chunk.service';
 import { DeliveryRepository } from './delivery.repository';
 import { DeliveryService } from './delivery.service';
 import { ReconcilerService } from './reconciler.service';
@@ -7,7 +8,7 @@ import { ReconcilerService } from './reconciler.service';
 /** The worker side: delivering deliveries and reconciling the queues with PostgreSQL. */
 @Module({
   imports: [ChannelsModule],
-  providers: [DeliveryRepository, DeliveryService, ReconcilerService],
-  exports: [DeliveryService, ReconcilerService, ChannelsModule],
+  providers: [DeliveryRepository, DeliveryService, DeliveryChunkService, ReconcilerService],
+  exports: [DeliveryService, DeliveryChunkService, ReconcilerService, ChannelsModule],
 })
 export class DeliveryModule {}
