@@ -116,6 +116,68 @@ describe('POST /v1/notifications/batch', () => {
     expect(single.body).toEqual(a);
   });
 
+  it('keeps idempotency exact on the batch path: held, abandoned, refused-then-repeated and concurrent keys', async () => {
+    const [seed, held, abandoned, refusedFirst] = ['seed', 'held', 'abandoned', 'refused'].map(
+      (name) => `${name}-${randomUUID()}`,
+    );
+    // The hash of the body `held` protects (the key is not part of it), taken from a stored record.
+    expect((await batch({ notifications: [email('held', { idempotencyKey: seed })] })).status).toBe(202);
+    // Another request holds `held` (in flight); a process that died long ago left `abandoned` unanswered.
+    await herald.pg.query(
+      `INSERT INTO idempotency_keys (api_key_id, key, request_hash, created_at, expires_at)
+       SELECT api_key_id, $2, request_hash, now(), now() + interval '1 day' FROM idempotency_keys WHERE key = $1
+       UNION ALL
+       SELECT api_key_id, $3, 'other', now() - interval '1 hour', now() + interval '1 day' FROM idempotency_keys
+       WHERE key = $1`,
+      [seed, held, abandoned],
+    );
+    const response = await batch({
+      notifications: [
+        email('held', { idempotencyKey: held }),
+        email('abandoned', { idempotencyKey: abandoned }),
+        // Refused (422): its key is freed, so the corrected repeat later in the batch is accepted.
+        { ...email('bad', { idempotencyKey: refusedFirst }), to: { email: 'not-an-email' } },
+        email('good', { idempotencyKey: refusedFirst }),
+        { ...email('bad', { idempotencyKey: refusedFirst }), channels: ['sms'] },
+      ],
+    });
+    expect(response.status).toBe(202);
+    const [heldItem, abandonedItem, invalid, corrected, repeatChanged] = response.body.items;
+    expect(heldItem.error).toMatchObject({ status: 409, type: is.stringMatching(/idempotency-key-in-flight$/) });
+    expect(abandonedItem).toMatchObject({ status: 'accepted' });
+    expect(invalid.error).toMatchObject({ status: 422 });
+    expect(corrected).toMatchObject({ status: 'accepted' });
+    expect(repeatChanged.error).toMatchObject({ status: 422, type: is.stringMatching(/idempotency-key-reused$/) });
+    expect(await count('notifications WHERE idempotency_key = ANY($1)', [[held, abandoned, refusedFirst]])).toBe(2);
+    const { rows } = await herald.pg.query<{ key: string; response_body: unknown }>(
+      `SELECT key, response_body FROM idempotency_keys WHERE key = ANY($1)`,
+      [[abandoned, refusedFirst]],
+    );
+    expect(Object.fromEntries(rows.map((row) => [row.key, row.response_body]))).toEqual({
+      [abandoned]: abandonedItem,
+      [refusedFirst]: corrected,
+    });
+
+    // The same 50 keys in three batches at once: one notification per key, and every answer that is not
+    // a 409 (another batch holds the key) is the stored one.
+    const keys = Array.from({ length: 50 }, (_, n) => `race-${n}-${randomUUID()}`);
+    const body = { notifications: keys.map((key, n) => email(`race-${n}`, { idempotencyKey: key })) };
+    const answers = await Promise.all([batch(body), batch(body), batch(body)]);
+    expect(await count('notifications WHERE idempotency_key = ANY($1)', [keys])).toBe(50);
+    const stored = await herald.pg.query<{ key: string; id: string }>(
+      `SELECT idempotency_key AS key, id FROM notifications WHERE idempotency_key = ANY($1)`,
+      [keys],
+    );
+    const idOf = new Map(stored.rows.map((row) => [row.key, row.id]));
+    for (const answer of answers) {
+      expect(answer.status).toBe(202);
+      answer.body.items.forEach((item, n) => {
+        if (item.error) expect(item.error).toMatchObject({ status: 409 });
+        else expect(item.id).toBe(idOf.get(keys[n]));
+      });
+    }
+  });
+
   it('accepts 1000 items in the order given', async () => {
     const notifications = Array.from({ length: 1000 }, (_, n) => email(n));
     const started = Date.now();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HeraldConfig, NotFoundError, uuidv7 } from '@herald/core';
 import { EntityManager } from 'typeorm';
+import { ApiKeyCache } from './api-key-cache';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { ApiKeyRepository } from './api-key.repository';
 import { ApiCaller, Scope } from './auth.types';
@@ -38,6 +39,7 @@ function view(key: ApiKeyEntity): ApiKeyView {
 export class ApiKeyService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ApiKeyService.name);
   private readonly bootstrapHash?: Buffer;
+  private readonly cache = new ApiKeyCache();
 
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -52,8 +54,13 @@ export class ApiKeyService implements OnApplicationBootstrap {
     if (this.bootstrapHash && timingSafeEqual(Buffer.from(digest, 'hex'), this.bootstrapHash)) {
       return { apiKeyId: BOOTSTRAP_KEY_ID, scopes: ['admin'] };
     }
+    const cached = this.cache.get(digest);
+    if (cached) return cached;
     const key = await this.keys.findActiveByHash(digest);
-    return key && { apiKeyId: key.id, scopes: key.scopes };
+    if (!key) return null;
+    const caller: ApiCaller = { apiKeyId: key.id, scopes: key.scopes };
+    this.cache.set(digest, caller);
+    return caller;
   }
 
   async create(name: string, scopes: Scope[], manager?: EntityManager): Promise<ApiKeyView & { key: string }> {
@@ -69,8 +76,11 @@ export class ApiKeyService implements OnApplicationBootstrap {
     return (await this.keys.listActive()).map(view);
   }
 
+  /** Refused at once on this instance; other instances stop accepting it within API_KEY_CACHE_TTL_MS. */
   async revoke(id: string): Promise<void> {
-    if (!(await this.keys.revoke(id))) throw new NotFoundError('API key', id);
+    const revoked = await this.keys.revoke(id);
+    this.cache.forget(id);
+    if (!revoked) throw new NotFoundError('API key', id);
   }
 
   /** First start on an empty database without ADMIN_API_KEY: make an admin key, print it once, keep it in a 0600 file. */

@@ -1,6 +1,7 @@
 export * from './accept/notification-accept.service';
 export * from './accept/notification-batch.service';
 export * from './cancel/notification-cancel.service';
+export * from './deliver/delivery-chunk.service';
 export * from './deliver/delivery.module';
 export * from './deliver/delivery.service';
 export * from './deliver/reconciler.service';

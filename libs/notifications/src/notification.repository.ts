@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { NotificationEntity } from './entities/notification.entity';
 import type { PlannedNotification } from './notification.types';
 
@@ -8,40 +8,73 @@ import type { PlannedNotification } from './notification.types';
 export class NotificationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
-  /** The notification and all its deliveries, in two statements. Returns the stored creation time. */
-  async insert(manager: EntityManager, plan: PlannedNotification): Promise<Date> {
-    const [row] = await manager.query<[{ created_at: Date }]>(
-      `INSERT INTO notifications (id, api_key_id, recipient_id, template_key, template_version, status, priority,
-         locale, data, recipient, send_at, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       RETURNING created_at`,
+  /**
+   * Stores notifications with all their deliveries, and completes the
+   * idempotency record of each that has a key (its stored answer), in one
+   * statement: atomic without a transaction block, one round trip for a single
+   * send or a whole batch. `createdAt` is given, so the stored answer carries
+   * exactly the stored time.
+   */
+  async insertAll(
+    plans: PlannedNotification[],
+    createdAt: Date,
+    answers: { apiKeyId: string; key: string; body: unknown }[] = [],
+  ): Promise<void> {
+    const notifications = plans.map((plan) => ({
+      id: plan.id,
+      api_key_id: plan.apiKeyId,
+      recipient_id: plan.recipientId ?? null,
+      template_key: plan.templateKey ?? null,
+      template_version: plan.templateVersion ?? null,
+      status: plan.status,
+      priority: plan.priority,
+      locale: plan.locale ?? null,
+      data: plan.data,
+      recipient: plan.recipient,
+      send_at: plan.sendAt ?? null,
+      idempotency_key: plan.idempotencyKey ?? null,
+    }));
+    const deliveries = plans.flatMap((plan) =>
+      plan.deliveries.map((delivery) => ({
+        id: delivery.id,
+        notification_id: plan.id,
+        channel: delivery.channel,
+        status: delivery.status,
+        reason: delivery.reason ?? null,
+        address: delivery.address ?? null,
+        content: delivery.content ?? null,
+        next_attempt_at: plan.sendAt ?? null,
+      })),
+    );
+    await this.dataSource.query(
+      `WITH stored AS (
+         INSERT INTO notifications (id, api_key_id, recipient_id, template_key, template_version, status, priority,
+           locale, data, recipient, send_at, idempotency_key, created_at, updated_at)
+         SELECT n.id, n.api_key_id, n.recipient_id, n.template_key, n.template_version, n.status, n.priority,
+           n.locale, n.data, n.recipient, n.send_at, n.idempotency_key, $4, $4
+         FROM jsonb_to_recordset($1::jsonb) AS n(id uuid, api_key_id text, recipient_id text, template_key text,
+           template_version integer, status text, priority text, locale text, data jsonb, recipient jsonb,
+           send_at timestamptz, idempotency_key text)
+         RETURNING id
+       ), deliveries AS (
+         -- The foreign key to notifications is checked at the end of the statement, when both are inserted.
+         INSERT INTO deliveries (id, notification_id, channel, status, reason, address, content, next_attempt_at)
+         SELECT d.id, d.notification_id, d.channel, d.status, d.reason, d.address, d.content, d.next_attempt_at
+         FROM jsonb_to_recordset($2::jsonb) AS d(id uuid, notification_id uuid, channel text, status text,
+           reason text, address jsonb, content jsonb, next_attempt_at timestamptz)
+       ), answered AS (
+         UPDATE idempotency_keys k SET response_status = 202, response_body = a.body
+         FROM jsonb_to_recordset($3::jsonb) AS a(api_key_id text, key text, body jsonb)
+         WHERE k.api_key_id = a.api_key_id AND k.key = a.key
+       )
+       SELECT count(*)::int AS stored FROM stored`,
       [
-        plan.id,
-        plan.apiKeyId,
-        plan.recipientId ?? null,
-        plan.templateKey ?? null,
-        plan.templateVersion ?? null,
-        plan.status,
-        plan.priority,
-        plan.locale ?? null,
-        JSON.stringify(plan.data),
-        JSON.stringify(plan.recipient),
-        plan.sendAt ?? null,
-        plan.idempotencyKey ?? null,
+        JSON.stringify(notifications),
+        JSON.stringify(deliveries),
+        JSON.stringify(answers.map((answer) => ({ api_key_id: answer.apiKeyId, key: answer.key, body: answer.body }))),
+        createdAt,
       ],
     );
-    await manager.query(
-      `INSERT INTO deliveries (id, notification_id, channel, status, reason, address, content, next_attempt_at)
-       SELECT d.id, $1, d.channel, d.status, d.reason, d.address, d.content, $3
-       FROM jsonb_to_recordset($2::jsonb)
-         AS d(id uuid, channel text, status text, reason text, address jsonb, content jsonb)`,
-      [plan.id, JSON.stringify(plan.deliveries), plan.sendAt ?? null],
-    );
-    return row.created_at;
   }
 
   findWithDeliveries(id: string): Promise<NotificationEntity | null> {

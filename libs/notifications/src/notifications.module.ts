@@ -4,6 +4,7 @@ import { RecipientsModule } from '@herald/recipients';
 import { TemplatesModule } from '@herald/templates';
 import { NotificationAcceptService } from './accept/notification-accept.service';
 import { NotificationBatchService } from './accept/notification-batch.service';
+import { NotificationPlanner } from './accept/notification-planner';
 import { NotificationCancelService } from './cancel/notification-cancel.service';
 import { DeliveryRepository } from './deliver/delivery.repository';
 import { DeliveryAttemptEntity } from './entities/delivery-attempt.entity';
@@ -29,6 +30,7 @@ import { RecipientHistoryRepository } from './erasure/recipient-history.reposito
   providers: [
     NotificationRepository,
     IdempotencyRepository,
+    NotificationPlanner,
     NotificationAcceptService,
     NotificationQueryService,
     NotificationBatchService,

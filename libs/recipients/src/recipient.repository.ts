@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { RecipientEntity } from './entities/recipient.entity';
 import type { RecipientPreferences } from './preferences/preferences.types';
 
@@ -12,6 +12,10 @@ export class RecipientRepository {
 
   findById(id: string): Promise<RecipientEntity | null> {
     return this.recipients.findOneBy({ id });
+  }
+
+  findByIds(ids: string[]): Promise<RecipientEntity[]> {
+    return this.recipients.findBy({ id: In(ids) });
   }
 
   /** Insert or replace the personal fields in one statement; preferences are kept. */

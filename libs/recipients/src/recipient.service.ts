@@ -55,4 +55,9 @@ export class RecipientService {
   find(id: string): Promise<RecipientEntity | null> {
     return this.repository.findById(id);
   }
+
+  /** The stored recipients among `ids`, in one query (a batch); unknown ids are simply absent. */
+  findMany(ids: string[]): Promise<RecipientEntity[]> {
+    return this.repository.findByIds(ids);
+  }
 }

@@ -1,31 +1,35 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import { Job, Worker } from 'bullmq';
 import {
+  Channel,
   DatabaseAvailability,
+  DELIVER_CHUNK_JOB,
+  DeliveryChunkJobData,
   DeliveryJobData,
+  DeliveryQueueJobData,
   deliveryQueueName,
   HeraldConfig,
   isDatabaseUnreachable,
   QueueBackend,
 } from '@herald/core';
 import { ChannelRegistry } from '@herald/channels';
-import { DeliveryService } from '@herald/notifications';
+import { DeliveryChunkService, DeliveryService } from '@herald/notifications';
 
 /** How often a worker paused by a PostgreSQL outage asks whether it is back. */
 const OUTAGE_PROBE_MS = 1_000;
 
 /**
  * One BullMQ worker per channel queue that has a driver. Every queue carries the
- * same job (deliver one delivery row), so each worker hands its job to
- * DeliveryService; the channel only decides which driver sends. While
- * PostgreSQL is unreachable the workers take no jobs (each would only fail its
- * claim), and they resume by themselves once it answers.
+ * same jobs (deliver one delivery row, or a chunk of them), so each worker hands
+ * its job to DeliveryService or DeliveryChunkService; the channel only decides
+ * which driver sends. While PostgreSQL is unreachable the workers take no jobs
+ * (each would only fail its claim), and they resume by themselves once it answers.
  */
 @Injectable()
 export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DeliveryWorkerHost.name);
-  private readonly workers: Worker<DeliveryJobData>[] = [];
+  private readonly workers: Worker<DeliveryQueueJobData>[] = [];
   private outage?: Promise<void>;
   private closing = false;
 
@@ -33,6 +37,7 @@ export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestr
     private readonly backend: QueueBackend,
     private readonly channels: ChannelRegistry,
     private readonly deliveries: DeliveryService,
+    private readonly chunks: DeliveryChunkService,
     private readonly database: DatabaseAvailability,
     private readonly config: HeraldConfig,
   ) {}
@@ -44,16 +49,17 @@ export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestr
 
   onApplicationBootstrap(): void {
     for (const channel of this.channels.channels()) {
-      const worker = this.backend.createWorker<DeliveryJobData>(
+      const worker = this.backend.createWorker<DeliveryQueueJobData>(
         deliveryQueueName(channel),
-        (job) => this.deliverOne(job.data.deliveryId),
+        (job) => this.dispatch(channel, job),
         {
           concurrency: this.config.delivery.concurrency,
           // A job whose worker went silent for this long is re-run by another worker; its claim does nothing
           // while the delivery's lease lives (a slow live send is not repeated). A dead worker's deliveries
-          // are taken over once their lease ends, through the reconciler.
-          lockDuration: Math.min(30_000, this.config.delivery.sendingLeaseMs),
-          stalledInterval: Math.min(30_000, this.config.delivery.sendingLeaseMs),
+          // are taken over once their lease ends, through the reconciler. A job a dead worker had taken but not
+          // yet claimed is found stalled within about 20 s (BullMQ renews the lock of a live job every 7.5 s).
+          lockDuration: Math.min(15_000, this.config.delivery.sendingLeaseMs),
+          stalledInterval: Math.min(5_000, this.config.delivery.sendingLeaseMs),
         },
       );
       worker.on('error', (error) => this.logger.error(`${channel} worker: ${error.message}`));
@@ -73,14 +79,22 @@ export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestr
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 
+  /** Which job this is: a chunk (the batch path) or one delivery (a single send, a retry, the reconciler). */
+  private dispatch(channel: Channel, job: Job<DeliveryQueueJobData>): Promise<void> {
+    if (job.name === DELIVER_CHUNK_JOB) {
+      return this.pausingOnOutage(this.chunks.deliverChunk(channel, job.data as DeliveryChunkJobData));
+    }
+    return this.pausingOnOutage(this.deliveries.deliver((job.data as DeliveryJobData).deliveryId));
+  }
+
   /**
-   * One delivery. A claim that could not reach PostgreSQL fails its job, and
+   * A job's run. A claim that could not reach PostgreSQL fails its job, and
    * the delivery, still `queued`, is enqueued again by the reconciler once
    * PostgreSQL is back; meanwhile the workers pause.
    */
-  private async deliverOne(deliveryId: string): Promise<void> {
+  private async pausingOnOutage(run: Promise<void>): Promise<void> {
     try {
-      await this.deliveries.deliver(deliveryId);
+      await run;
     } catch (error) {
       if (isDatabaseUnreachable(error)) this.pauseWhileDatabaseDown();
       throw error;

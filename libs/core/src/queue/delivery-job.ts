@@ -6,12 +6,28 @@ export function deliveryQueueName(channel: Channel): string {
   return `deliver-${channel.replace('_', '-')}`;
 }
 
-/** The only job Herald runs: deliver one delivery row. The row holds everything else. */
+/** Deliver one delivery row. The row holds everything else. */
 export const DELIVER_JOB = 'deliver';
 
 export interface DeliveryJobData {
   deliveryId: string;
 }
+
+/**
+ * Deliver several delivery rows of one channel, one after the other, in one job:
+ * what a large batch is enqueued as, since the queue store adds and runs jobs
+ * far slower than PostgreSQL inserts rows. A delivery to try again goes back as
+ * a DELIVER_JOB of its own.
+ */
+export const DELIVER_CHUNK_JOB = 'deliver-chunk';
+
+export interface DeliveryChunkJobData {
+  deliveryIds: string[];
+  priority: Priority;
+}
+
+/** What a delivery queue carries: one delivery, or a chunk of them. */
+export type DeliveryQueueJobData = DeliveryJobData | DeliveryChunkJobData;
 
 /** What the producer needs to enqueue a delivery; the job id is the delivery id. */
 export interface DeliveryJobRequest {

@@ -1,23 +1,12 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { AcceptTransport, canonicalHash, DeliveryQueue, FieldError, MetricsService, uuidv7 } from '@herald/core';
-import { PushSubscriptionService, pushSubscriptionData, RecipientService } from '@herald/recipients';
-import {
-  ChannelContentMap,
-  TemplateNotFoundError,
-  TemplateRenderer,
-  TemplateService,
-  templateChannels,
-} from '@herald/templates';
+import { AcceptTransport, canonicalHash, DeliveryQueue, MetricsService } from '@herald/core';
 import { SendNotificationDto } from '../dto/send-notification.dto';
-import { chooseChannels, planDeliveries } from './accept-plan';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
-import {
-  IdempotencyKeyInFlightError,
-  IdempotencyKeyReusedError,
-  NotificationRejectedError,
-} from '../notifications.errors';
+import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../notifications.errors';
 import { NotificationRepository } from '../notification.repository';
-import type { AcceptedNotification, PlannedNotification } from '../notification.types';
+import type { AcceptedNotification } from '../notification.types';
+import { acceptedAnswer, deliveryJobs } from './accepted';
+import { NotificationPlanner } from './notification-planner';
 
 /** Who is sending: idempotency keys are scoped per API key. */
 export interface SendCaller {
@@ -33,23 +22,26 @@ export interface AcceptResult {
 }
 
 /** An in-flight record older than this belonged to a process that died before answering. */
-const ABANDONED_AFTER_MS = 60_000;
+export const ABANDONED_AFTER_MS = 60_000;
+
+/** The hash an idempotency key protects: the body without the key itself (batch items carry it inline). */
+export function requestHash(dto: SendNotificationDto): string {
+  return canonicalHash({ ...dto, idempotencyKey: undefined });
+}
 
 /**
- * Accepting a notification, whichever transport brought it: validate, resolve
- * the recipient and template, render, then commit the notification and one
- * delivery per channel before enqueueing. The one place this flow lives.
+ * Accepting a notification, whichever transport brought it: plan it
+ * (NotificationPlanner), then store the notification, its deliveries and its
+ * idempotency answer in one statement before enqueueing. The one place the
+ * single-send flow lives; NotificationBatchService does the same for many.
  */
 @Injectable()
 export class NotificationAcceptService {
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly idempotency: IdempotencyRepository,
-    private readonly recipients: RecipientService,
-    private readonly templates: TemplateService,
-    private readonly renderer: TemplateRenderer,
+    private readonly planner: NotificationPlanner,
     private readonly queue: DeliveryQueue,
-    private readonly pushSubscriptions: PushSubscriptionService,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
@@ -59,8 +51,7 @@ export class NotificationAcceptService {
     idempotencyKey = dto.idempotencyKey,
   ): Promise<AcceptResult> {
     if (idempotencyKey) {
-      // The key itself is not part of the body it protects (batch items and messages carry it inline).
-      const hash = canonicalHash({ ...dto, idempotencyKey: undefined });
+      const hash = requestHash(dto);
       const existing = await this.idempotency.claim(caller.apiKeyId, idempotencyKey, hash, ABANDONED_AFTER_MS);
       if (existing) {
         if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
@@ -68,137 +59,22 @@ export class NotificationAcceptService {
         return { body: existing.responseBody as AcceptedNotification, replayed: true };
       }
     }
-    let plan: PlannedNotification;
-    let body: AcceptedNotification;
-    try {
-      plan = await this.plan(dto, caller, idempotencyKey);
-      body = await this.notifications.transaction(async (manager) => {
-        const createdAt = await this.notifications.insert(manager, plan);
-        const answer = this.answer(plan, createdAt);
-        if (idempotencyKey) await this.idempotency.complete(manager, caller.apiKeyId, idempotencyKey, 202, answer);
-        return answer;
+    const plan = await this.planner
+      .plan(dto, caller.apiKeyId, idempotencyKey, this.planner.directLookups())
+      .then(async (planned) => {
+        const createdAt = new Date();
+        const answer = acceptedAnswer(planned, createdAt);
+        const answers = idempotencyKey ? [{ apiKeyId: caller.apiKeyId, key: idempotencyKey, body: answer }] : [];
+        await this.notifications.insertAll([planned], createdAt, answers);
+        return { planned, answer };
+      })
+      .catch(async (error: unknown) => {
+        if (idempotencyKey) await this.idempotency.release(caller.apiKeyId, [idempotencyKey]);
+        throw error;
       });
-    } catch (error) {
-      if (idempotencyKey) await this.idempotency.release(caller.apiKeyId, idempotencyKey);
-      throw error;
-    }
-    await this.enqueue(plan);
-    this.metrics?.recordAccepted(caller.transport ?? 'http', body.deliveries);
-    return { body, replayed: false };
-  }
-
-  /** After commit. A failure here loses nothing: the reconciler finds `queued` rows without a job. */
-  private async enqueue(plan: PlannedNotification): Promise<void> {
-    const delayMs = plan.sendAt ? plan.sendAt.getTime() - Date.now() : 0;
-    const jobs = plan.deliveries
-      .filter((delivery) => delivery.status !== 'skipped')
-      .map((delivery) => ({ deliveryId: delivery.id, channel: delivery.channel, priority: plan.priority, delayMs }));
-    // A queue store that does not answer must not hold the 202 back: the rows are committed.
-    await this.queue.enqueueAfterCommit(jobs);
-  }
-
-  private async plan(
-    dto: SendNotificationDto,
-    caller: SendCaller,
-    idempotencyKey?: string,
-  ): Promise<PlannedNotification> {
-    const errors: FieldError[] = [];
-    if (!dto.template === !dto.content) {
-      errors.push({ path: 'template', message: 'give either template or content, not both and not neither' });
-    }
-    const inline = {
-      email: dto.to.email,
-      phone: dto.to.phone,
-      webhookUrl: dto.to.webhookUrl,
-      pushSubscriptions: dto.to.pushSubscriptions?.length
-        ? dto.to.pushSubscriptions.map(pushSubscriptionData)
-        : undefined,
-    };
-    const hasInline = Object.values(inline).some(Boolean);
-    if (!dto.to.recipientId && !hasInline) {
-      errors.push({ path: 'to', message: 'give a recipientId or at least one address' });
-    }
-    const sendAt = dto.sendAt ? new Date(dto.sendAt) : undefined;
-    if (errors.length) throw new NotificationRejectedError(errors);
-
-    const stored = dto.to.recipientId ? await this.recipients.find(dto.to.recipientId) : null;
-    if (dto.to.recipientId && !stored && !hasInline) {
-      throw new NotificationRejectedError([
-        { path: 'to.recipientId', message: `recipient "${dto.to.recipientId}" does not exist` },
-      ]);
-    }
-    const locale = dto.locale ?? stored?.locale ?? undefined;
-
-    const template = dto.template ? await this.resolveTemplate(dto.template) : undefined;
-    const content = (template?.definition.channels ?? JSON.parse(JSON.stringify(dto.content))) as ChannelContentMap;
-    const channels = chooseChannels(
-      dto.channels,
-      templateChannels(content),
-      template ? `template "${template.key}"` : 'content',
-    );
-    const rendered = this.renderer.render(
-      { channels: content, locales: template?.definition.locales ?? {}, schema: template?.definition.schema },
-      channels,
-      dto.data ?? {},
-      locale,
-    );
-
-    const hasStoredPush =
-      channels.includes('push') &&
-      !inline.pushSubscriptions &&
-      !!stored &&
-      (await this.pushSubscriptions.hasAny(stored.id));
-    const scheduled = sendAt !== undefined && sendAt.getTime() > Date.now();
-    const deliveries = planDeliveries({
-      to: { recipientId: dto.to.recipientId, ...inline },
-      recipient: stored,
-      channels,
-      rendered,
-      template: template?.definition,
-      hasStoredPush,
-      scheduled,
-    });
-    const allSkipped = deliveries.every((delivery) => delivery.status === 'skipped');
-    return {
-      id: uuidv7(),
-      apiKeyId: caller.apiKeyId,
-      recipientId: dto.to.recipientId,
-      templateKey: template?.key,
-      templateVersion: template?.version,
-      status: allSkipped ? 'completed' : scheduled ? 'scheduled' : 'accepted',
-      priority: dto.priority ?? 'normal',
-      locale,
-      data: dto.data ?? {},
-      recipient: { ...dto.to },
-      sendAt: scheduled ? sendAt : undefined,
-      idempotencyKey,
-      deliveries,
-    };
-  }
-
-  /** An unknown template is the sender's mistake (422), not a missing resource (404). */
-  private async resolveTemplate(key: string) {
-    try {
-      return await this.templates.resolve(key);
-    } catch (error) {
-      if (error instanceof TemplateNotFoundError) {
-        throw new NotificationRejectedError([{ path: 'template', message: `template "${key}" does not exist` }]);
-      }
-      throw error;
-    }
-  }
-
-  private answer(plan: PlannedNotification, createdAt: Date): AcceptedNotification {
-    return {
-      id: plan.id,
-      status: plan.status,
-      createdAt: createdAt.toISOString(),
-      deliveries: plan.deliveries.map((delivery) => ({
-        id: delivery.id,
-        channel: delivery.channel,
-        status: delivery.status,
-        ...(delivery.reason ? { reason: delivery.reason } : {}),
-      })),
-    };
+    // After the commit. A failure here loses nothing: the reconciler finds `queued` rows without a job.
+    await this.queue.enqueueAfterCommit(deliveryJobs([plan.planned]));
+    this.metrics?.recordAccepted(caller.transport ?? 'http', plan.answer.deliveries);
+    return { body: plan.answer, replayed: false };
   }
 }

@@ -1,8 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { createValidationPipe, Problem, toProblem, ValidationError } from '@herald/core';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { createValidationPipe, DeliveryQueue, MetricsService, Problem, toProblem, ValidationError } from '@herald/core';
 import { SendNotificationDto } from '../dto/send-notification.dto';
-import type { AcceptedNotification } from '../notification.types';
-import { NotificationAcceptService, SendCaller } from './notification-accept.service';
+import { IdempotencyRepository } from '../idempotency/idempotency.repository';
+import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../notifications.errors';
+import { NotificationRepository } from '../notification.repository';
+import type { AcceptedNotification, PlannedNotification } from '../notification.types';
+import { acceptedAnswer, deliveryJobs } from './accepted';
+import { ABANDONED_AFTER_MS, NotificationAcceptService, requestHash, SendCaller } from './notification-accept.service';
+import { NotificationPlanner } from './notification-planner';
 
 export type BatchItemResult = AcceptedNotification | { error: Problem };
 
@@ -11,24 +16,19 @@ export interface BatchAnswer {
   items: BatchItemResult[];
 }
 
-/**
- * Items accepted at once. Each holds a pooled connection for its transaction
- * (the pool has 20), so a batch of 1000 takes about a second without starving
- * the requests beside it.
- */
-const CONCURRENCY = 8;
-
-function idempotencyKeyOf(item: unknown): string | undefined {
-  const key =
-    typeof item === 'object' && item !== null ? (item as { idempotencyKey?: unknown }).idempotencyKey : undefined;
-  return typeof key === 'string' ? key : undefined;
+interface Item {
+  index: number;
+  dto: SendNotificationDto;
 }
 
 /**
- * A batch of sends, over REST or the transport: each item is validated and
- * accepted on its own through NotificationAcceptService, so valid items are
- * accepted even when others are refused, and each refusal is the problem
- * document a single send would have answered (paths relative to the item).
+ * A batch of sends, over REST or the transport. Each item is judged exactly as
+ * a single send (same validation pipe, same planner, same idempotency rules), so
+ * valid items are accepted even when others are refused, and each refusal is
+ * the problem document a single send would have answered. The work is shared:
+ * the idempotency keys are claimed in one statement, each kind of read is one
+ * query for the batch, and every accepted item is stored in one statement and
+ * enqueued with one `addBulk` per channel after it (chunk jobs).
  */
 @Injectable()
 export class NotificationBatchService {
@@ -36,44 +36,144 @@ export class NotificationBatchService {
   // The very pipe that validates REST bodies, so an item is judged exactly as a single send is.
   private readonly validation = createValidationPipe();
 
-  constructor(private readonly accept: NotificationAcceptService) {}
+  constructor(
+    private readonly single: NotificationAcceptService,
+    private readonly planner: NotificationPlanner,
+    private readonly notifications: NotificationRepository,
+    private readonly idempotency: IdempotencyRepository,
+    private readonly queue: DeliveryQueue,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {}
 
   async acceptAll(items: unknown[], caller: SendCaller): Promise<BatchAnswer> {
     const results = new Array<BatchItemResult>(items.length);
-    // Items sharing an idempotency key run one after the other, so a repeat replays the first answer
-    // instead of finding it in flight (409).
-    const lastWithKey = new Map<string, Promise<unknown>>();
-    let next = 0;
-    const work = async () => {
-      while (next < items.length) {
-        const index = next++;
-        const key = idempotencyKeyOf(items[index]);
-        const previous = key === undefined ? undefined : lastWithKey.get(key);
-        const run = (async () => {
-          await previous;
-          results[index] = await this.acceptOne(items[index], caller);
-        })();
-        if (key !== undefined) lastWithKey.set(key, run);
-        await run;
+    const refuse = (index: number, error: unknown) =>
+      (results[index] = { error: toProblem(error, this.logger).problem });
+    const valid: Item[] = [];
+    await Promise.all(
+      items.map(async (item, index) => {
+        try {
+          valid.push({ index, dto: await this.validate(item) });
+        } catch (error) {
+          refuse(index, error);
+        }
+      }),
+    );
+    valid.sort((a, b) => a.index - b.index);
+
+    // A key's first item goes with the batch; a repeat runs after it as a single send, so it replays
+    // the first one's answer (or claims the key afresh when the first was refused).
+    const first = new Map<string, Item>();
+    const later: Item[] = [];
+    const fresh: Item[] = [];
+    for (const item of valid) {
+      const key = item.dto.idempotencyKey;
+      if (key === undefined) fresh.push(item);
+      else if (first.has(key)) later.push(item);
+      else first.set(key, item);
+    }
+    if (first.size) {
+      const hashes = new Map([...first].map(([key, item]) => [key, requestHash(item.dto)]));
+      const { claimed, held } = await this.idempotency.claimMany(
+        caller.apiKeyId,
+        [...hashes].map(([key, hash]) => ({ key, requestHash: hash })),
+        ABANDONED_AFTER_MS,
+      );
+      for (const [key, item] of first) {
+        const record = held.get(key);
+        if (claimed.has(key)) fresh.push(item);
+        else if (!record)
+          later.push(item); // freed between the two statements: claimed again on its own
+        else if (record.requestHash !== hashes.get(key)) refuse(item.index, new IdempotencyKeyReusedError());
+        else if (record.responseStatus === null) refuse(item.index, new IdempotencyKeyInFlightError());
+        else results[item.index] = record.responseBody as AcceptedNotification;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, work));
+      later.sort((a, b) => a.index - b.index);
+    }
+
+    const released: string[] = [];
+    const lookups = this.planner.batchLookups();
+    const planned: { index: number; plan: PlannedNotification }[] = [];
+    await Promise.all(
+      fresh.map(async ({ index, dto }) => {
+        try {
+          planned.push({ index, plan: await this.planner.plan(dto, caller.apiKeyId, dto.idempotencyKey, lookups) });
+        } catch (error) {
+          refuse(index, error);
+          if (dto.idempotencyKey) released.push(dto.idempotencyKey);
+        }
+      }),
+    );
+    planned.sort((a, b) => a.index - b.index);
+
+    const stored = await this.store(planned, caller, results, released);
+    // A key not released here is taken over once ABANDONED_AFTER_MS has passed.
+    await this.idempotency
+      .release(caller.apiKeyId, released)
+      .catch((error: Error) => this.logger.warn(`releasing idempotency keys failed: ${error.message}`));
+    await this.queue.enqueueAfterCommit(deliveryJobs(stored));
+    for (const plan of stored) this.metrics?.recordAccepted(caller.transport ?? 'http', plan.deliveries);
+
+    for (const { index, dto } of later) {
+      try {
+        results[index] = (await this.single.accept(dto, caller)).body;
+      } catch (error) {
+        refuse(index, error);
+      }
+    }
     return { items: results };
   }
 
-  private async acceptOne(item: unknown, caller: SendCaller): Promise<BatchItemResult> {
+  /**
+   * All planned items in one statement. Should it fail, each is stored on its
+   * own, as a single send would be, so one bad row refuses only its own item.
+   */
+  private async store(
+    planned: { index: number; plan: PlannedNotification }[],
+    caller: SendCaller,
+    results: BatchItemResult[],
+    released: string[],
+  ): Promise<PlannedNotification[]> {
+    if (!planned.length) return [];
+    const createdAt = new Date();
+    const answers = planned.map(({ plan }) => acceptedAnswer(plan, createdAt));
+    const idempotent = (indexes: number[]) =>
+      indexes.flatMap((i) => {
+        const key = planned[i].plan.idempotencyKey;
+        return key ? [{ apiKeyId: caller.apiKeyId, key, body: answers[i] }] : [];
+      });
     try {
-      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        throw new ValidationError([{ path: '', message: 'must be an object' }]);
-      }
-      const dto = (await this.validation.transform(item, {
-        type: 'body',
-        metatype: SendNotificationDto,
-      })) as SendNotificationDto;
-      return (await this.accept.accept(dto, caller)).body;
+      await this.notifications.insertAll(
+        planned.map(({ plan }) => plan),
+        createdAt,
+        idempotent(planned.map((_, i) => i)),
+      );
+      planned.forEach(({ index }, i) => (results[index] = answers[i]));
+      return planned.map(({ plan }) => plan);
     } catch (error) {
-      // Unknown errors are logged here once and answered as a 500 item; the other items stand.
-      return { error: toProblem(error, this.logger).problem };
+      this.logger.warn(`storing a batch in one statement failed, storing item by item: ${(error as Error).message}`);
     }
+    const stored: PlannedNotification[] = [];
+    for (const [i, { index, plan }] of planned.entries()) {
+      try {
+        await this.notifications.insertAll([plan], createdAt, idempotent([i]));
+        results[index] = answers[i];
+        stored.push(plan);
+      } catch (error) {
+        results[index] = { error: toProblem(error, this.logger).problem };
+        if (plan.idempotencyKey) released.push(plan.idempotencyKey);
+      }
+    }
+    return stored;
+  }
+
+  private async validate(item: unknown): Promise<SendNotificationDto> {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw new ValidationError([{ path: '', message: 'must be an object' }]);
+    }
+    return (await this.validation.transform(item, {
+      type: 'body',
+      metatype: SendNotificationDto,
+    })) as SendNotificationDto;
   }
 }

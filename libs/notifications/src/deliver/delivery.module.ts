@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@herald/channels';
+import { DeliveryChunkService } from './delivery-chunk.service';
 import { DeliveryLeaseService } from './delivery-lease.service';
 import { DeliveryRepository } from './delivery.repository';
 import { DeliveryService } from './delivery.service';
@@ -8,7 +9,7 @@ import { ReconcilerService } from './reconciler.service';
 /** The worker side: delivering deliveries and reconciling the queues with PostgreSQL. */
 @Module({
   imports: [ChannelsModule],
-  providers: [DeliveryRepository, DeliveryLeaseService, DeliveryService, ReconcilerService],
-  exports: [DeliveryService, ReconcilerService, ChannelsModule],
+  providers: [DeliveryRepository, DeliveryLeaseService, DeliveryService, DeliveryChunkService, ReconcilerService],
+  exports: [DeliveryService, DeliveryChunkService, ReconcilerService, ChannelsModule],
 })
 export class DeliveryModule {}

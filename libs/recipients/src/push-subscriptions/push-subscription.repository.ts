@@ -83,6 +83,15 @@ export class PushSubscriptionRepository {
     return this.subscriptions.existsBy({ recipientId });
   }
 
+  /** Which of these recipients have at least one subscription, in one query. */
+  async recipientsWithAny(recipientIds: string[]): Promise<Set<string>> {
+    const rows = await this.subscriptions.query<{ recipient_id: string }[]>(
+      `SELECT DISTINCT recipient_id FROM push_subscriptions WHERE recipient_id = ANY($1::text[])`,
+      [recipientIds],
+    );
+    return new Set(rows.map((row) => row.recipient_id));
+  }
+
   /** True when the recipient had this subscription. */
   async deleteOne(recipientId: string, id: string): Promise<boolean> {
     const result = await this.subscriptions.delete({ recipientId, id });

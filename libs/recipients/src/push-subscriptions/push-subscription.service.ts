@@ -52,6 +52,11 @@ export class PushSubscriptionService {
     return this.repository.existsForRecipient(recipientId);
   }
 
+  /** `hasAny` for many recipients at once (a batch): the ids that have a subscription. */
+  recipientsWithAny(recipientIds: string[]): Promise<Set<string>> {
+    return this.repository.recipientsWithAny(recipientIds);
+  }
+
   async targetsFor(recipientId: string): Promise<PushSubscriptionData[]> {
     return (await this.repository.findByRecipient(recipientId)).map(pushSubscriptionTarget);
   }

@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { FieldError, uuidv7 } from '@herald/core';
+import { PushSubscriptionService, pushSubscriptionData, RecipientEntity, RecipientService } from '@herald/recipients';
+import {
+  ChannelContentMap,
+  ResolvedTemplate,
+  TemplateNotFoundError,
+  TemplateRenderer,
+  TemplateService,
+  templateChannels,
+} from '@herald/templates';
+import { SendNotificationDto } from '../dto/send-notification.dto';
+import { NotificationRejectedError } from '../notifications.errors';
+import type { PlannedNotification } from '../notification.types';
+import { chooseChannels, planDeliveries } from './accept-plan';
+import { batchLoader } from './batch-loader';
+
+/** The reads planning needs. A single send reads each directly; a batch shares them (see `batchLookups`). */
+export interface AcceptLookups {
+  recipient(id: string): Promise<RecipientEntity | null>;
+  /** The active version; TemplateNotFoundError when there is none. */
+  template(key: string): Promise<ResolvedTemplate>;
+  hasStoredPush(recipientId: string): Promise<boolean>;
+  /** Rendered content by template version, locale, channels and data, shared by the items of a batch. */
+  renders?: Map<string, ChannelContentMap>;
+}
+
+/**
+ * Planning one notification: validate what the DTO cannot, resolve the
+ * recipient and template, render, and decide the deliveries (accept-plan.ts).
+ * Nothing is stored here.
+ */
+@Injectable()
+export class NotificationPlanner {
+  constructor(
+    private readonly recipients: RecipientService,
+    private readonly templates: TemplateService,
+    private readonly renderer: TemplateRenderer,
+    private readonly pushSubscriptions: PushSubscriptionService,
+  ) {}
+
+  directLookups(): AcceptLookups {
+    return {
+      recipient: (id) => this.recipients.find(id),
+      template: (key) => this.templates.resolve(key),
+      hasStoredPush: (recipientId) => this.pushSubscriptions.hasAny(recipientId),
+    };
+  }
+
+  /** One query per kind of read for a whole batch, each template resolved once, equal renders made once. */
+  batchLookups(): AcceptLookups {
+    const recipient = batchLoader(
+      async (ids) => new Map((await this.recipients.findMany(ids)).map((found) => [found.id, found])),
+    );
+    const withPush = batchLoader(async (ids) => {
+      const found = await this.pushSubscriptions.recipientsWithAny(ids);
+      return new Map(ids.map((id) => [id, found.has(id)]));
+    });
+    const templates = new Map<string, Promise<ResolvedTemplate>>();
+    return {
+      recipient: async (id) => (await recipient(id)) ?? null,
+      template: (key) => {
+        let template = templates.get(key);
+        if (!template) templates.set(key, (template = this.templates.resolve(key)));
+        return template;
+      },
+      hasStoredPush: async (id) => (await withPush(id)) === true,
+      renders: new Map(),
+    };
+  }
+
+  async plan(
+    dto: SendNotificationDto,
+    apiKeyId: string,
+    idempotencyKey: string | undefined,
+    lookups: AcceptLookups,
+  ): Promise<PlannedNotification> {
+    const errors: FieldError[] = [];
+    if (!dto.template === !dto.content) {
+      errors.push({ path: 'template', message: 'give either template or content, not both and not neither' });
+    }
+    const inline = {
+      email: dto.to.email,
+      phone: dto.to.phone,
+      webhookUrl: dto.to.webhookUrl,
+      pushSubscriptions: dto.to.pushSubscriptions?.length
+        ? dto.to.pushSubscriptions.map(pushSubscriptionData)
+        : undefined,
+    };
+    const hasInline = Object.values(inline).some(Boolean);
+    if (!dto.to.recipientId && !hasInline) {
+      errors.push({ path: 'to', message: 'give a recipientId or at least one address' });
+    }
+    const sendAt = dto.sendAt ? new Date(dto.sendAt) : undefined;
+    if (errors.length) throw new NotificationRejectedError(errors);
+
+    const stored = dto.to.recipientId ? await lookups.recipient(dto.to.recipientId) : null;
+    if (dto.to.recipientId && !stored && !hasInline) {
+      throw new NotificationRejectedError([
+        { path: 'to.recipientId', message: `recipient "${dto.to.recipientId}" does not exist` },
+      ]);
+    }
+    const locale = dto.locale ?? stored?.locale ?? undefined;
+
+    const template = dto.template ? await this.resolveTemplate(dto.template, lookups) : undefined;
+    const content = (template?.definition.channels ?? JSON.parse(JSON.stringify(dto.content))) as ChannelContentMap;
+    const channels = chooseChannels(
+      dto.channels,
+      templateChannels(content),
+      template ? `template "${template.key}"` : 'content',
+    );
+    const render = () =>
+      this.renderer.render(
+        { channels: content, locales: template?.definition.locales ?? {}, schema: template?.definition.schema },
+        channels,
+        dto.data ?? {},
+        locale,
+      );
+    let rendered: ChannelContentMap;
+    if (template && lookups.renders) {
+      // Data is validated JSON (no functions, no cycles), so equal strings mean equal renders.
+      const key = JSON.stringify([template.key, template.version, locale, channels, dto.data ?? {}]);
+      rendered = lookups.renders.get(key) ?? render();
+      lookups.renders.set(key, rendered);
+    } else {
+      rendered = render();
+    }
+
+    const hasStoredPush =
+      channels.includes('push') && !inline.pushSubscriptions && !!stored && (await lookups.hasStoredPush(stored.id));
+    const scheduled = sendAt !== undefined && sendAt.getTime() > Date.now();
+    const deliveries = planDeliveries({
+      to: { recipientId: dto.to.recipientId, ...inline },
+      recipient: stored,
+      channels,
+      rendered,
+      template: template?.definition,
+      hasStoredPush,
+      scheduled,
+    });
+    const allSkipped = deliveries.every((delivery) => delivery.status === 'skipped');
+    return {
+      id: uuidv7(),
+      apiKeyId,
+      recipientId: dto.to.recipientId,
+      templateKey: template?.key,
+      templateVersion: template?.version,
+      status: allSkipped ? 'completed' : scheduled ? 'scheduled' : 'accepted',
+      priority: dto.priority ?? 'normal',
+      locale,
+      data: dto.data ?? {},
+      recipient: { ...dto.to },
+      sendAt: scheduled ? sendAt : undefined,
+      idempotencyKey,
+      deliveries,
+    };
+  }
+
+  /** An unknown template is the sender's mistake (422), not a missing resource (404). */
+  private async resolveTemplate(key: string, lookups: AcceptLookups): Promise<ResolvedTemplate> {
+    try {
+      return await lookups.template(key);
+    } catch (error) {
+      if (error instanceof TemplateNotFoundError) {
+        throw new NotificationRejectedError([{ path: 'template', message: `template "${key}" does not exist` }]);
+      }
+      throw error;
+    }
+  }
+}
