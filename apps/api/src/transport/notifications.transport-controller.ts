@@ -1,5 +1,5 @@
 import { Controller, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
-import { Ctx, EventPattern, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { HeraldPatterns } from '@herald/client';
 import {
   AcceptedNotification,
@@ -13,7 +13,7 @@ import {
 } from '@herald/notifications';
 import { Public } from '../auth/scopes.decorator';
 import { RmqAckInterceptor } from './rmq-ack.interceptor';
-import { rmqMessageKey } from './rmq-settlement';
+import { holdsKeyInFlight, messageKey, withItemKeys } from './message-keys';
 import { TransportEventProblemFilter, TransportProblemFilter } from './transport-problem.filter';
 import { TransportTokenGuard } from './transport-token.guard';
 
@@ -23,25 +23,6 @@ import { TransportTokenGuard } from './transport-token.guard';
  * `read` and `admin` keys reach them (libs/notifications/src/access/notification-access.ts).
  */
 export const TRANSPORT_CALLER: SendCaller = { apiKeyId: 'transport', transport: 'rpc' };
-
-/**
- * The idempotency key of a RabbitMQ message: its own, else the one its delivery stands for, so that a
- * redelivery after a crash before the ack replays instead of creating a second notification. TCP and
- * Redis deliver a message at most once, so nothing is derived for them.
- */
-function messageKey(context: unknown): string | undefined {
-  return context instanceof RmqContext ? rmqMessageKey(context) : undefined;
-}
-
-/** A batch item with the message's derived key, unless it names its own (a malformed item is left to refuse). */
-function keyed(item: unknown, key: string): unknown {
-  if (typeof item !== 'object' || item === null || Array.isArray(item) || 'idempotencyKey' in item) return item;
-  return { ...item, idempotencyKey: key };
-}
-
-function isInFlight(item: BatchAnswer['items'][number]): boolean {
-  return 'error' in item && item.error.type.endsWith('/idempotency-key-in-flight');
-}
 
 /**
  * Herald as a Nest microservice (API.md §8): the same DTOs, services and global
@@ -69,12 +50,10 @@ export class NotificationsTransportController {
   @MessagePattern(HeraldPatterns.batch)
   async sendBatch(@Payload() body: BatchNotificationsDto, @Ctx() context: unknown): Promise<BatchAnswer> {
     const key = messageKey(context);
-    const items =
-      key === undefined ? body.notifications : body.notifications.map((item, index) => keyed(item, `${key}#${index}`));
-    const answer = await this.batch.acceptAll(items, TRANSPORT_CALLER);
+    const answer = await this.batch.acceptAll(withItemKeys(body.notifications, key), TRANSPORT_CALLER);
     // A redelivered batch whose items are still held by the crashed attempt goes back to the queue whole:
     // answering now would drop those items. Its next delivery replays the items already committed.
-    if (key !== undefined && answer.items.some(isInFlight)) throw new IdempotencyKeyInFlightError();
+    if (key !== undefined && holdsKeyInFlight(answer)) throw new IdempotencyKeyInFlightError();
     return answer;
   }
 

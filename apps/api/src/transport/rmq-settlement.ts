@@ -6,7 +6,7 @@ import type { Problem } from '@herald/core';
 /** How long a message that could not be handled yet waits before it goes back to the queue. */
 const REQUEUE_DELAY_MS = 2_000;
 
-interface AmqpMessage {
+export interface AmqpMessage {
   content: Buffer;
   properties: { messageId?: unknown };
   fields: { redelivered?: boolean };
@@ -28,24 +28,6 @@ export function isRequeued(message: object): boolean {
 export function rmqContextOf(host: ArgumentsHost): RmqContext | undefined {
   const context = host.switchToRpc().getContext<unknown>();
   return context instanceof RmqContext ? context : undefined;
-}
-
-/**
- * The idempotency key a RabbitMQ message stands for when its body names none, so a redelivery (a crash
- * before the ack) replays the first answer instead of creating a second notification: the AMQP `messageId`
- * (HeraldClient sets one on every message), else the id Nest's ClientProxy gives each request. An event
- * from a plain ClientProxy carries neither: give it an `idempotencyKey` (README, "Guarantees").
- */
-export function rmqMessageKey(context: RmqContext): string | undefined {
-  const message = context.getMessage() as AmqpMessage;
-  const { messageId } = message.properties;
-  if (typeof messageId === 'string' && messageId) return `amqp-message:${messageId}`;
-  try {
-    const { id } = JSON.parse(message.content.toString()) as { id?: unknown };
-    return typeof id === 'string' && id ? `amqp-request:${id}` : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
