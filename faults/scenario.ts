@@ -109,10 +109,11 @@ export async function runScenario(scenario: Scenario, total: number): Promise<Sc
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const [{ unrecorded }] = await installation.query<{ unrecorded: number }>(
-      `SELECT count(*)::int AS unrecorded FROM deliveries WHERE status <> ALL($1)`,
+    const left = await installation.query<{ status: string; attempts: number; count: number }>(
+      `SELECT status, attempts, count(*)::int AS count FROM deliveries WHERE status <> ALL($1) GROUP BY 1, 2`,
       [FINAL],
     );
+    const unrecorded = left.reduce((sum, row) => sum + row.count, 0);
     await installation.stop();
 
     const lost = [...accepted].filter((id) => !receiver.delivered.has(id)).length;
@@ -132,7 +133,10 @@ export async function runScenario(scenario: Scenario, total: number): Promise<Sc
     }
     if (receiver.badSignatures > 0) failures.push(`${receiver.badSignatures} webhooks with a bad signature`);
     if (unknown > 0) failures.push(`${unknown} webhooks for deliveries nobody accepted`);
-    const details = `in flight at the fault: ${inFlight}; 503 answers: ${receiver.refused}`;
+    const unfinished = left.map((row) => `${row.count} ${row.status} after ${row.attempts} attempt(s)`).join(', ');
+    const details =
+      `in flight at the fault: ${inFlight}; 503 answers: ${receiver.refused}` +
+      (unfinished ? `; unrecorded: ${unfinished}` : '');
     return { line, failures, details };
   } catch (error) {
     return {
