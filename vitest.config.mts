@@ -16,6 +16,7 @@ export default defineConfig({
       '@herald/client': lib('./libs/client/src/index.ts'),
       '@herald/api': lib('./apps/api/src/index.ts'),
       '@herald/worker': lib('./apps/worker/src/index.ts'),
+      '@herald/example-shop': lib('./apps/example-shop/src/index.ts'),
     },
   },
   test: {

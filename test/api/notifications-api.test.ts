@@ -239,6 +239,22 @@ describe('idempotency', () => {
     expect(held.headers.get('retry-after')).toBe('1');
   });
 
+  it('creates one notification from 20 requests sent at once with the same key', async () => {
+    const body = { ...email, data: { name: 'Twenty at once' } };
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        herald.admin.post<AcceptedNotification>('/v1/notifications', body, { 'idempotency-key': 'twenty' }),
+      ),
+    );
+    // Each is the first answer, a replay of it, or a 409 for arriving while the first was in flight.
+    for (const answer of answers) expect([202, 409]).toContain(answer.status);
+    const accepted = answers.filter((answer) => answer.status === 202);
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(new Set(accepted.map((answer) => answer.body.id)).size).toBe(1);
+    expect(await count(`notifications WHERE idempotency_key = 'twenty'`)).toBe(1);
+    expect(await count(`deliveries WHERE notification_id = '${accepted[0].body.id}'`)).toBe(1);
+  });
+
   it('frees the key when the request is refused, so a corrected retry goes through', async () => {
     const headers = { 'idempotency-key': 'fix-and-retry' };
     expectProblem(

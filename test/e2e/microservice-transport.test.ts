@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createConnection } from 'node:net';
 import { Injectable, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientOptions, ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
@@ -14,7 +13,6 @@ import {
 } from '@herald/client';
 import { freePort, redisOptions } from '@herald/core';
 import type { AcceptedNotification, BatchAnswer, SendNotificationDto } from '@herald/notifications';
-import { connect as amqpConnect } from 'amqp-connection-manager';
 import { firstValueFrom, lastValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, inject, it } from 'vitest';
 import type { Problem } from '../support/api-types';
@@ -24,33 +22,9 @@ import type { RunningHerald } from '../support/herald-app';
 import { useHerald } from '../support/herald-harness';
 import { settledNotification, sendNotification } from '../support/notifications';
 import { SmtpSink } from '../support/smtp-sink';
+import { deleteQueue, rabbitmqAvailable, RABBITMQ_URL } from '../support/rabbitmq';
 import { TcpProxy } from '../support/tcp-proxy';
 import { is } from '../support/matchers';
-
-const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-
-const NO_RABBITMQ = (url: string) =>
-  `\n${'!'.repeat(72)}\n!! RabbitMQ does not answer at ${url}: the RabbitMQ transport tests were SKIPPED.\n` +
-  `!! Start RabbitMQ (or set TEST_RABBITMQ_URL) to run them; HERALD_TEST_REQUIRE_RABBITMQ=1 makes this fail.\n${'!'.repeat(72)}\n`;
-
-/** An AMQP 0-9-1 protocol header answered by a Connection.Start frame (type 1) means a broker is there. */
-function rabbitAnswers(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = createConnection(Number(port || 5672), hostname);
-    socket.setTimeout(1000);
-    socket.once('connect', () => socket.write(Buffer.from('AMQP\x00\x00\x09\x01', 'latin1')));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data[0] === 1);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
 
 type TransportName = 'tcp' | 'redis' | 'rmq';
 
@@ -127,26 +101,14 @@ async function expectDelivered(id: string, marker: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  rabbitmq = await rabbitAnswers(RABBITMQ_URL);
-  if (!rabbitmq) {
-    if (process.env.HERALD_TEST_REQUIRE_RABBITMQ === '1')
-      throw new Error(`HERALD_TEST_REQUIRE_RABBITMQ=1 but RabbitMQ does not answer at ${RABBITMQ_URL}`);
-    console.warn(NO_RABBITMQ(RABBITMQ_URL));
-  }
+  rabbitmq = await rabbitmqAvailable();
   if (!redisUrl) console.warn('\n!! No Redis: the Redis transport tests were SKIPPED (see the Redis notice above).\n');
   tcpPort = await freePort();
 });
 
 // Registered before the harness, so it runs after Herald has closed (after-hooks run as a stack).
 afterAll(async () => {
-  if (!rabbitmq) return;
-  // The queue is durable (it outlives Herald in production); a test's queue must not.
-  const connection = amqpConnect([RABBITMQ_URL]);
-  const channel = connection.createChannel();
-  await channel.waitForConnect();
-  await channel.deleteQueue(queue);
-  await channel.close();
-  await connection.close();
+  if (rabbitmq) await deleteQueue(queue);
 });
 
 const shared = () => ({ MICROSERVICE_TOKEN: token, SMTP_URL: smtp.url });

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import type { ClientProxy } from '@nestjs/microservices';
+import { ClientProxy, RmqRecord, Transport } from '@nestjs/microservices';
 import { firstValueFrom, lastValueFrom, timeout } from 'rxjs';
 import { HeraldClientError } from './client.errors';
 import { HERALD_CLIENT_OPTIONS, HERALD_CLIENT_PROXY, HeraldClientOptions } from './herald-client.options';
@@ -64,7 +65,15 @@ export class HeraldClient implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Over RabbitMQ each message gets an AMQP `messageId` of its own, which Herald uses as the idempotency key of
+   * a body that names none: a message redelivered after Herald crashed before acking it (it acks after the
+   * commit) replays instead of creating a second notification. It is persistent, so a durable queue keeps it
+   * across a broker restart. A retry by the caller is a new message: give an `idempotencyKey` for those.
+   */
   private message(body: object): object {
-    return this.options.token === undefined ? body : { ...body, token: this.options.token };
+    const data = this.options.token === undefined ? body : { ...body, token: this.options.token };
+    if (this.options.transport.transport !== Transport.RMQ) return data;
+    return new RmqRecord(data, { messageId: randomUUID(), persistent: true });
   }
 }

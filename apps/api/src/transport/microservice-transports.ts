@@ -1,10 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { HeraldConfig, redisOptions } from '@herald/core';
+import { AckAfterCommitRmqServer } from './ack-after-commit-rmq.server';
 import { ClaimingRedisServer } from './claiming-redis.server';
 
 /** Attempts to reach RabbitMQ at start (5 s apart) before start-up fails; once connected it reconnects forever. */
 const RMQ_START_ATTEMPTS = 12;
+/** Unacked messages one API instance holds at once (acks wait for commits, so this bounds its open work). */
+const RMQ_PREFETCH = 64;
 
 /** One Nest microservice server per MICROSERVICE_TRANSPORT entry (API.md §8). */
 export function microserviceTransports(config: HeraldConfig): MicroserviceOptions[] {
@@ -24,13 +27,13 @@ export function microserviceTransports(config: HeraldConfig): MicroserviceOption
         };
       case 'rmq':
         return {
-          transport: Transport.RMQ,
-          options: {
+          strategy: new AckAfterCommitRmqServer({
             urls: [rabbitmq.url!],
             queue: rabbitmq.queue,
             queueOptions: { durable: true },
+            prefetchCount: RMQ_PREFETCH,
             maxConnectionAttempts: RMQ_START_ATTEMPTS,
-          },
+          }),
         };
     }
   });

@@ -1,16 +1,19 @@
-import { Controller, UseFilters, UseGuards } from '@nestjs/common';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Controller, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { HeraldPatterns } from '@herald/client';
 import {
   AcceptedNotification,
   BatchAnswer,
   BatchNotificationsDto,
+  IdempotencyKeyInFlightError,
   NotificationAcceptService,
   NotificationBatchService,
   SendCaller,
   SendNotificationDto,
 } from '@herald/notifications';
 import { Public } from '../auth/scopes.decorator';
+import { RmqAckInterceptor } from './rmq-ack.interceptor';
+import { holdsKeyInFlight, messageKey, withItemKeys } from './message-keys';
 import { TransportEventProblemFilter, TransportProblemFilter } from './transport-problem.filter';
 import { TransportTokenGuard } from './transport-token.guard';
 
@@ -25,12 +28,14 @@ export const TRANSPORT_CALLER: SendCaller = { apiKeyId: 'transport', transport: 
  * Herald as a Nest microservice (API.md §8): the same DTOs, services and global
  * validation pipe as the REST endpoints (the transports inherit the app's
  * global enhancers). Public to the API-key guard: the transport authenticates
- * with MICROSERVICE_TOKEN instead.
+ * with MICROSERVICE_TOKEN instead. Over RabbitMQ a message is acked after its
+ * notification is committed (RmqAckInterceptor, the filters).
  */
 @Public()
 @Controller()
 @UseGuards(TransportTokenGuard)
 @UseFilters(TransportProblemFilter)
+@UseInterceptors(RmqAckInterceptor)
 export class NotificationsTransportController {
   constructor(
     private readonly accept: NotificationAcceptService,
@@ -38,18 +43,23 @@ export class NotificationsTransportController {
   ) {}
 
   @MessagePattern(HeraldPatterns.send)
-  async send(@Payload() body: SendNotificationDto): Promise<AcceptedNotification> {
-    return (await this.accept.accept(body, TRANSPORT_CALLER)).body;
+  async send(@Payload() body: SendNotificationDto, @Ctx() context: unknown): Promise<AcceptedNotification> {
+    return (await this.accept.accept(body, TRANSPORT_CALLER, body.idempotencyKey ?? messageKey(context))).body;
   }
 
   @MessagePattern(HeraldPatterns.batch)
-  sendBatch(@Payload() body: BatchNotificationsDto): Promise<BatchAnswer> {
-    return this.batch.acceptAll(body.notifications, TRANSPORT_CALLER);
+  async sendBatch(@Payload() body: BatchNotificationsDto, @Ctx() context: unknown): Promise<BatchAnswer> {
+    const key = messageKey(context);
+    const answer = await this.batch.acceptAll(withItemKeys(body.notifications, key), TRANSPORT_CALLER);
+    // A redelivered batch whose items are still held by the crashed attempt goes back to the queue whole:
+    // answering now would drop those items. Its next delivery replays the items already committed.
+    if (key !== undefined && holdsKeyInFlight(answer)) throw new IdempotencyKeyInFlightError();
+    return answer;
   }
 
   @EventPattern(HeraldPatterns.emit)
   @UseFilters(TransportEventProblemFilter)
-  async emit(@Payload() body: SendNotificationDto): Promise<void> {
-    await this.accept.accept(body, TRANSPORT_CALLER);
+  async emit(@Payload() body: SendNotificationDto, @Ctx() context: unknown): Promise<void> {
+    await this.accept.accept(body, TRANSPORT_CALLER, body.idempotencyKey ?? messageKey(context));
   }
 }

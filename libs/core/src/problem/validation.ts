@@ -23,6 +23,9 @@ export function CheckedPerItem(): PropertyDecorator {
  */
 class HeraldValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A custom parameter (a transport's @Ctx(): the RabbitMQ message and channel) is no input: Nest's own pipe
+    // leaves it alone too.
+    if (metadata.type === 'custom') return value;
     const metatype = metadata.metatype as object | undefined;
     const checkedPerItem = metatype
       ? (Reflect.getMetadata(CHECKED_PER_ITEM, metatype) as string[] | undefined)

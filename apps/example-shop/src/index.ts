@@ -1,0 +1,3 @@
+export * from './create-shop-app';
+export * from './shop.config';
+export * from './shop.module';
