@@ -8,6 +8,7 @@ import { TemplatesModule } from '@herald/templates';
 import { AdminDeliveriesController } from './admin/admin-deliveries.controller';
 import { AdminNotificationsController } from './admin/admin-notifications.controller';
 import { AdminStatsController } from './admin/admin-stats.controller';
+import { AdminTemplatePreviewController } from './admin/admin-template-preview.controller';
 import { AdminTimelineController } from './admin/admin-timeline.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { MeController } from './api-keys/me.controller';
@@ -52,6 +53,7 @@ import { NotificationsTransportController } from './transport/notifications.tran
     AdminDeliveriesController,
     AdminStatsController,
     AdminTimelineController,
+    AdminTemplatePreviewController,
     MeController,
   ],
   providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
