@@ -17,8 +17,8 @@ const NOT_CONSOLE = /^queues(\/|$)/;
 
 /**
  * The web console (apps/console) at /admin: its built files, and its index page for every client route under
- * /admin (a reload of /admin/templates/x), except paths that name a file (a missing asset is a 404, not a page)
- * and /admin/queues. The console is a plain API client: it needs no key to load, and every call it makes carries
+ * /admin (a reload of /admin/templates/x), except under assets/ (a missing asset is a 404, not a page) and
+ * /admin/queues. The console is a plain API client: it needs no key to load, and every call it makes carries
  * the key the user signed in with.
  */
 @ApiExcludeController()
@@ -38,8 +38,8 @@ export class ConsoleController {
     if (NOT_CONSOLE.test(name)) return send(reply, undefined, name);
     const file = this.files.get(name);
     if (file) return send(reply, file, name);
-    const clientRoute = !name.startsWith('assets/') && !/\.[a-z0-9]+$/i.test(name);
-    return send(reply, clientRoute ? this.files.index() : undefined, name);
+    // Client routes may hold dots (template keys do): only assets/ is files alone.
+    return send(reply, name.startsWith('assets/') ? undefined : this.files.index(), name);
   }
 }
 
