@@ -64,12 +64,18 @@ function compile(outDir) {
  * @param {string} outDir
  */
 async function buildConsole(outDir) {
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(CONSOLE, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => report([diagnostic]),
-  });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(CONSOLE, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => report([diagnostic]),
+    },
+  );
   if (!parsed) return false;
-  const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options }));
+  const diagnostics = ts.getPreEmitDiagnostics(
+    ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options }),
+  );
   if (diagnostics.length) {
     report(diagnostics);
     return false;

@@ -124,9 +124,9 @@ describe('the console', () => {
 
       // The diff between the versions names the changed line both ways.
       const diff = page.getByLabel('Changes from v1 to v2');
-      await expect.poll(() => diff.locator('.diff-removed').allTextContents(), WAIT).toEqual([
-        expect.stringContaining('"subject": "Welcome {{name}}"'),
-      ]);
+      await expect
+        .poll(() => diff.locator('.diff-removed').allTextContents(), WAIT)
+        .toEqual([expect.stringContaining('"subject": "Welcome {{name}}"')]);
       expect(await diff.locator('.diff-added').allTextContents()).toEqual([
         expect.stringContaining('"subject": "Hello {{name}}"'),
       ]);
@@ -178,9 +178,9 @@ describe('the console', () => {
       await page.getByLabel('status').selectOption('failed');
       await page.getByRole('button', { name: 'Search notifications' }).click();
       const rows = page.getByRole('region', { name: 'Notifications' }).locator('tbody tr');
-      await expect.poll(() => rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-id'))), WAIT).toEqual([
-        webhookNotification,
-      ]);
+      await expect
+        .poll(async () => Promise.all((await rows.all()).map((row) => row.getAttribute('data-id'))), WAIT)
+        .toEqual([webhookNotification]);
       await browser.screenshot(page, 'history');
       await rows.getByRole('link').click();
 
@@ -220,7 +220,9 @@ describe('the console', () => {
       await sms.waitFor(WAIT);
       expect(await page.getByRole('textbox', { name: 'email', exact: true }).inputValue()).toBe('ada@example.com');
       await sms.uncheck();
-      await preferences.getByLabel('Categories and quiet hours (JSON)').fill('{ "categories": { "marketing": false } }');
+      await preferences
+        .getByLabel('Categories and quiet hours (JSON)')
+        .fill('{ "categories": { "marketing": false } }');
       await preferences.getByRole('button', { name: 'Save preferences' }).click();
       await page.getByText('Preferences saved.').waitFor(WAIT);
       const { body } = await herald.admin.get<{ channels: Record<string, boolean>; categories: object }>(
@@ -249,9 +251,7 @@ describe('the console', () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
       const legend = page.locator('.chart .legend');
       // The webhook delivered (after its retry) and the captured email sent; the other channels were skipped.
-      await expect
-        .poll(() => legend.locator('li[data-status="delivered"] strong').textContent(), WAIT)
-        .toBe('1');
+      await expect.poll(() => legend.locator('li[data-status="delivered"] strong').textContent(), WAIT).toBe('1');
       expect(await legend.locator('li[data-status="sent"] strong').textContent()).toBe('1');
       expect(await legend.locator('li[data-status="skipped"] strong').textContent()).toBe('2');
       expect(await page.locator('.chart svg rect[data-status="delivered"]').count()).toBeGreaterThan(0);

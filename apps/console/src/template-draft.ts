@@ -44,7 +44,7 @@ function toTexts(content: ChannelContent | undefined): FieldTexts {
         .filter((field) => fields[field.name] !== undefined)
         .map((field) => {
           const value = fields[field.name];
-          return [field.name, field.json ? JSON.stringify(value, null, 2) : String(value as string)];
+          return [field.name, field.json ? JSON.stringify(value, null, 2) : String(value)];
         }),
     );
   }

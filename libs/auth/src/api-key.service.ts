@@ -66,7 +66,8 @@ export class ApiKeyService implements OnApplicationBootstrap {
 
   /** The caller's key as `GET /v1/me` shows it; ADMIN_API_KEY has no row and is named after its variable. */
   async describe(caller: ApiCaller): Promise<CallerView> {
-    if (caller.apiKeyId === BOOTSTRAP_KEY_ID) return { id: caller.apiKeyId, name: 'ADMIN_API_KEY', scopes: caller.scopes };
+    if (caller.apiKeyId === BOOTSTRAP_KEY_ID)
+      return { id: caller.apiKeyId, name: 'ADMIN_API_KEY', scopes: caller.scopes };
     const key = await this.keys.findActiveById(caller.apiKeyId);
     // Revoked between the guard and here: refused as the guard would refuse it now.
     if (!key) throw new UnauthorizedError('This API key is unknown or revoked.');

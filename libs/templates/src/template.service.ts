@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { canonicalHash, CHANNELS, Channel, FieldError, fieldErrors, ValidationError } from '@herald/core';
+import { canonicalHash, CHANNELS, Channel, FieldError, fieldErrors, HeraldError, ValidationError } from '@herald/core';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ChannelContentDto } from './dto/channel-content.dto';
@@ -134,7 +134,15 @@ export class TemplateService {
    * check it, so what previews is what saves.
    */
   previewDraft(dto: DraftPreviewDto): ChannelContentMap {
-    const definition = this.checked(dto.template);
+    let definition: TemplateDefinition;
+    try {
+      definition = this.checked(dto.template);
+    } catch (error) {
+      // The body is under `template` here: the fields' paths say so, as the validation pipe's do.
+      if (!(error instanceof HeraldError) || !error.errors) throw error;
+      const errors = error.errors.map((field) => ({ ...field, path: `template.${field.path}` }));
+      throw new HeraldError(error.code, error.status, error.title, error.detail, errors, error.headers);
+    }
     return this.renderer.render(definition, templateChannels(definition.channels), dto.data ?? {}, dto.locale);
   }
 

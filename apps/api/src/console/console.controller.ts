@@ -34,7 +34,7 @@ export class ConsoleController {
 
   @Get('*path')
   file(@Req() request: RequestLine, @Res({ passthrough: true }) reply: HeaderSink): StreamableFile {
-    const name = new URL(request.url, "http://herald").pathname.replace(/^\/admin\/?/, '');
+    const name = new URL(request.url, 'http://herald').pathname.replace(/^\/admin\/?/, '');
     if (NOT_CONSOLE.test(name)) return send(reply, undefined, name);
     const file = this.files.get(name);
     if (file) return send(reply, file, name);

@@ -19,7 +19,10 @@ const AXIS = 24;
 /** Deliveries per minute by status, stacked bars in SVG: no chart library, nothing fetched. */
 export function DeliveryChart({ timeline }: { timeline: DeliveryTimeline }) {
   const totals = Object.fromEntries(
-    DELIVERY_STATUSES.map((status) => [status, timeline.minutes.reduce((sum, minute) => sum + minute.counts[status], 0)]),
+    DELIVERY_STATUSES.map((status) => [
+      status,
+      timeline.minutes.reduce((sum, minute) => sum + minute.counts[status], 0),
+    ]),
   ) as Record<DeliveryStatus, number>;
   const shown = DELIVERY_STATUSES.filter((status) => totals[status] > 0);
   const all = shown.reduce((sum, status) => sum + totals[status], 0);

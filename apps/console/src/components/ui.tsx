@@ -2,7 +2,10 @@ import { ReactNode, useEffect, useState } from 'react';
 import { errorText } from '../api';
 
 /** A load that the page can redo: its data, its error, whether it runs. */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): {
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): {
   data: T | undefined;
   error: string | null;
   loading: boolean;

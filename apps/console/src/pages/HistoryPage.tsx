@@ -39,12 +39,22 @@ function useHistory<T>(kind: Kind) {
   return { items, next, error, search: (wanted: Filters) => load(wanted), more: () => load(filters, next!) };
 }
 
-function Select(props: { id: string; label: string; options: readonly string[]; filters: Filters; set: (f: Filters) => void }) {
+function Select(props: {
+  id: string;
+  label: string;
+  options: readonly string[];
+  filters: Filters;
+  set: (f: Filters) => void;
+}) {
   const { id, label, options, filters, set } = props;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={filters[label] ?? ''} onChange={(event) => set({ ...filters, [label]: event.target.value })}>
+      <select
+        id={id}
+        value={filters[label] ?? ''}
+        onChange={(event) => set({ ...filters, [label]: event.target.value })}
+      >
         <option value="">any</option>
         {options.map((option) => (
           <option key={option}>{option}</option>

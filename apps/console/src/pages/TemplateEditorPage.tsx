@@ -210,8 +210,10 @@ function LocalePicker(props: {
     setAdded('');
   };
   const remove = () => {
-    const { [locale]: _removed, ...rest } = draft.locales;
-    setDraft({ ...draft, locales: rest });
+    setDraft({
+      ...draft,
+      locales: Object.fromEntries(Object.entries(draft.locales).filter(([name]) => name !== locale)),
+    });
     setLocale('');
   };
   return (
