@@ -13,7 +13,7 @@ interface HeaderSink {
 }
 
 /** Under /admin but not the console's: the queue dashboard mounts there. */
-const NOT_CONSOLE = /^queues(\/|$)/;
+const NOT_CONSOLE = /^queues(\/|$)/i;
 
 /**
  * The web console (apps/console) at /admin: its built files, and its index page for every client route under
@@ -34,7 +34,7 @@ export class ConsoleController {
 
   @Get('*path')
   file(@Req() request: RequestLine, @Res({ passthrough: true }) reply: HeaderSink): StreamableFile {
-    const name = new URL(request.url, 'http://herald').pathname.replace(/^\/admin\/?/, '');
+    const name = new URL(request.url, 'http://herald').pathname.replace(/^\/admin\/?/i, '');
     if (NOT_CONSOLE.test(name)) return send(reply, undefined, name);
     const file = this.files.get(name);
     if (file) return send(reply, file, name);
