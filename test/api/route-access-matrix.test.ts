@@ -44,7 +44,7 @@ const EXPECTED = new Map<string, Access>([
   ].map(docs),
   // The web console's files (§7): it is an API client, so loading it needs no key.
   ['GET /admin', 'public'],
-  ['GET /admin/*path', 'public'],
+  ['GET /admin/*', 'public'],
   // Who the caller is: any key (docs/decisions.md).
   ['GET /v1/me', ['send', 'read', 'recipients']],
   // §3

@@ -32,7 +32,7 @@ export class ConsoleController {
     return send(reply, this.files.index(), '');
   }
 
-  @Get('*path')
+  @Get('*')
   file(@Req() request: RequestLine, @Res({ passthrough: true }) reply: HeaderSink): StreamableFile {
     const name = new URL(request.url, 'http://herald').pathname.replace(/^\/admin\/?/i, '');
     if (NOT_CONSOLE.test(name)) return send(reply, undefined, name);
