@@ -139,8 +139,8 @@ describe('the console', () => {
       );
       expect(current.version).toBe(1);
       expect(current.channels.email.subject).toBe('Welcome {{name}}');
-      // The editor now holds the active version.
-      expect(await page.getByLabel('email subject').inputValue()).toBe('Welcome {{name}}');
+      // The editor follows once it has reloaded the template: the active version.
+      await expect.poll(() => page.getByLabel('email subject').inputValue(), WAIT).toBe('Welcome {{name}}');
     },
     STEP_MS,
   );
