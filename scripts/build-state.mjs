@@ -12,6 +12,7 @@ export const STAMP = '.build-stamp';
 
 /** What the build reads: a change to any of these makes dist/ stale. */
 const INPUTS = [
+  // The apps, the web console's sources (apps/console, bundled by Vite) among them.
   'apps',
   'libs',
   'bench',

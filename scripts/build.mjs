@@ -2,16 +2,20 @@
 // decorators into the OpenAPI document (the Nest CLI does the same; plain tsc cannot load transformers), then
 // tsc-alias to turn the @herald/* imports into relative ones. It writes into a staging folder of its own and only
 // then publishes the tree as dist/ (build-publish.mjs), so nothing ever runs a half-written or half-aliased tree.
+// The web console (apps/console, React) is type-checked and bundled by Vite into the same tree, as console/, which
+// the API serves at /admin (apps/api/src/console/).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { before as swaggerPlugin } from '@nestjs/swagger/plugin';
 import { replaceTscAliasPaths } from 'tsc-alias';
 import ts from 'typescript';
+import { build as bundle } from 'vite';
 import { buildName, publish, stagingFolder } from './build-publish.mjs';
 import { BUILDS, ROOT, STAMP } from './build-state.mjs';
 
 const CONFIG = join(ROOT, 'tsconfig.build.json');
+const CONSOLE = join(ROOT, 'apps', 'console');
 
 /** @param {readonly ts.Diagnostic[]} diagnostics */
 function report(diagnostics) {
@@ -54,11 +58,43 @@ function compile(outDir) {
   return diagnostics.length === 0;
 }
 
+/**
+ * Type-checks the console (Vite only strips types) and bundles it into outDir: hashed files under assets/, no
+ * inline script (the CSP allows none), nothing loaded from elsewhere at run time.
+ * @param {string} outDir
+ */
+async function buildConsole(outDir) {
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(CONSOLE, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => report([diagnostic]),
+    },
+  );
+  if (!parsed) return false;
+  const diagnostics = ts.getPreEmitDiagnostics(
+    ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options }),
+  );
+  if (diagnostics.length) {
+    report(diagnostics);
+    return false;
+  }
+  await bundle({
+    configFile: false,
+    root: CONSOLE,
+    base: '/admin/',
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, assetsInlineLimit: 0 },
+  });
+  return true;
+}
+
 const startedAt = Date.now();
 const name = buildName(startedAt, process.pid);
 const staging = stagingFolder(name);
 mkdirSync(BUILDS, { recursive: true });
-if (!compile(staging)) {
+if (!compile(staging) || !(await buildConsole(join(staging, 'console')))) {
   rmSync(staging, { recursive: true, force: true });
   process.exit(1);
 }

@@ -192,6 +192,10 @@ describe('every route answers as documented', () => {
       body: { data: { orderId: 'A-1', name: 'Ada' } },
     });
     await call(404, 'post', '/v1/admin/templates/{key}/preview', { params: { key: 'no-such-template' }, body: {} });
+    await call(200, 'post', '/v1/admin/template-preview', {
+      body: { template: aTemplate(), data: { name: 'Ada' }, locale: 'fr' },
+    });
+    await call(422, 'post', '/v1/admin/template-preview', { body: { template: { name: 'x', channels: {} } } });
     await call(201, 'put', '/v1/admin/templates/{key}', { params: { key: 'doomed' }, body: aTemplate() });
     await call(204, 'delete', '/v1/admin/templates/{key}', { params: { key: 'doomed' } });
     await call(404, 'delete', '/v1/admin/templates/{key}', { params: { key: 'doomed' } });
@@ -218,6 +222,8 @@ describe('every route answers as documented', () => {
       body: fcm,
     });
     await call(200, 'post', '/v1/recipients/{id}/push-subscriptions', { params: ada, body: fcm });
+    await call(200, 'get', '/v1/recipients/{id}/push-subscriptions', { params: ada });
+    await call(404, 'get', '/v1/recipients/{id}/push-subscriptions', { params: { id: 'nobody' } });
     await call(422, 'post', '/v1/recipients/{id}/push-subscriptions', { params: ada, body: { type: 'fax' } });
     await call(204, 'delete', '/v1/recipients/{id}/push-subscriptions/{subId}', {
       params: { ...ada, subId: subscribed.body.id },
@@ -301,6 +307,10 @@ describe('every route answers as documented', () => {
     await call(200, 'get', '/v1/admin/deliveries', { query: 'limit=2' });
     await call(422, 'get', '/v1/admin/deliveries', { query: 'status=lost' });
     await call(200, 'get', '/v1/admin/stats');
+    await call(200, 'get', '/v1/admin/stats/deliveries-per-minute', { query: 'minutes=5' });
+    await call(422, 'get', '/v1/admin/stats/deliveries-per-minute', { query: 'minutes=0' });
+    await call(200, 'get', '/v1/me', { client: sender });
+    await call(401, 'get', '/v1/me', { client: anonymous() });
 
     // Public routes.
     await call(200, 'get', '/health/live', { client: anonymous() });

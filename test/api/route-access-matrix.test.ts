@@ -42,6 +42,11 @@ const EXPECTED = new Map<string, Access>([
     '/docs-json',
     '/docs-yaml',
   ].map(docs),
+  // The web console's files (§7): it is an API client, so loading it needs no key.
+  ['GET /admin', 'public'],
+  ['GET /admin/*', 'public'],
+  // Who the caller is: any key (docs/decisions.md).
+  ['GET /v1/me', ['send', 'read', 'recipients']],
   // §3
   ['POST /v1/notifications', ['send']],
   ['POST /v1/notifications/batch', ['send']],
@@ -55,6 +60,7 @@ const EXPECTED = new Map<string, Access>([
   ['GET /v1/recipients/:id/preferences', ['recipients', 'read']],
   ['POST /v1/recipients/:id/push-subscriptions', ['recipients']],
   ['DELETE /v1/recipients/:id/push-subscriptions/:subId', ['recipients']],
+  ['GET /v1/recipients/:id/push-subscriptions', ['recipients', 'read']],
   // §6.5: read, or the recipient's own token.
   ['GET /v1/recipients/:id/inbox', 'inbox'],
   ['POST /v1/recipients/:id/inbox/read-all', 'inbox'],
@@ -72,6 +78,8 @@ const EXPECTED = new Map<string, Access>([
   ['GET /v1/admin/deliveries', ['admin']],
   ['POST /v1/admin/deliveries/:id/retry', ['admin']],
   ['GET /v1/admin/stats', ['admin']],
+  ['GET /v1/admin/stats/deliveries-per-minute', ['admin']],
+  ['POST /v1/admin/template-preview', ['admin']],
   ['POST /v1/admin/api-keys', ['admin']],
   ['GET /v1/admin/api-keys', ['admin']],
   ['DELETE /v1/admin/api-keys/:id', ['admin']],

@@ -8,14 +8,19 @@ import { TemplatesModule } from '@herald/templates';
 import { AdminDeliveriesController } from './admin/admin-deliveries.controller';
 import { AdminNotificationsController } from './admin/admin-notifications.controller';
 import { AdminStatsController } from './admin/admin-stats.controller';
+import { AdminTemplatePreviewController } from './admin/admin-template-preview.controller';
+import { AdminTimelineController } from './admin/admin-timeline.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { MeController } from './api-keys/me.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { ConsoleModule } from './console/console.module';
 import { HealthController } from './health/health.controller';
 import { ApiMetricsModule } from './metrics/api-metrics.module';
 import { NotificationsBatchController } from './notifications/notifications-batch.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { InboxController } from './recipients/inbox.controller';
 import { PreferencesController } from './recipients/preferences.controller';
+import { PushSubscriptionListController } from './recipients/push-subscription-list.controller';
 import { PushSubscriptionsController } from './recipients/push-subscriptions.controller';
 import { RecipientsController } from './recipients/recipients.controller';
 import { TemplatesController } from './templates/templates.controller';
@@ -23,7 +28,15 @@ import { NotificationsTransportController } from './transport/notifications.tran
 
 /** The api app: HTTP controllers over the libs. It never calls a provider; the worker does. */
 @Module({
-  imports: [AuthModule, HealthModule, NotificationsModule, RecipientsModule, TemplatesModule, ApiMetricsModule],
+  imports: [
+    AuthModule,
+    HealthModule,
+    NotificationsModule,
+    RecipientsModule,
+    TemplatesModule,
+    ApiMetricsModule,
+    ConsoleModule,
+  ],
   controllers: [
     HealthController,
     NotificationsController,
@@ -31,6 +44,7 @@ import { NotificationsTransportController } from './transport/notifications.tran
     NotificationsTransportController,
     RecipientsController,
     PushSubscriptionsController,
+    PushSubscriptionListController,
     TemplatesController,
     ApiKeysController,
     InboxController,
@@ -38,6 +52,9 @@ import { NotificationsTransportController } from './transport/notifications.tran
     AdminNotificationsController,
     AdminDeliveriesController,
     AdminStatsController,
+    AdminTimelineController,
+    AdminTemplatePreviewController,
+    MeController,
   ],
   providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
 })

@@ -11,6 +11,10 @@ export class ApiKeyRepository {
     return this.dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash, revokedAt: IsNull() });
   }
 
+  findActiveById(id: string): Promise<ApiKeyEntity | null> {
+    return this.dataSource.getRepository(ApiKeyEntity).findOneBy({ id, revokedAt: IsNull() });
+  }
+
   listActive(): Promise<ApiKeyEntity[]> {
     return this.dataSource.getRepository(ApiKeyEntity).find({ where: { revokedAt: IsNull() }, order: { id: 'DESC' } });
   }

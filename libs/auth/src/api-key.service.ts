@@ -7,6 +7,7 @@ import { EntityManager } from 'typeorm';
 import { ApiKeyCache } from './api-key-cache';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { ApiKeyRepository } from './api-key.repository';
+import { UnauthorizedError } from './auth.errors';
 import { ApiCaller, Scope } from './auth.types';
 
 /** The caller id that ADMIN_API_KEY authenticates as (idempotency keys are scoped by it). */
@@ -22,6 +23,13 @@ export interface ApiKeyView {
   scopes: Scope[];
   prefix: string;
   createdAt: string;
+}
+
+/** Who a caller is: its key's id, name and scopes (`GET /v1/me`). */
+export interface CallerView {
+  id: string;
+  name: string;
+  scopes: Scope[];
 }
 
 function view(key: ApiKeyEntity): ApiKeyView {
@@ -61,6 +69,16 @@ export class ApiKeyService implements OnApplicationBootstrap {
     const caller: ApiCaller = { apiKeyId: key.id, scopes: key.scopes };
     this.cache.set(digest, caller);
     return caller;
+  }
+
+  /** The caller's key as `GET /v1/me` shows it; ADMIN_API_KEY has no row and is named after its variable. */
+  async describe(caller: ApiCaller): Promise<CallerView> {
+    if (caller.apiKeyId === BOOTSTRAP_KEY_ID)
+      return { id: caller.apiKeyId, name: 'ADMIN_API_KEY', scopes: caller.scopes };
+    const key = await this.keys.findActiveById(caller.apiKeyId);
+    // Revoked between the guard and here: refused as the guard would refuse it now.
+    if (!key) throw new UnauthorizedError('This API key is unknown or revoked.');
+    return { id: key.id, name: key.name, scopes: key.scopes };
   }
 
   async create(name: string, scopes: Scope[], manager?: EntityManager): Promise<ApiKeyView & { key: string }> {

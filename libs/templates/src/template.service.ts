@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { canonicalHash, CHANNELS, Channel, FieldError, fieldErrors, ValidationError } from '@herald/core';
+import { canonicalHash, CHANNELS, Channel, FieldError, fieldErrors, HeraldError, ValidationError } from '@herald/core';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ChannelContentDto } from './dto/channel-content.dto';
-import { PreviewTemplateDto, TemplateDefinitionDto } from './dto/template-definition.dto';
+import { DraftPreviewDto, PreviewTemplateDto, TemplateDefinitionDto } from './dto/template-definition.dto';
 import { TemplateRenderer } from './rendering/template-renderer';
 import { TemplateRepository, TemplateRow } from './template.repository';
 import { TemplateNotFoundError } from './templates.errors';
@@ -63,21 +63,7 @@ export class TemplateService {
 
   /** Creates the template, or adds a version when the content changed; `created` tells which. */
   async put(key: string, dto: TemplateDefinitionDto): Promise<{ template: TemplateView; created: boolean }> {
-    const definition: TemplateDefinition = {
-      name: dto.name,
-      category: dto.category,
-      critical: dto.critical ?? false,
-      channels: JSON.parse(JSON.stringify(dto.channels)) as ChannelContentMap,
-      locales: dto.locales ?? {},
-      schema: dto.schema,
-    };
-    const errors: FieldError[] = [];
-    if (!templateChannels(definition.channels).length) {
-      errors.push({ path: 'channels', message: 'must define at least one channel' });
-    }
-    errors.push(...checkLocales(dto.locales, definition.channels));
-    if (errors.length) throw new ValidationError(errors);
-    this.renderer.check(definition);
+    const definition = this.checked(dto);
     const hash = canonicalHash(definition);
 
     return this.repository.transaction(async (manager) => {
@@ -141,6 +127,43 @@ export class TemplateService {
       dto.data ?? {},
       dto.locale,
     );
+  }
+
+  /**
+   * Renders a template body that is not saved (the console's editor, as the user types): checked as a PUT would
+   * check it, so what previews is what saves.
+   */
+  previewDraft(dto: DraftPreviewDto): ChannelContentMap {
+    let definition: TemplateDefinition;
+    try {
+      definition = this.checked(dto.template);
+    } catch (error) {
+      // The body is under `template` here: the fields' paths say so, as the validation pipe's do.
+      if (!(error instanceof HeraldError) || !error.errors) throw error;
+      const errors = error.errors.map((field) => ({ ...field, path: `template.${field.path}` }));
+      throw new HeraldError(error.code, error.status, error.title, error.detail, errors, error.headers);
+    }
+    return this.renderer.render(definition, templateChannels(definition.channels), dto.data ?? {}, dto.locale);
+  }
+
+  /** The body of a PUT as a definition, refused with every bad field, and with the line of what does not compile. */
+  private checked(dto: TemplateDefinitionDto): TemplateDefinition {
+    const definition: TemplateDefinition = {
+      name: dto.name,
+      category: dto.category,
+      critical: dto.critical ?? false,
+      channels: JSON.parse(JSON.stringify(dto.channels)) as ChannelContentMap,
+      locales: dto.locales ?? {},
+      schema: dto.schema,
+    };
+    const errors: FieldError[] = [];
+    if (!templateChannels(definition.channels).length) {
+      errors.push({ path: 'channels', message: 'must define at least one channel' });
+    }
+    errors.push(...checkLocales(dto.locales, definition.channels));
+    if (errors.length) throw new ValidationError(errors);
+    this.renderer.check(definition);
+    return definition;
   }
 
   /** The version to render: the active one unless a version is named. */

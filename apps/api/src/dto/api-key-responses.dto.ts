@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ApiKeyView, Scope, SCOPES } from '@herald/auth';
+import { ApiKeyView, CallerView, Scope, SCOPES } from '@herald/auth';
 
 @ApiSchema({ name: 'ApiKey' })
 export class ApiKeyViewDto implements ApiKeyView {
@@ -22,4 +22,12 @@ export class ApiKeyListDto {
   @ApiProperty({ type: [ApiKeyViewDto] }) items: ApiKeyViewDto[];
   /** Always null: every active key fits one page. */
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+/** The caller of `GET /v1/me`; ADMIN_API_KEY answers id `env:ADMIN_API_KEY`. */
+@ApiSchema({ name: 'Caller' })
+export class CallerViewDto implements CallerView {
+  @ApiProperty({ type: String }) id: string;
+  @ApiProperty({ type: String }) name: string;
+  @ApiProperty({ enum: SCOPES, enumName: 'Scope', isArray: true }) scopes: Scope[];
 }

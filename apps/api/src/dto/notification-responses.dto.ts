@@ -6,7 +6,9 @@ import {
   BatchAnswer,
   DELIVERY_STATUSES,
   DeliveryHistoryItem,
+  DeliveryMinute,
   DeliveryStatus,
+  DeliveryTimeline,
   DeliveryView,
   HistoryStats,
   NOTIFICATION_STATUSES,
@@ -166,4 +168,21 @@ export class HistoryStatsDto implements HistoryStats {
   queues: Record<Channel, QueueCounts> | null;
 
   @ApiPropertyOptional({ type: String }) queuesError?: string;
+}
+
+@ApiSchema({ name: 'DeliveryMinute' })
+export class DeliveryMinuteDto implements DeliveryMinute {
+  /** The minute's start. */
+  @ApiProperty(DATE_TIME) at: string;
+  /** Deliveries created in this minute, by their status now. */
+  @ApiProperty(keyed(DELIVERY_STATUSES, { type: 'integer' }, { selfRequired: true }))
+  counts: Record<DeliveryStatus, number>;
+}
+
+@ApiSchema({ name: 'DeliveryTimeline' })
+export class DeliveryTimelineDto implements DeliveryTimeline {
+  @ApiProperty(DATE_TIME) since: string;
+  @ApiProperty(DATE_TIME) until: string;
+  /** Every minute of the window, oldest first, zeros included. */
+  @ApiProperty({ type: [DeliveryMinuteDto] }) minutes: DeliveryMinuteDto[];
 }

@@ -94,4 +94,18 @@ export class HistoryRepository {
       `SELECT channel, status, count(*)::int AS count FROM deliveries GROUP BY channel, status`,
     );
   }
+
+  /** Deliveries created in [since, until), counted by the minute they were created in and their status now. */
+  async countDeliveriesPerMinute(
+    since: Date,
+    until: Date,
+  ): Promise<{ minute: Date; status: DeliveryStatus; count: number }[]> {
+    // The window is an id range (UUIDv7), so it rides the primary key instead of scanning created_at.
+    return this.dataSource.query(
+      `SELECT date_trunc('minute', created_at) AS minute, status, count(*)::int AS count
+         FROM deliveries WHERE id >= $1 AND id < $2
+        GROUP BY 1, 2`,
+      [uuidv7Floor(since), uuidv7Floor(until)],
+    );
+  }
 }

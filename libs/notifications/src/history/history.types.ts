@@ -57,3 +57,18 @@ export interface HistoryStats {
   queues: Record<Channel, QueueCounts> | null;
   queuesError?: string;
 }
+
+/** One minute of `GET /v1/admin/stats/deliveries-per-minute`: deliveries created in it, by their status now. */
+export interface DeliveryMinute {
+  /** The minute's start. */
+  at: string;
+  counts: Record<DeliveryStatus, number>;
+}
+
+export interface DeliveryTimeline {
+  /** The first minute's start; the window ends at the current minute's end. */
+  since: string;
+  until: string;
+  /** Every minute of the window, oldest first, zeros included. */
+  minutes: DeliveryMinute[];
+}

@@ -3,6 +3,7 @@ import type { PushSubscriptionData } from '@herald/core';
 import { PushSubscriptionDto, pushSubscriptionData } from '../dto/push-subscription.dto';
 import type { PushSubscriptionEntity } from '../entities/push-subscription.entity';
 import { PushSubscriptionNotFoundError, RecipientNotFoundError } from '../recipients.errors';
+import { RecipientRepository } from '../recipient.repository';
 import { PushSubscriptionRepository } from './push-subscription.repository';
 import type { PushSubscriptionView } from './push-subscription.types';
 
@@ -30,7 +31,17 @@ export function pushSubscriptionView(row: PushSubscriptionEntity): PushSubscript
  */
 @Injectable()
 export class PushSubscriptionService {
-  constructor(private readonly repository: PushSubscriptionRepository) {}
+  constructor(
+    private readonly repository: PushSubscriptionRepository,
+    private readonly recipients: RecipientRepository,
+  ) {}
+
+  /** The recipient's subscriptions, oldest first; 404 for an unknown recipient rather than an empty list. */
+  async list(recipientId: string): Promise<PushSubscriptionView[]> {
+    const rows = await this.repository.findByRecipient(recipientId);
+    if (!rows.length && !(await this.recipients.findById(recipientId))) throw new RecipientNotFoundError(recipientId);
+    return rows.map(pushSubscriptionView);
+  }
 
   async subscribe(
     recipientId: string,

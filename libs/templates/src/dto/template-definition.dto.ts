@@ -34,3 +34,10 @@ export class PreviewTemplateDto {
   /** A version number (a JSON number, or its digits as a string); the active version when absent or null. */
   @IsOptional() @IsIntegerText(1, INT4_MAX) version?: number | null;
 }
+
+/** Body of `POST /v1/admin/template-preview`: an unsaved template body, rendered with `data` in `locale`. */
+export class DraftPreviewDto {
+  @IsDefined() @ValidateNested() @Type(() => TemplateDefinitionDto) template!: TemplateDefinitionDto;
+  @IsOptional() @IsBoundedJsonObject() data?: Record<string, unknown>;
+  @IsOptional() @IsString() @Matches(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/) locale?: string;
+}

@@ -1,0 +1,179 @@
+import { useState } from 'react';
+import { api, errorText } from '../api';
+import { ErrorText, Json, Status, Time, useLoad } from '../components/ui';
+import { Link } from '../router';
+import { allows, useSession } from '../session';
+import type { Attempt, Delivery, NotificationView } from '../types';
+
+function AttemptTimeline({ attempts }: { attempts: Attempt[] }) {
+  if (!attempts.length) return <p className="hint">No attempt yet.</p>;
+  return (
+    <ol className="timeline" aria-label="Attempts">
+      {attempts.map((attempt) => (
+        <li key={attempt.attempt} data-outcome={attempt.outcome ?? 'running'}>
+          <p>
+            <strong>Attempt {attempt.attempt}</strong> <Status value={attempt.outcome ?? 'running'} />
+          </p>
+          <p>
+            <Time value={attempt.startedAt} /> → <Time value={attempt.finishedAt} />
+          </p>
+          {attempt.providerMessageId && <p>Provider id: {attempt.providerMessageId}</p>}
+          {attempt.error && <p className="error-text">{attempt.error}</p>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function DeliveryCard({ delivery, onChange }: { delivery: Delivery; onChange: () => void }) {
+  const { caller } = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const retry = async () => {
+    setError(null);
+    try {
+      await api(`/v1/admin/deliveries/${delivery.id}/retry`, { method: 'POST' });
+      onChange();
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  };
+  return (
+    <article className="card delivery" data-channel={delivery.channel} aria-label={`${delivery.channel} delivery`}>
+      <h2>
+        {delivery.channel} <Status value={delivery.status} />
+      </h2>
+      <dl className="facts">
+        <div>
+          <dt>Delivery</dt>
+          <dd>{delivery.id}</dd>
+        </div>
+        <div>
+          <dt>Provider id</dt>
+          <dd>{delivery.providerMessageId ?? '—'}</dd>
+        </div>
+        {delivery.reason && (
+          <div>
+            <dt>Reason</dt>
+            <dd>{delivery.reason}</dd>
+          </div>
+        )}
+        {delivery.error && (
+          <div>
+            <dt>Error</dt>
+            <dd>{delivery.error}</dd>
+          </div>
+        )}
+        {delivery.nextAttemptAt && (
+          <div>
+            <dt>Next attempt</dt>
+            <dd>
+              <Time value={delivery.nextAttemptAt} />
+            </dd>
+          </div>
+        )}
+        {delivery.captured && (
+          <div>
+            <dt>Captured</dt>
+            <dd>yes: no provider is set up, the content is kept here</dd>
+          </div>
+        )}
+      </dl>
+      {delivery.status === 'failed' && allows(caller, 'admin') && (
+        <button type="button" onClick={() => void retry()}>
+          Retry delivery
+        </button>
+      )}
+      <ErrorText>{error}</ErrorText>
+      <h3>Attempts</h3>
+      <AttemptTimeline attempts={delivery.attempts} />
+      {delivery.content !== null && delivery.content !== undefined && (
+        <details>
+          <summary>Rendered content</summary>
+          <Json value={delivery.content} />
+        </details>
+      )}
+    </article>
+  );
+}
+
+export function NotificationPage({ id }: { id: string }) {
+  const { data, error, reload, loading } = useLoad(
+    () => api<NotificationView>(`/v1/notifications/${encodeURIComponent(id)}`),
+    [id],
+  );
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to="/history">History</Link> / notification
+      </p>
+      <div className="title-row">
+        <h1>Notification</h1>
+        <button type="button" onClick={reload} disabled={loading}>
+          Refresh
+        </button>
+      </div>
+      <ErrorText>{error}</ErrorText>
+      {data && (
+        <>
+          <dl className="facts">
+            <div>
+              <dt>Id</dt>
+              <dd>{data.id}</dd>
+            </div>
+            <div>
+              <dt>Status</dt>
+              <dd>
+                <Status value={data.status} />
+              </dd>
+            </div>
+            <div>
+              <dt>Template</dt>
+              <dd>
+                {data.template ? (
+                  <Link to={`/templates/${encodeURIComponent(data.template.key)}`}>
+                    {data.template.key} v{data.template.version}
+                  </Link>
+                ) : (
+                  'inline content'
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>Recipient</dt>
+              <dd>
+                {data.recipientId ? (
+                  <Link to={`/recipients/${encodeURIComponent(data.recipientId)}`}>{data.recipientId}</Link>
+                ) : (
+                  'inline addresses'
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>Created</dt>
+              <dd>
+                <Time value={data.createdAt} />
+              </dd>
+            </div>
+            {data.sendAt && (
+              <div>
+                <dt>Send at</dt>
+                <dd>
+                  <Time value={data.sendAt} />
+                </dd>
+              </div>
+            )}
+          </dl>
+          <details>
+            <summary>Data</summary>
+            <Json value={data.data} />
+          </details>
+          <div className="deliveries">
+            {data.deliveries.map((delivery) => (
+              <DeliveryCard key={delivery.id} delivery={delivery} onChange={reload} />
+            ))}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

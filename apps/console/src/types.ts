@@ -1,0 +1,178 @@
+// The shapes of the API's answers the console reads (docs/api.md; the OpenAPI document at /docs-json).
+
+export const SCOPES = ['send', 'read', 'recipients', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+export const CHANNELS = ['email', 'sms', 'push', 'webhook', 'in_app'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const DELIVERY_STATUSES = [
+  'scheduled',
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'failed',
+  'skipped',
+  'cancelled',
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export const NOTIFICATION_STATUSES = [
+  'accepted',
+  'scheduled',
+  'processing',
+  'completed',
+  'partially_failed',
+  'failed',
+  'cancelled',
+] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Caller {
+  id: string;
+  name: string;
+  scopes: Scope[];
+}
+
+export type ChannelContent = Partial<Record<Channel, Record<string, unknown>>>;
+
+export interface TemplateBody {
+  name: string;
+  category?: string;
+  critical?: boolean;
+  channels: ChannelContent;
+  locales?: Record<string, ChannelContent>;
+  schema?: Record<string, unknown>;
+}
+
+export interface TemplateView extends TemplateBody {
+  key: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Attempt {
+  attempt: number;
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: 'ok' | 'transient_error' | 'permanent_error' | null;
+  error: string | null;
+  providerMessageId: string | null;
+}
+
+export interface DeliverySummary {
+  id: string;
+  channel: Channel;
+  status: DeliveryStatus;
+  reason: string | null;
+  error: string | null;
+  captured: boolean;
+  providerMessageId: string | null;
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Delivery extends DeliverySummary {
+  content: unknown;
+  attempts: Attempt[];
+}
+
+export interface NotificationBase {
+  id: string;
+  status: NotificationStatus;
+  template: { key: string; version: number } | null;
+  recipientId: string | null;
+  priority: string;
+  locale: string | null;
+  data: Record<string, unknown>;
+  sendAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NotificationView extends NotificationBase {
+  deliveries: Delivery[];
+}
+
+export interface NotificationListItem extends NotificationBase {
+  deliveries: DeliverySummary[];
+}
+
+export interface DeliveryListItem extends DeliverySummary {
+  notificationId: string;
+}
+
+export interface Accepted {
+  id: string;
+  status: string;
+  deliveries: { id: string; channel: Channel; status: DeliveryStatus; reason?: string }[];
+}
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+export interface Stats {
+  notifications: Record<NotificationStatus, number>;
+  deliveries: Record<Channel, Record<DeliveryStatus, number>>;
+  queues: Record<Channel, QueueCounts> | null;
+  queuesError?: string;
+}
+
+export interface DeliveryTimeline {
+  since: string;
+  until: string;
+  minutes: { at: string; counts: Record<DeliveryStatus, number> }[];
+}
+
+export interface Recipient {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  locale: string | null;
+  timezone: string | null;
+  webhookUrl: string | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Preferences {
+  channels: Partial<Record<Channel, boolean>>;
+  categories: Record<string, boolean | Partial<Record<Channel, boolean>>>;
+  [other: string]: unknown;
+}
+
+export interface InboxMessage {
+  id: string;
+  title: string | null;
+  body: string;
+  url: string | null;
+  read: boolean;
+  createdAt: string;
+}
+
+export interface PushSubscription {
+  id: string;
+  type: 'webpush' | 'fcm';
+  endpoint?: string;
+  token?: string;
+  createdAt: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  prefix: string;
+  createdAt: string;
+}
