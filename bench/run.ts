@@ -4,7 +4,7 @@ import { unnestInsert } from './baselines/unnest-insert';
 import { measureBackend } from './herald/measure-backend';
 import { log } from './support/log';
 import { rssRun, RssRun } from './herald/rss-run';
-import type { Backend } from './herald/herald-stack';
+import { Backend, deleteLiveKeys } from './herald/herald-stack';
 import { parseOptions } from './options';
 import { markdownTable, rows, RunResult } from './report/figures';
 import { appendToBenchmarks, writeLatest } from './report/record';
@@ -43,14 +43,14 @@ async function main(): Promise<void> {
   const profile = options.profile ? await profileAccept(options.sizes) : undefined;
 
   const table = markdownTable(rows(runs, options.backends, rss));
-  const mode = `${options.quick ? 'quick' : 'full'}, ${options.runs === 1 ? '1 run' : `median of ${options.runs} runs`}`;
+  const mode = `${options.quick ? 'quick' : 'full sizes'}, ${options.runs === 1 ? '1 run' : `median of ${options.runs} runs`}`;
   console.log(`\n${table}\n`);
   if (profile) console.log(`${profile.markdown}\n`);
   const info = { machine: machine(), revision: revision() };
   const file = writeLatest({ at: new Date().toISOString(), ...info, options, mode, table, runs, rss, profile });
   console.log(`written to ${file} (${Math.round((performance.now() - started) / 1000)} s)`);
   if (options.record) {
-    appendToBenchmarks(options.record, info.machine, info.revision, mode, table);
+    appendToBenchmarks(options.record, info.machine, info.revision, mode, table, profile?.markdown);
     console.log('appended to BENCHMARKS.md');
   }
 }
@@ -61,6 +61,7 @@ async function cleanUp(code: number): Promise<never> {
   exiting = true;
   killAll();
   await dropDatabases().catch((error: Error) => console.error(`dropping the bench databases: ${error.message}`));
+  await deleteLiveKeys();
   process.exit(code);
 }
 

@@ -27,6 +27,15 @@ export interface StackOptions {
 
 const START = join(process.cwd(), 'scripts', 'start.mjs');
 
+/** The Redis prefixes of stacks not stopped yet, for the clean-up of an interrupted run. */
+const livePrefixes = new Set<string>();
+
+/** Deletes the Redis keys of every stack not stopped (the bench was interrupted). */
+export async function deleteLiveKeys(): Promise<void> {
+  for (const prefix of livePrefixes) await deleteKeys(`${prefix}:*`);
+  livePrefixes.clear();
+}
+
 /**
  * Herald in split mode, started through its built entry points like production: a migrate run, then one api
  * process and worker processes, on a fresh database, Redis queues under a prefix of their own or the PostgreSQL
@@ -60,6 +69,7 @@ export class HeraldStack {
 
   private async boot(webhookUrl: string): Promise<void> {
     const { backend, label } = this.options;
+    if (backend === 'redis') livePrefixes.add(this.prefix);
     this.databaseUrl = await freshDatabase(backend, this.options.databaseSettings);
     const port = await freePort();
     this.env = {
@@ -165,6 +175,7 @@ export class HeraldStack {
       await dropDatabase(this.databaseUrl).catch((error: Error) => console.error(`drop database: ${error.message}`));
     }
     if (this.options.backend === 'redis') await deleteKeys(`${this.prefix}:*`);
+    livePrefixes.delete(this.prefix);
     rmSync(this.cwd, { recursive: true, force: true });
   }
 }

@@ -19,6 +19,7 @@ export function appendToBenchmarks(
   revision: string,
   mode: string,
   table: string,
+  notes?: string,
 ): void {
   const at = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const section = [
@@ -29,6 +30,7 @@ export function appendToBenchmarks(
     '',
     table,
     '',
+    ...(notes ? [notes, ''] : []),
   ].join('\n');
   appendFileSync(join(process.cwd(), 'BENCHMARKS.md'), section);
 }
