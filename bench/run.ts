@@ -20,6 +20,8 @@ import { profileAccept } from './profile/profile-accept';
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const started = performance.now();
+  // The commit measured is the one built when the run started, whatever is edited meanwhile.
+  const measured = revision();
   const runs: RunResult[] = [];
   for (let run = 1; run <= options.runs; run++) {
     log('bench', `run ${run} of ${options.runs}`);
@@ -46,11 +48,11 @@ async function main(): Promise<void> {
   const mode = `${options.quick ? 'quick' : 'full sizes'}, ${options.runs === 1 ? '1 run' : `median of ${options.runs} runs`}`;
   console.log(`\n${table}\n`);
   if (profile) console.log(`${profile.markdown}\n`);
-  const info = { machine: machine(), revision: revision() };
+  const info = { machine: machine(), revision: measured };
   const file = writeLatest({ at: new Date().toISOString(), ...info, options, mode, table, runs, rss, profile });
   console.log(`written to ${file} (${Math.round((performance.now() - started) / 1000)} s)`);
   if (options.record) {
-    appendToBenchmarks(options.record, info.machine, info.revision, mode, table, profile?.markdown);
+    await appendToBenchmarks(options.record, info.machine, info.revision, mode, table, profile?.markdown);
     console.log('appended to BENCHMARKS.md');
   }
 }

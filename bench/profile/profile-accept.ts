@@ -14,8 +14,41 @@ import { countRedisCommands, countStatements } from './round-trips';
 export interface AcceptProfile {
   file: string;
   summary: ProfileSummary;
-  roundTrips: { acceptSql: number; acceptRedis: number; deliverySql: number; deliveryRedis: number };
+  roundTrips: { accept: Counts; delivery: Counts };
   markdown: string;
+}
+
+interface Counts {
+  sql: number;
+  redis: { total: number; byCommand: Record<string, number> };
+}
+
+/** SQL statements and Redis commands of the stack's database and prefix while `work` runs. */
+async function counted(stack: HeraldStack, work: () => Promise<void>): Promise<Counts> {
+  let sql = 0;
+  const redis = await countRedisCommands(stack.prefix, async () => {
+    sql = await countStatements(stack.databaseName, work);
+  });
+  return { sql, redis };
+}
+
+function minus(a: Counts, b: Counts): Counts {
+  const byCommand = { ...a.redis.byCommand };
+  for (const [command, n] of Object.entries(b.redis.byCommand)) byCommand[command] = (byCommand[command] ?? 0) - n;
+  return { sql: a.sql - b.sql, redis: { total: a.redis.total - b.redis.total, byCommand } };
+}
+
+/** Client round trips (a script's own calls are not), and the commands by name. */
+function describe(counts: Counts): string {
+  const inScripts = Object.entries(counts.redis.byCommand)
+    .filter(([command]) => command.endsWith('(in a script)'))
+    .reduce((sum, [, n]) => sum + n, 0);
+  const commands = Object.entries(counts.redis.byCommand)
+    .filter(([, n]) => n !== 0)
+    .sort((x, y) => y[1] - x[1])
+    .map(([command, n]) => `${command} ${n}`)
+    .join(', ');
+  return `${counts.sql} SQL statements, ${counts.redis.total - inScripts} Redis commands (+ ${inScripts} run inside Lua scripts): ${commands}`;
 }
 
 /** One stack on the Redis backend; the receiver is stopped with it. */
@@ -58,39 +91,15 @@ export async function profileAccept(sizes: Sizes): Promise<AcceptProfile> {
   const roundTrips = await withStack(
     { backend: 'redis', label: 'roundtrips', databaseSettings: { log_statement: 'all' }, noWorker: true },
     async (stack) => {
-      const accept = { sql: Infinity, redis: Infinity };
-      const both = { sql: Infinity, redis: Infinity };
-      for (let i = 0; i < 3; i++) {
-        accept.redis = Math.min(
-          accept.redis,
-          await countRedisCommands(stack.prefix, async () => {
-            accept.sql = Math.min(
-              accept.sql,
-              await countStatements(stack.databaseName, () => sendOne(stack.target, i).then(() => undefined)),
-            );
-          }),
-        );
-      }
+      // The third of three of each, caches warm; the accept alone first (no worker), then accept + delivery.
+      let accept: Counts = { sql: 0, redis: { total: 0, byCommand: {} } };
+      for (let i = 0; i < 3; i++) accept = await counted(stack, () => sendOne(stack.target, i).then(() => undefined));
       await stack.addWorker();
+      let both: Counts = accept;
       for (let i = 0; i < 3; i++) {
-        both.redis = Math.min(
-          both.redis,
-          await countRedisCommands(stack.prefix, async () => {
-            both.sql = Math.min(
-              both.sql,
-              await countStatements(stack.databaseName, async () =>
-                waitDelivered(stack, [await sendOne(stack.target, i)], 'round trips'),
-              ),
-            );
-          }),
-        );
+        both = await counted(stack, async () => waitDelivered(stack, [await sendOne(stack.target, i)], 'round trips'));
       }
-      return {
-        acceptSql: accept.sql,
-        acceptRedis: accept.redis,
-        deliverySql: both.sql - accept.sql,
-        deliveryRedis: both.redis - accept.redis,
-      };
+      return { accept, delivery: minus(both, accept) };
     },
   );
   return { file, summary, roundTrips, markdown: markdown(summary, roundTrips) };
@@ -108,7 +117,8 @@ function markdown(summary: ProfileSummary, trips: AcceptProfile['roundTrips']): 
     '| --- | --- | --- |',
     ...summary.functions.map((f) => `| ${f.name} | ${f.where} | ${f.percent} |`),
     '',
-    `Round trips: one accept ${trips.acceptSql} SQL statements + ${trips.acceptRedis} Redis commands; ` +
-      `one delivery ${trips.deliverySql} SQL statements + ${trips.deliveryRedis} Redis commands.`,
+    `Round trips of one accept (statement log of a fresh database, Redis MONITOR of the stack's prefix): ${describe(trips.accept)}.`,
+    '',
+    `One delivery (accept + delivery, less the accept; the worker's idle polling in that second included): ${describe(trips.delivery)}.`,
   ].join('\n');
 }

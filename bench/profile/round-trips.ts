@@ -32,8 +32,11 @@ export async function countStatements(database: string, work: () => Promise<void
     .filter((line) => pattern.test(line)).length;
 }
 
-/** Counts the Redis commands touching keys under `prefix` (MONITOR) while `work` runs. */
-export async function countRedisCommands(prefix: string, work: () => Promise<void>): Promise<number> {
+/** Redis commands touching keys under `prefix` (MONITOR) while `work` runs: how many, and how many of each. */
+export async function countRedisCommands(
+  prefix: string,
+  work: () => Promise<void>,
+): Promise<{ total: number; byCommand: Record<string, number> }> {
   const monitor = spawn('redis-cli', ['-h', '127.0.0.1', 'monitor'], { stdio: ['ignore', 'pipe', 'ignore'] });
   let output = '';
   monitor.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -44,5 +47,15 @@ export async function countRedisCommands(prefix: string, work: () => Promise<voi
   } finally {
     monitor.kill('SIGKILL');
   }
-  return output.split('\n').filter((line) => line.includes(prefix)).length;
+  const byCommand: Record<string, number> = {};
+  let total = 0;
+  for (const line of output.split('\n')) {
+    if (!line.includes(prefix)) continue;
+    // 1701.2 [0 127.0.0.1:5555] "evalsha" "…" — and a Lua script's own calls as [0 lua] "hset" …
+    const command = /\] "([^"]+)"/.exec(line)?.[1]?.toLowerCase() ?? '?';
+    const key = line.includes(' lua] ') ? `${command} (in a script)` : command;
+    byCommand[key] = (byCommand[key] ?? 0) + 1;
+    total++;
+  }
+  return { total, byCommand };
 }

@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import { join } from 'node:path';
 import { Machine } from '../support/machine';
 
@@ -12,25 +13,30 @@ export function writeLatest(results: unknown): string {
   return file;
 }
 
-/** Appends a dated section to the end of BENCHMARKS.md (the runs are kept in the order they were made). */
-export function appendToBenchmarks(
+/**
+ * Appends a dated section to the end of BENCHMARKS.md (the runs are kept in the order they were made), laid out
+ * by Prettier like every other file, so `npm run lint` stays green after a recorded run.
+ */
+export async function appendToBenchmarks(
   title: string,
   machine: Machine,
   revision: string,
   mode: string,
   table: string,
   notes?: string,
-): void {
+): Promise<void> {
   const at = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const section = [
     '',
     `### ${at} UTC · ${title}`,
     '',
-    `Commit ${revision}; ${mode}. Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}.`,
+    `Commit ${revision}; ${mode}. Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, load average ${machine.load} at the end; Node ${machine.node}.`,
     '',
     table,
     '',
     ...(notes ? [notes, ''] : []),
   ].join('\n');
-  appendFileSync(join(process.cwd(), 'BENCHMARKS.md'), section);
+  const file = join(process.cwd(), 'BENCHMARKS.md');
+  const text = readFileSync(file, 'utf8') + section;
+  writeFileSync(file, await format(text, { ...(await resolveConfig(file)), filepath: file }));
 }

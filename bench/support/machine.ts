@@ -1,11 +1,13 @@
 import { execSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export interface Machine {
   cpu: string;
   cores: number;
   memoryGiB: number;
   node: string;
+  /** The 1-minute load average when the run ended: on a shared machine, how contended the figures were. */
+  load: number;
 }
 
 export function machine(): Machine {
@@ -14,6 +16,7 @@ export function machine(): Machine {
     cores: cpus().length,
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
+    load: Math.round(loadavg()[0] * 10) / 10,
   };
 }
 
