@@ -45,7 +45,9 @@ async function main(): Promise<void> {
   const profile = options.profile ? await profileAccept(options.sizes) : undefined;
 
   const table = markdownTable(rows(runs, options.backends, rss));
-  const mode = `${options.quick ? 'quick' : 'full sizes'}, ${options.runs === 1 ? '1 run' : `median of ${options.runs} runs`}`;
+  const runsText =
+    options.runs === 0 ? 'no runs, RSS run only' : options.runs === 1 ? '1 run' : `median of ${options.runs} runs`;
+  const mode = `${options.quick ? 'quick' : 'full sizes'}, ${runsText}`;
   console.log(`\n${table}\n`);
   if (profile) console.log(`${profile.markdown}\n`);
   const info = { machine: machine(), revision: measured };

@@ -19,9 +19,9 @@ export class Child {
   ) {
     running.add(process);
     this.exited = new Promise((resolve) =>
-      process.once('exit', (code, signal) => {
+      process.once('exit', (code) => {
         running.delete(process);
-        this.exitCode = code ?? (signal ? null : code);
+        this.exitCode = code; // null when a signal ended it
         resolve(code);
       }),
     );
