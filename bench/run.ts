@@ -63,6 +63,8 @@ let exiting = false;
 async function cleanUp(code: number): Promise<never> {
   if (exiting) process.exit(code);
   exiting = true;
+  // Requests still in flight fail once their servers are killed: nothing to report any more.
+  process.on('unhandledRejection', () => undefined);
   killAll();
   await dropDatabases().catch((error: Error) => console.error(`dropping the bench databases: ${error.message}`));
   await deleteLiveKeys();

@@ -18,13 +18,17 @@ export async function acceptToDelivered(stack: HeraldStack, rate: number, second
   const total = Math.max(1, Math.round(rate * seconds));
   const started = performance.now();
   const sends: Promise<string>[] = [];
+  // Caught at once: a send refused while later ones are still being scheduled must not go unhandled.
+  let failure: Error | undefined;
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
-    sends.push(sendOne(stack.target, i, performance.now()));
+    if (failure) break;
+    sends.push(sendOne(stack.target, i, performance.now()).catch((error: Error) => ((failure ??= error), '')));
   }
   const ids = await Promise.all(sends);
+  if (failure) throw failure;
   await waitDelivered(stack, ids, 'accept → delivered');
   const latencies = ids.map((id) => {
     const receipt = stack.receiver.receipts.get(id)!;
