@@ -11,21 +11,19 @@ import {
   SendNotificationDto,
 } from '@herald/notifications';
 import { Public } from '../auth/scopes.decorator';
+import { TransportCaller } from './transport-caller.decorator';
 import { TransportEventProblemFilter, TransportProblemFilter } from './transport-problem.filter';
 import { TransportTokenGuard } from './transport-token.guard';
-
-/**
- * Transport messages carry no API key: their idempotency keys live in a space of their own, shared by all
- * transports, and the notifications they create (`api_key_id` = `transport`) are no `send` key's own, so only
- * `read` and `admin` keys reach them (libs/notifications/src/access/notification-access.ts).
- */
-export const TRANSPORT_CALLER: SendCaller = { apiKeyId: 'transport', transport: 'rpc' };
 
 /**
  * Herald as a Nest microservice (API.md §8): the same DTOs, services and global
  * validation pipe as the REST endpoints (the transports inherit the app's
  * global enhancers). Public to the API-key guard: the transport authenticates
  * with MICROSERVICE_TOKEN instead.
+ *
+ * Transport messages carry no API key: their idempotency keys live in a space of their own, shared by all
+ * transports, and the notifications they create (`api_key_id` = `transport`) are no `send` key's own, so only
+ * `read` and `admin` keys reach them (libs/notifications/src/access/notification-access.ts).
  */
 @Public()
 @Controller()
@@ -38,18 +36,22 @@ export class NotificationsTransportController {
   ) {}
 
   @MessagePattern(HeraldPatterns.send)
-  async send(@Payload() body: SendNotificationDto): Promise<AcceptedNotification> {
-    return (await this.accept.accept(body, TRANSPORT_CALLER)).body;
+  async send(
+    @Payload() body: SendNotificationDto,
+    @TransportCaller() caller: SendCaller,
+  ): Promise<AcceptedNotification> {
+    return (await this.accept.accept(body, caller)).body;
   }
 
   @MessagePattern(HeraldPatterns.batch)
-  sendBatch(@Payload() body: BatchNotificationsDto): Promise<BatchAnswer> {
-    return this.batch.acceptAll(body.notifications, TRANSPORT_CALLER);
+  sendBatch(@Payload() body: BatchNotificationsDto, @TransportCaller() caller: SendCaller): Promise<BatchAnswer> {
+    return this.batch.acceptAll(body.notifications, caller);
   }
 
   @EventPattern(HeraldPatterns.emit)
   @UseFilters(TransportEventProblemFilter)
-  async emit(@Payload() body: SendNotificationDto): Promise<void> {
-    await this.accept.accept(body, TRANSPORT_CALLER);
+  // EventPattern types a handler's parameters after the payload as unknown; TransportCaller gives a SendCaller.
+  async emit(@Payload() body: SendNotificationDto, @TransportCaller() caller: unknown): Promise<void> {
+    await this.accept.accept(body, caller as SendCaller);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { HeraldConfig, MetricsService, RetryLaterError } from '@herald/core';
 import { ChannelRegistry, PermanentDeliveryError, TransientDeliveryError } from '@herald/channels';
 import { retryDelayMs } from './backoff';
@@ -17,8 +17,7 @@ export class DeliveryService {
     private readonly deliveries: DeliveryRepository,
     private readonly channels: ChannelRegistry,
     private readonly config: HeraldConfig,
-    // Absent in a worker-only process, which serves no /metrics.
-    @Optional() private readonly metrics?: MetricsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async deliver(deliveryId: string): Promise<void> {
@@ -26,6 +25,7 @@ export class DeliveryService {
     // Already sent, cancelled or being sent by another worker: a duplicate job does nothing.
     if (!delivery) return;
     const driver = this.channels.driver(delivery.channel);
+    const providerCall = this.metrics.startProviderCall(delivery.channel);
     try {
       const result = await driver.send({
         deliveryId: delivery.id,
@@ -36,13 +36,15 @@ export class DeliveryService {
         content: delivery.content,
         priority: delivery.priority,
       });
+      providerCall('ok');
       await this.deliveries.finish(delivery, result.status, {
         outcome: 'ok',
         providerMessageId: result.providerMessageId,
         captured: result.captured,
       });
-      this.metrics?.recordDelivery(delivery.channel, result.status);
+      this.metrics.recordAttempt(delivery.channel, 'ok', { status: result.status, dueAt: delivery.dueAt });
     } catch (error) {
+      providerCall('error');
       const message = (error as Error).message || String(error);
       const permanent = error instanceof PermanentDeliveryError;
       if (permanent || delivery.attempt >= this.config.delivery.maxAttempts) {
@@ -51,7 +53,10 @@ export class DeliveryService {
           outcome: permanent ? 'permanent_error' : 'transient_error',
           error: permanent ? message : `${message} (gave up after ${delivery.attempt} attempts)`,
         });
-        this.metrics?.recordDelivery(delivery.channel, 'failed');
+        this.metrics.recordAttempt(delivery.channel, permanent ? 'permanent_error' : 'transient_error', {
+          status: 'failed',
+          dueAt: delivery.dueAt,
+        });
         return;
       }
       const retryAfter = error instanceof TransientDeliveryError ? (error.retryAfterMs ?? 0) : 0;
@@ -61,7 +66,7 @@ export class DeliveryService {
         { outcome: 'transient_error', error: message },
         new Date(Date.now() + delayMs),
       );
-      this.metrics?.recordDelivery(delivery.channel, 'retried');
+      this.metrics.recordAttempt(delivery.channel, 'transient_error');
       throw new RetryLaterError(delayMs, message);
     }
   }
