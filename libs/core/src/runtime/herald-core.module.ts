@@ -26,6 +26,9 @@ export class HeraldCoreModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
+            // Lines logged while serving a request carry its id (Fastify's, apps/api/src/http/request-id.ts) as
+            // `reqId`, not the whole request again.
+            quietReqLogger: true,
             autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
             redact: ['req.headers.authorization', 'req.headers["x-recipient-token"]'],
             serializers: {

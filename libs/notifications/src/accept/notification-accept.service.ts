@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AcceptTransport, canonicalHash, DeliveryQueue, FieldError, MetricsService, uuidv7 } from '@herald/core';
 import { PushSubscriptionService, pushSubscriptionData, RecipientService } from '@herald/recipients';
 import {
@@ -42,6 +42,8 @@ const ABANDONED_AFTER_MS = 60_000;
  */
 @Injectable()
 export class NotificationAcceptService {
+  private readonly logger = new Logger(NotificationAcceptService.name);
+
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly idempotency: IdempotencyRepository,
@@ -84,6 +86,10 @@ export class NotificationAcceptService {
     }
     await this.enqueue(plan);
     this.metrics?.recordAccepted(caller.transport ?? 'http', body.deliveries);
+    // A line per delivery, so each one's log starts here (a request's lines also carry its reqId).
+    for (const { id, channel, status } of body.deliveries) {
+      this.logger.log({ notificationId: body.id, deliveryId: id, channel, status }, 'delivery accepted');
+    }
     return { body, replayed: false };
   }
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HeraldConfig, MetricsService, RetryLaterError } from '@herald/core';
 import { ChannelRegistry, PermanentDeliveryError, TransientDeliveryError } from '@herald/channels';
+import { PinoLogger } from 'nestjs-pino';
 import { retryDelayMs } from './backoff';
 import { DeliveryRepository } from './delivery.repository';
 
@@ -18,12 +19,19 @@ export class DeliveryService {
     private readonly channels: ChannelRegistry,
     private readonly config: HeraldConfig,
     private readonly metrics: MetricsService,
+    private readonly log: PinoLogger,
   ) {}
 
-  async deliver(deliveryId: string): Promise<void> {
+  /** Every line logged while delivering, the drivers' included, carries `deliveryId` and, once claimed, `notificationId`. */
+  deliver(deliveryId: string): Promise<void> {
+    return this.log.runInContext(() => this.claimAndSend(deliveryId), { bindings: { deliveryId } });
+  }
+
+  private async claimAndSend(deliveryId: string): Promise<void> {
     const delivery = await this.deliveries.claim(deliveryId, this.config.delivery.sendingLeaseMs);
     // Already sent, cancelled or being sent by another worker: a duplicate job does nothing.
     if (!delivery) return;
+    this.log.assign({ notificationId: delivery.notificationId, channel: delivery.channel, attempt: delivery.attempt });
     const driver = this.channels.driver(delivery.channel);
     const providerCall = this.metrics.startProviderCall(delivery.channel);
     try {
@@ -43,12 +51,16 @@ export class DeliveryService {
         captured: result.captured,
       });
       this.metrics.recordAttempt(delivery.channel, 'ok', { status: result.status, dueAt: delivery.dueAt });
+      this.logger.log(
+        { status: result.status, providerMessageId: result.providerMessageId },
+        `delivery ${result.status}`,
+      );
     } catch (error) {
       providerCall('error');
       const message = (error as Error).message || String(error);
       const permanent = error instanceof PermanentDeliveryError;
       if (permanent || delivery.attempt >= this.config.delivery.maxAttempts) {
-        this.logger.warn(`delivery ${delivery.id} (${delivery.channel}) failed: ${message}`);
+        this.logger.warn(`delivery failed: ${message}`);
         await this.deliveries.finish(delivery, 'failed', {
           outcome: permanent ? 'permanent_error' : 'transient_error',
           error: permanent ? message : `${message} (gave up after ${delivery.attempt} attempts)`,
@@ -67,6 +79,7 @@ export class DeliveryService {
         new Date(Date.now() + delayMs),
       );
       this.metrics.recordAttempt(delivery.channel, 'transient_error');
+      this.logger.warn({ retryInMs: delayMs }, `delivery attempt failed, retrying: ${message}`);
       throw new RetryLaterError(delayMs, message);
     }
   }
