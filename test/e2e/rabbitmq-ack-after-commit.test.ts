@@ -118,6 +118,15 @@ describe('the RabbitMQ transport acks a message only once its notification is co
         expect(claims).toEqual([{ key: is.stringMatching(/^amqp-message:/) }]);
         api.process.kill('SIGKILL');
         await api.exited;
+        // A crashed host's connections die with it; a killed process's waiting statement would live on in its
+        // server backend (PostgreSQL notices the closed socket only when it next writes) and commit once the lock
+        // goes, since a single send is one autocommitted statement. End it as the crash would.
+        const { rows: ended } = await installation.pg.query<{ ended: boolean }>(
+          `SELECT pg_terminate_backend(l.pid) AS ended FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+           WHERE c.relname = 'notifications' AND NOT l.granted
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        );
+        expect(ended).toEqual([{ ended: true }]);
       } finally {
         await lock.query('ROLLBACK');
         await lock.end();
