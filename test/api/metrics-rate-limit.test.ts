@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient, ApiResponse } from '../support/api-client';
 import type { BatchResponse, CreatedApiKey } from '../support/api-types';
 import { eventually } from '../support/eventually';
+import { Family, scrape, value } from '../support/prometheus';
 import { aNotification, anApiKey, aWebhook } from '../support/factories';
 import type { RunningHerald } from '../support/herald-app';
 import { useHerald } from '../support/herald-harness';
@@ -15,94 +16,6 @@ import { queueBackends } from '../support/queue-backends';
 import { countRows } from '../support/sql';
 import { TcpProxy } from '../support/tcp-proxy';
 import { WebhookReceiver } from '../support/webhook-receiver';
-
-// ---- A strict reader of the Prometheus text exposition format (0.0.4) ----
-
-interface Family {
-  type: string;
-  help: string;
-  samples: { name: string; labels: Record<string, string>; value: number }[];
-}
-
-const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
-const SAMPLE = new RegExp(`^(${NAME})(?:\\{(.*)\\})? (\\S+)(?: (-?\\d+))?$`);
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)/y;
-const SUFFIXES: Record<string, string[]> = {
-  histogram: ['_bucket', '_sum', '_count'],
-  summary: ['', '_sum', '_count'],
-};
-
-/** Values as Prometheus reads them (Go's ParseFloat: NaN and Inf in any case; prom-client writes `Nan`). */
-function parseValue(text: string): number {
-  if (/^\+?inf$/i.test(text)) return Infinity;
-  if (/^-inf$/i.test(text)) return -Infinity;
-  if (/^nan$/i.test(text)) return NaN;
-  const value = Number(text);
-  if (Number.isNaN(value)) throw new Error(`not a sample value: ${text}`);
-  return value;
-}
-
-function parseLabels(text: string | undefined): Record<string, string> {
-  const labels: Record<string, string> = {};
-  if (!text) return labels;
-  LABEL.lastIndex = 0;
-  while (LABEL.lastIndex < text.length) {
-    const match = LABEL.exec(text);
-    if (!match) throw new Error(`bad labels: {${text}}`);
-    labels[match[1]] = match[2].replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
-  }
-  return labels;
-}
-
-/** Parses every line, or throws naming the first one that is not valid exposition format. */
-function parsePrometheus(text: string): Map<string, Family> {
-  const families = new Map<string, Family>();
-  const family = (name: string) => {
-    let found = families.get(name);
-    if (!found) families.set(name, (found = { type: 'untyped', help: '', samples: [] }));
-    return found;
-  };
-  expect(text.endsWith('\n')).toBe(true);
-  for (const line of text.slice(0, -1).split('\n')) {
-    const meta = /^# (HELP|TYPE) (\S+) ?(.*)$/.exec(line);
-    if (meta) {
-      if (meta[1] === 'TYPE') {
-        expect(['counter', 'gauge', 'histogram', 'summary', 'untyped']).toContain(meta[3]);
-        family(meta[2]).type = meta[3];
-      } else {
-        family(meta[2]).help = meta[3];
-      }
-      continue;
-    }
-    if (line === '' || line.startsWith('#')) continue;
-    const sample = SAMPLE.exec(line);
-    if (!sample) throw new Error(`not a sample line: ${line}`);
-    const [, name, labels, value] = sample;
-    // A sample belongs to the family it names, or to a histogram/summary through its suffix.
-    const owner =
-      [...families.entries()].find(([base, f]) =>
-        (SUFFIXES[f.type] ?? ['']).some((suffix) => base + suffix === name),
-      )?.[0] ?? name;
-    family(owner).samples.push({ name, labels: parseLabels(labels), value: parseValue(value) });
-  }
-  return families;
-}
-
-async function scrape(baseUrl: string): Promise<Map<string, Family>> {
-  const response = await fetch(`${baseUrl}/metrics`);
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  return parsePrometheus(await response.text());
-}
-
-/** The value of one sample; 0 when the series does not exist yet. */
-function value(families: Map<string, Family>, sampleName: string, labels: Record<string, string> = {}): number {
-  const family = [...families.values()].find((f) => f.samples.some((s) => s.name === sampleName));
-  const sample = family?.samples.find(
-    (s) => s.name === sampleName && Object.entries(labels).every(([key, wanted]) => s.labels[key] === wanted),
-  );
-  return sample?.value ?? 0;
-}
 
 // ---- Metrics ----
 
@@ -124,7 +37,10 @@ describe('GET /metrics (monolith, capture mode)', () => {
     expect(families.get('herald_http_request_duration_seconds')?.type).toBe('histogram');
     expect(families.get('herald_notifications_accepted_total')?.type).toBe('counter');
     expect(families.get('herald_deliveries_accepted_total')?.type).toBe('counter');
-    expect(families.get('herald_delivery_outcomes_total')?.type).toBe('counter');
+    expect(families.get('herald_deliveries_total')?.type).toBe('counter');
+    expect(families.get('herald_delivery_attempts_total')?.type).toBe('counter');
+    expect(families.get('herald_delivery_latency_seconds')?.type).toBe('histogram');
+    expect(families.get('herald_provider_call_duration_seconds')?.type).toBe('histogram');
     expect(families.get('herald_queue_jobs')?.type).toBe('gauge');
     expect(value(families, 'herald_queue_up')).toBe(1);
     // Every channel and state is there, read from the queue store on this scrape.
@@ -133,12 +49,19 @@ describe('GET /metrics (monolith, capture mode)', () => {
       for (const state of ['waiting', 'active', 'delayed', 'failed'])
         expect(queueSeries).toContain(`${channel}/${state}`);
     }
-    // Outcomes start at 0 for every channel, so rate() works before the first delivery.
-    expect(families.get('herald_delivery_outcomes_total')!.samples).toContainEqual({
-      name: 'herald_delivery_outcomes_total',
-      labels: { channel: 'sms', outcome: 'failed' },
+    // Outcomes and transports start at 0, so rate() works before the first event.
+    expect(families.get('herald_deliveries_total')!.samples).toContainEqual({
+      name: 'herald_deliveries_total',
+      labels: { channel: 'sms', status: 'failed' },
       value: 0,
     });
+    expect(families.get('herald_delivery_attempts_total')!.samples).toContainEqual({
+      name: 'herald_delivery_attempts_total',
+      labels: { channel: 'push', outcome: 'permanent_error' },
+      value: 0,
+    });
+    for (const transport of ['http', 'tcp', 'redis', 'rmq'])
+      expect(value(families, 'herald_notifications_accepted_total', { transport })).toBe(0);
     expect(families.get('herald_notifications_accepted_total')!.help).not.toBe('');
   });
 
@@ -156,8 +79,11 @@ describe('GET /metrics (monolith, capture mode)', () => {
       value(after, name, labels) - value(before, name, labels);
     expect(delta('herald_notifications_accepted_total', { transport: 'http' })).toBe(1);
     expect(delta('herald_deliveries_accepted_total', { channel: 'email', status: 'queued' })).toBe(1);
-    expect(delta('herald_delivery_outcomes_total', { channel: 'email', outcome: 'sent' })).toBe(1);
-    expect(delta('herald_delivery_outcomes_total', { channel: 'email', outcome: 'failed' })).toBe(0);
+    expect(delta('herald_deliveries_total', { channel: 'email', status: 'sent' })).toBe(1);
+    expect(delta('herald_deliveries_total', { channel: 'email', status: 'failed' })).toBe(0);
+    expect(delta('herald_delivery_attempts_total', { channel: 'email', outcome: 'ok' })).toBe(1);
+    expect(delta('herald_delivery_latency_seconds_count', { channel: 'email' })).toBe(1);
+    expect(delta('herald_provider_call_duration_seconds_count', { channel: 'email', outcome: 'ok' })).toBe(1);
 
     const count = (labels: Record<string, string>) => delta('herald_http_request_duration_seconds_count', labels);
     expect(count({ method: 'POST', route: '/v1/notifications', status: '202' })).toBe(1);
@@ -224,20 +150,34 @@ describe('GET /metrics (monolith, capture mode)', () => {
     const outcomes = await eventually(
       async () => {
         const after = await scrape(herald.baseUrl);
-        const outcome = (name: string) =>
-          value(after, 'herald_delivery_outcomes_total', { channel: 'webhook', outcome: name }) -
-          value(before, 'herald_delivery_outcomes_total', { channel: 'webhook', outcome: name });
+        const delta = (name: string, labels: Record<string, string>) =>
+          value(after, name, { channel: 'webhook', ...labels }) -
+          value(before, name, { channel: 'webhook', ...labels });
         const seen = {
-          retried: outcome('retried'),
-          delivered: outcome('delivered'),
-          failed: outcome('failed'),
-          sent: outcome('sent'),
+          delivered: delta('herald_deliveries_total', { status: 'delivered' }),
+          failed: delta('herald_deliveries_total', { status: 'failed' }),
+          sent: delta('herald_deliveries_total', { status: 'sent' }),
+          ok: delta('herald_delivery_attempts_total', { outcome: 'ok' }),
+          transient: delta('herald_delivery_attempts_total', { outcome: 'transient_error' }),
+          permanent: delta('herald_delivery_attempts_total', { outcome: 'permanent_error' }),
+          latencies: delta('herald_delivery_latency_seconds_count', {}),
+          calls: delta('herald_provider_call_duration_seconds_count', { outcome: 'error' }),
         };
         return seen.delivered + seen.failed === 2 && seen;
       },
       { what: 'both webhook deliveries to be counted' },
     );
-    expect(outcomes).toEqual({ retried: 1, delivered: 1, failed: 1, sent: 0 });
+    // The flaky one: a 503 then a 2xx; the gone one: a 410. Only the delivered one has a latency.
+    expect(outcomes).toEqual({
+      delivered: 1,
+      failed: 1,
+      sent: 0,
+      ok: 1,
+      transient: 1,
+      permanent: 1,
+      latencies: 1,
+      calls: 2,
+    });
   });
 
   it('reads queue depth on scrape: a scheduled send is a delayed job until it is due', async () => {

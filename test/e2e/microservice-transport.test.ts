@@ -11,7 +11,7 @@ import {
   HeraldPatterns,
   HeraldSendRequest,
 } from '@herald/client';
-import { freePort, redisOptions } from '@herald/core';
+import { freePort, MetricsService, redisOptions } from '@herald/core';
 import type { AcceptedNotification, BatchAnswer, SendNotificationDto } from '@herald/notifications';
 import { firstValueFrom, lastValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, inject, it } from 'vitest';
@@ -148,9 +148,17 @@ describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a r
     await client?.close();
   });
 
+  /** The accepted-notifications counter of the instance this transport reaches, for this transport. */
+  const acceptedOver = async (): Promise<number> => {
+    const instance = name === 'redis' ? redisHerald! : herald;
+    const counter = instance.app.get(MetricsService).registry.getSingleMetric('herald_notifications_accepted_total');
+    return (await counter!.get()).values.find((sample) => sample.labels.transport === name)?.value ?? 0;
+  };
+
   it('notifications.send answers the 202 body, and the notification is stored and delivered', async ({ skip }) => {
     if (!available(name)) return skip();
     const body = notification();
+    const acceptedBefore = await acceptedOver();
     const answer = await request<AcceptedNotification>(client, HeraldPatterns.send, { ...body, token });
     expect(answer).toEqual({
       id: is.any(String),
@@ -159,6 +167,8 @@ describe.each(['tcp', 'redis', 'rmq'] as const)('over the %s transport, with a r
       deliveries: [{ id: is.any(String), channel: 'email', status: 'queued' }],
     });
     expect(await stored(body.data.marker)).toEqual([{ id: answer.id, api_key_id: 'transport' }]);
+    // Counted under the transport that brought it.
+    expect((await acceptedOver()) - acceptedBefore).toBe(1);
     await expectDelivered(answer.id, body.data.marker);
   });
 

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemFilter } from '@herald/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { JSON_BODY_LIMIT, registerJsonBody } from './json-body';
+import { registerRequestIdEcho, requestId } from './request-id';
 import { BEARER_SCHEME, RECIPIENT_TOKEN_QUERY_SCHEME, RECIPIENT_TOKEN_SCHEME } from './openapi.decorators';
 import { registerSecurityHeaders, securityHeaders } from './security-headers';
 
@@ -15,6 +16,7 @@ import { registerSecurityHeaders, securityHeaders } from './security-headers';
 export function createHttpAdapter(): FastifyAdapter {
   const adapter: FastifyAdapter = new FastifyAdapter({
     bodyLimit: JSON_BODY_LIMIT,
+    genReqId: requestId,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       securityHeaders(request.raw, reply.raw, () => undefined);
@@ -33,6 +35,7 @@ export function createHttpAdapter(): FastifyAdapter {
 export function configureHttp(app: NestFastifyApplication): void {
   // Fastify sends no X-Powered-By.
   registerSecurityHeaders(app);
+  registerRequestIdEcho(app);
   registerJsonBody(app);
   app.useGlobalPipes(createValidationPipe());
   // Also Fastify's error handler (Nest installs it): body refusals and router errors reach the same filter.

@@ -43,7 +43,7 @@ export function microserviceTransports(config: HeraldConfig): MicroserviceOption
  * Adds the transports to the HTTP app; they start with `app.startAllMicroservices()`.
  * They inherit the app's global enhancers: the validation pipe that judges
  * REST bodies judges messages too. No interceptor counts them: the accept flow
- * counts accepted notifications by transport (`rpc` for these).
+ * counts accepted notifications by transport (`tcp`, `redis`, `rmq` for these).
  */
 export function connectMicroserviceTransports(app: INestApplication, config: HeraldConfig): void {
   for (const options of microserviceTransports(config)) {

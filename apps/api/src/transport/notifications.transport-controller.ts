@@ -14,15 +14,9 @@ import {
 import { Public } from '../auth/scopes.decorator';
 import { RmqAckInterceptor } from './rmq-ack.interceptor';
 import { holdsKeyInFlight, messageKey, withItemKeys } from './message-keys';
+import { TransportCaller } from './transport-caller.decorator';
 import { TransportEventProblemFilter, TransportProblemFilter } from './transport-problem.filter';
 import { TransportTokenGuard } from './transport-token.guard';
-
-/**
- * Transport messages carry no API key: their idempotency keys live in a space of their own, shared by all
- * transports, and the notifications they create (`api_key_id` = `transport`) are no `send` key's own, so only
- * `read` and `admin` keys reach them (libs/notifications/src/access/notification-access.ts).
- */
-export const TRANSPORT_CALLER: SendCaller = { apiKeyId: 'transport', transport: 'rpc' };
 
 /**
  * Herald as a Nest microservice (API.md §8): the same DTOs, services and global
@@ -30,6 +24,10 @@ export const TRANSPORT_CALLER: SendCaller = { apiKeyId: 'transport', transport: 
  * global enhancers). Public to the API-key guard: the transport authenticates
  * with MICROSERVICE_TOKEN instead. Over RabbitMQ a message is acked after its
  * notification is committed (RmqAckInterceptor, the filters).
+ *
+ * Transport messages carry no API key: their idempotency keys live in a space of their own, shared by all
+ * transports, and the notifications they create (`api_key_id` = `transport`) are no `send` key's own, so only
+ * `read` and `admin` keys reach them (libs/notifications/src/access/notification-access.ts).
  */
 @Public()
 @Controller()
@@ -43,14 +41,22 @@ export class NotificationsTransportController {
   ) {}
 
   @MessagePattern(HeraldPatterns.send)
-  async send(@Payload() body: SendNotificationDto, @Ctx() context: unknown): Promise<AcceptedNotification> {
-    return (await this.accept.accept(body, TRANSPORT_CALLER, body.idempotencyKey ?? messageKey(context))).body;
+  async send(
+    @Payload() body: SendNotificationDto,
+    @Ctx() context: unknown,
+    @TransportCaller() caller: SendCaller,
+  ): Promise<AcceptedNotification> {
+    return (await this.accept.accept(body, caller, body.idempotencyKey ?? messageKey(context))).body;
   }
 
   @MessagePattern(HeraldPatterns.batch)
-  async sendBatch(@Payload() body: BatchNotificationsDto, @Ctx() context: unknown): Promise<BatchAnswer> {
+  async sendBatch(
+    @Payload() body: BatchNotificationsDto,
+    @Ctx() context: unknown,
+    @TransportCaller() caller: SendCaller,
+  ): Promise<BatchAnswer> {
     const key = messageKey(context);
-    const answer = await this.batch.acceptAll(withItemKeys(body.notifications, key), TRANSPORT_CALLER);
+    const answer = await this.batch.acceptAll(withItemKeys(body.notifications, key), caller);
     // A redelivered batch whose items are still held by the crashed attempt goes back to the queue whole:
     // answering now would drop those items. Its next delivery replays the items already committed.
     if (key !== undefined && holdsKeyInFlight(answer)) throw new IdempotencyKeyInFlightError();
@@ -59,7 +65,12 @@ export class NotificationsTransportController {
 
   @EventPattern(HeraldPatterns.emit)
   @UseFilters(TransportEventProblemFilter)
-  async emit(@Payload() body: SendNotificationDto, @Ctx() context: unknown): Promise<void> {
-    await this.accept.accept(body, TRANSPORT_CALLER, body.idempotencyKey ?? messageKey(context));
+  // EventPattern types a handler's parameters after the payload as unknown; TransportCaller gives a SendCaller.
+  async emit(
+    @Payload() body: SendNotificationDto,
+    @Ctx() context: unknown,
+    @TransportCaller() caller: unknown,
+  ): Promise<void> {
+    await this.accept.accept(body, caller as SendCaller, body.idempotencyKey ?? messageKey(context));
   }
 }

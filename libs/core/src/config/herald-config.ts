@@ -5,6 +5,8 @@ export type MicroserviceTransport = 'redis' | 'tcp' | 'rmq';
 /** The validated, typed configuration every module reads instead of `process.env`. */
 export class HeraldConfig {
   http!: { port: number };
+  /** Where a worker-only process serves /metrics; none: it serves nothing (the api and the monolith serve theirs on PORT). */
+  metrics!: { port?: number };
   dataDir!: string;
   database!: { url?: string; migrate: boolean };
   redis!: { url?: string; /** Key prefix, so several Herald installations can share one Redis. */ prefix: string };

@@ -25,6 +25,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }).rateLimit.perMinute).toBe(0);
   });
 
+  it('reads METRICS_PORT only when set', () => {
+    expect(loadConfig({}).metrics.port).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '9100' }).metrics.port).toBe(9100);
+  });
+
   it('defaults the microservice transport to redis when REDIS_URL is set', () => {
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).microservice.transports).toEqual(['redis']);
   });
@@ -32,6 +37,7 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
+    [{ METRICS_PORT: 'x9100' }, 'METRICS_PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ WEBHOOK_ALLOW_PRIVATE: 'maybe' }, 'WEBHOOK_ALLOW_PRIVATE'],

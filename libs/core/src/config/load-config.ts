@@ -23,6 +23,10 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return Number(raw);
 }
 
+function optionalInteger(env: Env, name: string, min: number, max: number): number | undefined {
+  return text(env, name) === undefined ? undefined : integer(env, name, 0, min, max);
+}
+
 function boolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = text(env, name)?.toLowerCase();
   if (raw === undefined) return fallback;
@@ -109,6 +113,7 @@ export function loadConfig(env: Env): HeraldConfig {
 
   return {
     http: { port: integer(env, 'PORT', 3000, 0, 65535) },
+    metrics: { port: optionalInteger(env, 'METRICS_PORT', 0, 65535) },
     dataDir: text(env, 'HERALD_DATA_DIR') ?? './var',
     database: {
       url: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),

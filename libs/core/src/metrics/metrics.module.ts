@@ -2,9 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { MetricsService } from './metrics.service';
 
 /**
- * Global, so the worker's DeliveryService can record outcomes without its
- * module importing this one. The api app imports it; a worker-only process
- * does not (it serves no HTTP), and DeliveryService then records nothing.
+ * Global and imported by every process's root (HeraldCoreModule), so the accept flow and the worker's
+ * DeliveryService record into the one registry their process serves: the api's /metrics, the monolith's (both
+ * halves in one), a worker-only process's METRICS_PORT.
  */
 @Global()
 @Module({ providers: [MetricsService], exports: [MetricsService] })

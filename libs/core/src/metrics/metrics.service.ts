@@ -1,33 +1,34 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { MicroserviceTransport } from '../config/herald-config';
 import { Channel, CHANNELS } from '../domain/channel';
 import { DeliveryQueue } from '../queue/delivery-queue';
-import { within } from '../runtime/within';
+import { registerQueueDepthGauges } from './queue-depth.gauges';
 
-/** How one delivery attempt ended: the first three end the delivery, `retried` schedules another attempt. */
-export const DELIVERY_OUTCOMES = ['sent', 'delivered', 'failed', 'retried'] as const;
-export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+/** How a delivery ended. */
+export const DELIVERY_END_STATUSES = ['sent', 'delivered', 'failed'] as const;
+export type DeliveryEndStatus = (typeof DELIVERY_END_STATUSES)[number];
 
-/** Where an accepted notification came in. */
-export type AcceptTransport = 'http' | 'rpc';
+/** How one attempt ended, as the attempt log records it: a transient error schedules a retry (until the last). */
+export const ATTEMPT_OUTCOMES = ['ok', 'transient_error', 'permanent_error'] as const;
+export type AttemptOutcomeLabel = (typeof ATTEMPT_OUTCOMES)[number];
 
-const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+/** Where an accepted notification came in: REST, or one of the microservice transports. */
+export type AcceptTransport = 'http' | MicroserviceTransport;
+const ACCEPT_TRANSPORTS: AcceptTransport[] = ['http', 'tcp', 'redis', 'rmq'];
 
-/** A scrape must answer even when the queue store does not (BullMQ's Redis commands wait for a reconnect). */
-const QUEUE_COUNTS_TIMEOUT_MS = 2_000;
+/** Ends a provider-call timer; the first call counts, so a caller may end it on every path. */
+export type ProviderCallTimer = (outcome: 'ok' | 'error') => void;
 
 /**
- * Herald's Prometheus metrics. Each app instance has a registry of its own
- * (tests run several apps in one process, and prom-client's global registry
- * would refuse the second set of names). Counters move in this process only:
- * the API's /metrics shows the worker's counters in the monolith. A
- * worker-only process has no MetricsService (it serves no HTTP, so it does not
- * import MetricsModule) and counts nothing.
+ * Herald's Prometheus metrics, in every process: the api and the monolith serve them at /metrics on PORT, a
+ * worker-only process on METRICS_PORT (apps/worker/src/metrics). Counters move in their own process only, so in
+ * the api + worker shape Prometheus sums the instances. Each app instance has a registry of its own (tests run
+ * several apps in one process, and prom-client's global registry would refuse the second set of names).
  */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
-  private readonly logger = new Logger(MetricsService.name);
 
   private readonly httpDuration = new Histogram({
     name: 'herald_http_request_duration_seconds',
@@ -38,7 +39,7 @@ export class MetricsService {
 
   private readonly notificationsAccepted = new Counter({
     name: 'herald_notifications_accepted_total',
-    help: 'Notifications accepted, by transport (http, rpc); an idempotent replay is not counted again.',
+    help: 'Notifications accepted, by transport (http, tcp, redis, rmq); an idempotent replay is not counted again.',
     labelNames: ['transport'] as const,
     registers: [this.registry],
   });
@@ -50,63 +51,45 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  private readonly deliveryOutcomes = new Counter({
-    name: 'herald_delivery_outcomes_total',
-    help: 'Delivery attempts by channel and how they ended: sent, delivered or failed end the delivery; retried schedules another attempt.',
+  private readonly deliveriesEnded = new Counter({
+    name: 'herald_deliveries_total',
+    help: 'Deliveries that ended, by channel and status (sent, delivered, failed).',
+    labelNames: ['channel', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly attempts = new Counter({
+    name: 'herald_delivery_attempts_total',
+    help: 'Delivery attempts by channel and outcome as the attempt log records it (ok, transient_error, permanent_error).',
     labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly deliveryLatency = new Histogram({
+    name: 'herald_delivery_latency_seconds',
+    help: 'From accept (or the notification sendAt, when later) to the delivery sent or delivered, by channel, in seconds; retries included.',
+    labelNames: ['channel'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400],
+    registers: [this.registry],
+  });
+
+  private readonly providerCall = new Histogram({
+    name: 'herald_provider_call_duration_seconds',
+    help: "One call to a channel's driver (SMTP, Twilio, push service, webhook target, inbox store), by channel and outcome, in seconds.",
+    labelNames: ['channel', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
 
   constructor(queues: DeliveryQueue) {
     collectDefaultMetrics({ register: this.registry });
     // Known label values start at 0, so rate() and absent() work before the first event.
-    this.notificationsAccepted.inc({ transport: 'http' }, 0);
+    for (const transport of ACCEPT_TRANSPORTS) this.notificationsAccepted.inc({ transport }, 0);
     for (const channel of CHANNELS) {
-      for (const outcome of DELIVERY_OUTCOMES) this.deliveryOutcomes.inc({ channel, outcome }, 0);
+      for (const status of DELIVERY_END_STATUSES) this.deliveriesEnded.inc({ channel, status }, 0);
+      for (const outcome of ATTEMPT_OUTCOMES) this.attempts.inc({ channel, outcome }, 0);
     }
-
-    // Read on scrape, not polled: nothing runs between scrapes, and a worker-only process never pays for it.
-    // Both gauges are collected concurrently by one scrape and share its single read of the counts.
-    // A read the store has not answered is reused by the next scrapes rather than queued again behind it.
-    type Counts = Awaited<ReturnType<DeliveryQueue['counts']>>;
-    let inFlight: Promise<Counts> | undefined;
-    let reading: Promise<Counts | undefined> | undefined;
-    const readCounts = () =>
-      (reading ??= within((inFlight ??= queues.counts().finally(() => (inFlight = undefined))), QUEUE_COUNTS_TIMEOUT_MS)
-        .catch((error: Error) => {
-          this.logger.warn(`queue counts for /metrics: ${error.message}`);
-          return undefined;
-        })
-        .finally(() => (reading = undefined)));
-
-    new Gauge({
-      name: 'herald_queue_up',
-      help: '1 when the queue store answered the job counts of this scrape, else 0.',
-      registers: [this.registry],
-      async collect() {
-        this.set((await readCounts()) ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'herald_queue_jobs',
-      help: 'Jobs in each channel queue by state, read from the queue store on scrape.',
-      labelNames: ['channel', 'state'] as const,
-      registers: [this.registry],
-      async collect() {
-        const counts = await readCounts();
-        // No stale numbers when the store did not answer: the series are left out and herald_queue_up says why.
-        this.reset();
-        if (!counts) return;
-        for (const channel of CHANNELS) {
-          const byState = counts[channel];
-          for (const state of QUEUE_STATES) {
-            // Every Herald job has a priority, and BullMQ keeps those in `prioritized`, not `waiting`.
-            const value = (byState[state] ?? 0) + (state === 'waiting' ? (byState.prioritized ?? 0) : 0);
-            this.set({ channel, state }, value);
-          }
-        }
-      },
-    });
+    registerQueueDepthGauges(this.registry, queues);
   }
 
   get contentType(): string {
@@ -128,7 +111,28 @@ export class MetricsService {
       this.deliveriesAccepted.inc({ channel: delivery.channel, status: delivery.status });
   }
 
-  recordDelivery(channel: Channel, outcome: DeliveryOutcome): void {
-    this.deliveryOutcomes.inc({ channel, outcome });
+  /** Starts timing one driver call. */
+  startProviderCall(channel: Channel): ProviderCallTimer {
+    const end = this.providerCall.startTimer({ channel });
+    let ended = false;
+    return (outcome) => {
+      if (ended) return;
+      ended = true;
+      end({ outcome });
+    };
+  }
+
+  /** One attempt recorded; `ended` when it also ended the delivery, with the time it was due since. */
+  recordAttempt(
+    channel: Channel,
+    outcome: AttemptOutcomeLabel,
+    ended?: { status: DeliveryEndStatus; dueAt: Date },
+  ): void {
+    this.attempts.inc({ channel, outcome });
+    if (!ended) return;
+    this.deliveriesEnded.inc({ channel, status: ended.status });
+    if (ended.status !== 'failed') {
+      this.deliveryLatency.observe({ channel }, Math.max(0, Date.now() - ended.dueAt.getTime()) / 1000);
+    }
   }
 }

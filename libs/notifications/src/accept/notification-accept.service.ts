@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AcceptTransport, canonicalHash, DeliveryQueue, MetricsService } from '@herald/core';
 import { SendNotificationDto } from '../dto/send-notification.dto';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
@@ -37,6 +37,8 @@ export function requestHash(dto: SendNotificationDto): string {
  */
 @Injectable()
 export class NotificationAcceptService {
+  private readonly logger = new Logger(NotificationAcceptService.name);
+
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly idempotency: IdempotencyRepository,
@@ -75,6 +77,10 @@ export class NotificationAcceptService {
     // After the commit. A failure here loses nothing: the reconciler finds `queued` rows without a job.
     await this.queue.enqueueAfterCommit(deliveryJobs([plan.planned]));
     this.metrics?.recordAccepted(caller.transport ?? 'http', plan.answer.deliveries);
+    // A line per delivery, so each one's log starts here (a request's lines also carry its reqId).
+    for (const { id, channel, status } of plan.answer.deliveries) {
+      this.logger.log({ notificationId: plan.answer.id, deliveryId: id, channel, status }, 'delivery accepted');
+    }
     return { body: plan.answer, replayed: false };
   }
 }

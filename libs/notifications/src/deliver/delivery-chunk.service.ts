@@ -21,12 +21,12 @@ export class DeliveryChunkService {
 
   async deliverChunk(channel: Channel, chunk: DeliveryChunkJobData): Promise<void> {
     const retries: DeliveryJobRequest[] = [];
-    let outage: unknown;
+    let outage: Error | undefined;
     for (const deliveryId of chunk.deliveryIds) {
       try {
         await this.deliveries.deliver(deliveryId);
       } catch (error) {
-        if (isDatabaseUnreachable(error)) outage ??= error;
+        if (isDatabaseUnreachable(error)) outage ??= error as Error;
         retries.push({ deliveryId, channel, priority: chunk.priority, delayMs: UNEXPECTED_FAILURE_RETRY_MS });
       }
     }

@@ -14,6 +14,8 @@ export interface ClaimedDelivery {
   address: DeliveryAddress;
   content: unknown;
   priority: Priority;
+  /** When the notification was accepted, or its sendAt when later: where the delivery latency is measured from. */
+  dueAt: Date;
 }
 
 export interface AttemptResult {
@@ -45,6 +47,7 @@ interface ClaimedRow {
   address: DeliveryAddress | null;
   content: unknown;
   priority: Priority;
+  due_at: Date;
 }
 
 interface ReconcileRow {
@@ -83,7 +86,7 @@ export class DeliveryRepository {
   async claim(deliveryId: string, leaseMs: number): Promise<ClaimedDelivery | null> {
     const rows = await this.dataSource.query<ClaimedRow[]>(
       `WITH notification AS (
-         SELECT n.id, n.priority FROM notifications n
+         SELECT n.id, n.priority, n.send_at FROM notifications n
          WHERE n.id = (SELECT notification_id FROM deliveries WHERE id = $1)
          FOR UPDATE
        ), previous AS (
@@ -101,7 +104,7 @@ export class DeliveryRepository {
          UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = NULL, updated_at = now(),
            lease_expires_at = now() + $2 * interval '1 millisecond'
          FROM previous p WHERE d.id = p.id
-         RETURNING d.id, d.notification_id, d.channel, d.attempts, d.address, d.content
+         RETURNING d.id, d.notification_id, d.channel, d.attempts, d.address, d.content, d.created_at
        ), attempt AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, started_at)
          SELECT id, attempts, now() FROM claimed
@@ -110,7 +113,8 @@ export class DeliveryRepository {
          UPDATE notifications n SET status = 'processing', updated_at = now()
          FROM claimed c WHERE n.id = c.notification_id AND n.status <> 'processing'
        )
-       SELECT c.*, n.priority FROM claimed c JOIN notification n ON n.id = c.notification_id`,
+       SELECT c.*, n.priority, GREATEST(c.created_at, n.send_at) AS due_at
+       FROM claimed c JOIN notification n ON n.id = c.notification_id`,
       [deliveryId, leaseMs],
     );
     if (!rows.length) return null;
@@ -123,6 +127,7 @@ export class DeliveryRepository {
       address: row.address ?? {},
       content: row.content,
       priority: row.priority,
+      dueAt: row.due_at,
     };
   }
 

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryQueue, HeraldConfig, isDatabaseUnreachable, MetricsService } from '@herald/core';
 import { ChannelRegistry, DriverResult, PermanentDeliveryError, TransientDeliveryError } from '@herald/channels';
+import { PinoLogger } from 'nestjs-pino';
 import { retryDelayMs } from './backoff';
 import { DeliveryLeaseService } from './delivery-lease.service';
 import { ClaimedDelivery, DeliveryRepository } from './delivery.repository';
@@ -25,14 +26,20 @@ export class DeliveryService {
     private readonly channels: ChannelRegistry,
     private readonly queue: DeliveryQueue,
     private readonly config: HeraldConfig,
-    // Absent in a worker-only process, which serves no /metrics.
-    @Optional() private readonly metrics?: MetricsService,
+    private readonly metrics: MetricsService,
+    private readonly log: PinoLogger,
   ) {}
 
-  async deliver(deliveryId: string): Promise<void> {
+  /** Every line logged while delivering, the drivers' included, carries `deliveryId` and, once claimed, `notificationId`. */
+  deliver(deliveryId: string): Promise<void> {
+    return this.log.runInContext(() => this.claimAndSend(deliveryId), { bindings: { deliveryId } });
+  }
+
+  private async claimAndSend(deliveryId: string): Promise<void> {
     const delivery = await this.deliveries.claim(deliveryId, this.config.delivery.sendingLeaseMs);
     // Already sent, cancelled or being sent by another worker: a duplicate job does nothing.
     if (!delivery) return;
+    this.log.assign({ notificationId: delivery.notificationId, channel: delivery.channel, attempt: delivery.attempt });
     // Renewed while the send runs, and released once its outcome is recorded (or could not be).
     this.leases.hold(delivery);
     try {
@@ -44,6 +51,7 @@ export class DeliveryService {
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
     let sent: DriverResult;
+    const providerCall = this.metrics.startProviderCall(delivery.channel);
     try {
       sent = await this.channels.driver(delivery.channel).send({
         deliveryId: delivery.id,
@@ -54,7 +62,9 @@ export class DeliveryService {
         content: delivery.content,
         priority: delivery.priority,
       });
+      providerCall('ok');
     } catch (error) {
+      providerCall('error');
       return this.failed(delivery, error);
     }
     // Outside the send's try: a failure to record a send that happened must not be taken for a failed send.
@@ -65,8 +75,9 @@ export class DeliveryService {
         captured: sent.captured,
       }),
     );
-    if (recorded) this.metrics?.recordDelivery(delivery.channel, sent.status);
-    else this.lost(delivery);
+    if (!recorded) return this.lost(delivery);
+    this.metrics.recordAttempt(delivery.channel, 'ok', { status: sent.status, dueAt: delivery.dueAt });
+    this.logger.log({ status: sent.status, providerMessageId: sent.providerMessageId }, `delivery ${sent.status}`);
   }
 
   private async failed(delivery: ClaimedDelivery, error: unknown): Promise<void> {
@@ -80,8 +91,11 @@ export class DeliveryService {
         }),
       );
       if (!recorded) return this.lost(delivery);
-      this.logger.warn(`delivery ${delivery.id} (${delivery.channel}) failed: ${message}`);
-      this.metrics?.recordDelivery(delivery.channel, 'failed');
+      this.logger.warn(`delivery failed: ${message}`);
+      this.metrics.recordAttempt(delivery.channel, permanent ? 'permanent_error' : 'transient_error', {
+        status: 'failed',
+        dueAt: delivery.dueAt,
+      });
       return;
     }
     const retryAfter = error instanceof TransientDeliveryError ? (error.retryAfterMs ?? 0) : 0;
@@ -94,7 +108,8 @@ export class DeliveryService {
       ),
     );
     if (!recorded) return this.lost(delivery);
-    this.metrics?.recordDelivery(delivery.channel, 'retried');
+    this.metrics.recordAttempt(delivery.channel, 'transient_error');
+    this.logger.warn({ retryInMs: delayMs }, `delivery attempt failed, retrying: ${message}`);
     // The next attempt's wake-up, a job of its own (this one ends now). Lost with the queue store, the
     // reconciler finds the row `queued` and enqueues it again.
     await this.queue.enqueueAfterCommit([
