@@ -6,6 +6,7 @@ import { DatabaseRuntime, HeraldConfig, HeraldCoreModule } from '@herald/core';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 import { configureHttp, createHttpAdapter } from './http/configure-http';
+import { registerQueueDashboard } from './queue-dashboard/queue-dashboard.plugin';
 import { connectMicroserviceTransports } from './transport/microservice-transports';
 
 /**
@@ -29,6 +30,7 @@ export async function createApiApp(
   });
   app.useLogger(app.get(Logger));
   configureHttp(app);
+  registerQueueDashboard(app);
   connectMicroserviceTransports(app, config);
   return app;
 }

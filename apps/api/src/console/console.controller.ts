@@ -12,14 +12,12 @@ interface HeaderSink {
   header(name: string, value: string): unknown;
 }
 
-/** Under /admin but not the console's: the queue dashboard mounts there. */
-const NOT_CONSOLE = /^queues(\/|$)/i;
-
 /**
  * The web console (apps/console) at /admin: its built files, and its index page for every client route under
- * /admin (a reload of /admin/templates/x), except under assets/ (a missing asset is a 404, not a page) and
- * /admin/queues. The console is a plain API client: it needs no key to load, and every call it makes carries
- * the key the user signed in with.
+ * /admin (a reload of /admin/templates/x), except under assets/ (a missing asset is a 404, not a page). The queue
+ * dashboard owns /admin/queues and everything under it (static routes and its own wildcard, which Fastify's router
+ * prefers to this one). The console is a plain API client: it needs no key to load, and every call it makes
+ * carries the key the user signed in with.
  */
 @ApiExcludeController()
 @Public()
@@ -35,7 +33,6 @@ export class ConsoleController {
   @Get('*')
   file(@Req() request: RequestLine, @Res({ passthrough: true }) reply: HeaderSink): StreamableFile {
     const name = new URL(request.url, 'http://herald').pathname.replace(/^\/admin\/?/i, '');
-    if (NOT_CONSOLE.test(name)) return send(reply, undefined, name);
     const file = this.files.get(name);
     if (file) return send(reply, file, name);
     // Client routes may hold dots (template keys do): only assets/ is files alone.
