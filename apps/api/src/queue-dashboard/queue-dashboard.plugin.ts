@@ -25,14 +25,27 @@ const refusal = (error: unknown): error is UnauthorizedError | ForbiddenError =>
  * PostgreSQL are the truth, so a retry goes through `POST /v1/admin/deliveries/{id}/retry`, and a job removed or
  * added by hand here would only be undone or ignored by the reconciler and the claim.
  */
-function boardPlugin(queues: DeliveryQueue) {
+function dashboard(queues: DeliveryQueue) {
   const adapter = new BullBoardFastifyAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
-  createBullBoard({
-    queues: CHANNELS.map((channel) => new BullMQAdapter(queues.queue(channel), { readOnlyMode: true })),
+  const board = createBullBoard({
+    queues: [],
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'Herald queues' } },
   });
-  return adapter.registerPlugin();
+  let opened = false;
+  return {
+    plugin: adapter.registerPlugin(),
+    /**
+     * The channel queues join the board at its first admitted request, not at start: an api that nobody
+     * watches through the dashboard keeps opening only the queues it sends to (on the PostgreSQL backend each
+     * queue is a connection pool of its own).
+     */
+    open: (): void => {
+      if (opened) return;
+      opened = true;
+      for (const channel of CHANNELS) board.addQueue(new BullMQAdapter(queues.queue(channel), { readOnlyMode: true }));
+    },
+  };
 }
 
 /**
@@ -87,6 +100,7 @@ export function registerQueueDashboard(app: NestFastifyApplication): void {
       });
 
       // The page, its static files and its read-only API: bull-board's routes, behind the hook.
+      const { plugin, open } = dashboard(queues);
       await scope.register(async (board: FastifyInstance) => {
         board.addHook('onRequest', async (request, reply) => {
           const key = dashboardKey(request);
@@ -97,8 +111,9 @@ export function registerQueueDashboard(app: NestFastifyApplication): void {
             ))
           )
             return reply;
+          open();
         });
-        await board.register(boardPlugin(queues));
+        await board.register(plugin);
         // Every other path under the dashboard is its 404, after the same hook, not the console's page.
         board.get('/*', (request, reply) => problems.send(reply, new NotFoundError('Dashboard path', request.url)));
       });
