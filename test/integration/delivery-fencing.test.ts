@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataSourceOptions, uuidv7 } from '@herald/core';
+import { dataSourceOptions } from '@herald/core';
+import { queuedNotification } from '../support/delivery-rows';
 import { useHerald } from '../support/herald-harness';
 import { ClaimedDelivery, DeliveryRepository } from '../../libs/notifications/src/deliver/delivery.repository';
 
@@ -21,18 +22,9 @@ describe('a stale worker after a takeover', () => {
     await dataSource?.destroy();
   });
 
-  async function queuedDelivery(): Promise<{ notificationId: string; deliveryId: string }> {
-    const notificationId = uuidv7();
-    const deliveryId = uuidv7();
-    await dataSource.query(
-      `INSERT INTO notifications (id, api_key_id, status, priority, data, recipient) VALUES ($1, 'k', 'accepted', 'normal', '{}', '{}')`,
-      [notificationId],
-    );
-    await dataSource.query(
-      `INSERT INTO deliveries (id, notification_id, channel, status, address) VALUES ($1, $2, 'email', 'queued', '{}')`,
-      [deliveryId, notificationId],
-    );
-    return { notificationId, deliveryId };
+  async function queuedDelivery(): Promise<{ deliveryId: string }> {
+    const { deliveries } = await queuedNotification(dataSource, ['email']);
+    return { deliveryId: deliveries[0] };
   }
 
   /** Worker A's lease ends (as it would after A stopped renewing it for DELIVERY_SENDING_LEASE_MS). */

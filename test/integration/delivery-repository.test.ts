@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataSourceOptions, uuidv7 } from '@herald/core';
+import { dataSourceOptions } from '@herald/core';
+import { queuedNotification } from '../support/delivery-rows';
 import { useHerald } from '../support/herald-harness';
 import { ClaimedDelivery, DeliveryRepository } from '../../libs/notifications/src/deliver/delivery.repository';
 
@@ -20,24 +21,7 @@ describe('DeliveryRepository', () => {
     await dataSource?.destroy();
   });
 
-  /** A notification with `channels.length` deliveries, all queued. */
-  async function notification(channels: string[]): Promise<{ id: string; deliveries: string[] }> {
-    const id = uuidv7();
-    await dataSource.query(
-      `INSERT INTO notifications (id, api_key_id, status, priority, data, recipient) VALUES ($1, 'k', 'accepted', 'normal', '{}', '{}')`,
-      [id],
-    );
-    const deliveries: string[] = [];
-    for (const channel of channels) {
-      const deliveryId = uuidv7();
-      deliveries.push(deliveryId);
-      await dataSource.query(
-        `INSERT INTO deliveries (id, notification_id, channel, status, address) VALUES ($1, $2, $3, 'queued', '{}')`,
-        [deliveryId, id, channel],
-      );
-    }
-    return { id, deliveries };
-  }
+  const notification = (channels: string[]) => queuedNotification(dataSource, channels);
 
   async function status(notificationId: string): Promise<string> {
     const [row] = await dataSource.query<{ status: string }[]>(`SELECT status FROM notifications WHERE id = $1`, [
