@@ -1,16 +1,4 @@
-import { createServer } from 'node:net';
-
-/** A TCP port free on 127.0.0.1 right now, for a child that takes its port from its environment. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@herald/core';
 
 /** Resolves once an HTTP GET of `url` answers `status`; fails when `check` throws (the server died). */
 export async function waitForHttp(url: string, check: () => void, status = 200, deadlineMs = 120_000): Promise<void> {

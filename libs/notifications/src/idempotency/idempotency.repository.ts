@@ -29,30 +29,14 @@ export class IdempotencyRepository {
     requestHash: string,
     abandonAfterMs: number,
   ): Promise<IdempotencyRecord | null> {
-    const claimed = await this.dataSource.query<unknown[]>(
-      `INSERT INTO idempotency_keys (api_key_id, key, request_hash, expires_at)
-       VALUES ($1, $2, $3, now() + interval '24 hours')
-       ON CONFLICT (api_key_id, key) DO UPDATE
-         SET request_hash = EXCLUDED.request_hash, response_status = NULL, response_body = NULL,
-             created_at = now(), expires_at = EXCLUDED.expires_at
-         WHERE idempotency_keys.expires_at < now()
-            OR (idempotency_keys.response_status IS NULL
-                AND idempotency_keys.created_at < now() - $4 * interval '1 millisecond')
-       RETURNING 1`,
-      [apiKeyId, key, requestHash, abandonAfterMs],
-    );
-    if (claimed.length) return null;
-    const [row] = await this.dataSource.query<[IdempotencyRow?]>(
-      `SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE api_key_id = $1 AND key = $2`,
-      [apiKeyId, key],
-    );
+    const { claimed, held } = await this.claimMany(apiKeyId, [{ key, requestHash }], abandonAfterMs);
+    if (claimed.has(key)) return null;
     // Deleted between the two statements (its request failed): the caller may simply try again.
-    if (!row) return this.claim(apiKeyId, key, requestHash, abandonAfterMs);
-    return { requestHash: row.request_hash, responseStatus: row.response_status, responseBody: row.response_body };
+    return held.get(key) ?? this.claim(apiKeyId, key, requestHash, abandonAfterMs);
   }
 
   /**
-   * `claim` for many keys of one API key in two statements (keys distinct):
+   * The claim of many keys of one API key in two statements (keys distinct):
    * answers the keys this request now holds, and the live record of each key
    * held by another request. A key in neither was deleted between the two
    * statements: its request failed, and the caller may simply claim it again.
