@@ -4,7 +4,8 @@ export type MicroserviceTransport = 'redis' | 'tcp' | 'rmq';
 
 /** The validated, typed configuration every module reads instead of `process.env`. */
 export class HeraldConfig {
-  http!: { port: number };
+  /** `publicUrl`: where users and providers reach Herald (unsubscribe links, provider callbacks), no trailing slash. */
+  http!: { port: number; publicUrl: string };
   /** Where a worker-only process serves /metrics; none: it serves nothing (the api and the monolith serve theirs on PORT). */
   metrics!: { port?: number };
   dataDir!: string;

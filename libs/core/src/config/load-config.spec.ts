@@ -6,7 +6,7 @@ import { loadConfig } from './load-config';
 describe('loadConfig', () => {
   it('gives the defaults of API.md with no settings at all', () => {
     const config = loadConfig({});
-    expect(config.http.port).toBe(3000);
+    expect(config.http).toEqual({ port: 3000, publicUrl: 'http://localhost:3000' });
     expect(config.dataDir).toBe('./var');
     expect(config.database).toEqual({ url: undefined, migrate: true });
     expect(config.redis.url).toBeUndefined();
@@ -23,6 +23,12 @@ describe('loadConfig', () => {
   it('reads RATE_LIMIT_PER_MINUTE, 0 turning the limit off', () => {
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '5' }).rateLimit.perMinute).toBe(5);
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }).rateLimit.perMinute).toBe(0);
+  });
+
+  it('reads PUBLIC_URL without its trailing slash, defaulting to localhost on PORT', () => {
+    expect(loadConfig({ PORT: '8080' }).http.publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://herald.example.com/' }).http.publicUrl).toBe('https://herald.example.com');
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://herald.example.com' })).toThrow(/PUBLIC_URL/);
   });
 
   it('reads METRICS_PORT only when set', () => {

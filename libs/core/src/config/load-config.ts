@@ -111,8 +111,11 @@ export function loadConfig(env: Env): HeraldConfig {
   });
   if (vapid) checkVapid(vapid);
 
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = (url(env, 'PUBLIC_URL', ['http', 'https']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+
   return {
-    http: { port: integer(env, 'PORT', 3000, 0, 65535) },
+    http: { port, publicUrl },
     metrics: { port: optionalInteger(env, 'METRICS_PORT', 0, 65535) },
     dataDir: text(env, 'HERALD_DATA_DIR') ?? './var',
     database: {
