@@ -41,24 +41,30 @@ describe.each(queueBackends())('a PostgreSQL outage on the $name queue backend',
         apps: ['api', 'worker'],
         env: { SMTP_URL: smtp.url, RECONCILE_INTERVAL_MS: '1000' },
       });
-      // Each send takes a while, so the outage catches them mid-way.
-      smtp.delayMs = 1_500;
-
+      // The SMTP server holds its answers, so the sends stay in flight until the outage has begun.
+      const release = smtp.hold();
       const ids: string[] = [];
-      const dueAt = new Date(Date.now() + 4_000).toISOString();
-      for (let i = 0; i < DUE_DURING_OUTAGE; i++) {
-        const due = await sendNotification(herald.admin, anEmail(`due-${i}@example.com`, {}, { sendAt: dueAt }));
-        expect(due.status).toBe(202);
-        ids.push(due.body.id);
-      }
       for (let i = 0; i < IN_FLIGHT; i++) {
         const sent = await sendNotification(herald.admin, anEmail(`now-${i}@example.com`));
         expect(sent.status).toBe(202);
         ids.push(sent.body.id);
       }
-      await eventually(async () => (await statuses()).sending === IN_FLIGHT, { what: 'the sends to be in flight' });
+      await eventually(async () => (await statuses()).sending === IN_FLIGHT, {
+        what: 'the sends to be in flight',
+        timeoutMs: 30_000,
+      });
+      // Due a few seconds after the outage begins (accepted together, so a slow machine does not eat the margin).
+      const dueAt = new Date(Date.now() + 4_000);
+      const due = await Promise.all(
+        Array.from({ length: DUE_DURING_OUTAGE }, (_, i) =>
+          sendNotification(herald.admin, anEmail(`due-${i}@example.com`, {}, { sendAt: dueAt.toISOString() })),
+        ),
+      );
+      expect(due.map((response) => response.status)).toEqual(Array(DUE_DURING_OUTAGE).fill(202));
+      ids.push(...due.map((response) => response.body.id));
 
       proxy.sever();
+      expect(Date.now(), 'the outage began before the scheduled sends came due').toBeLessThan(dueAt.getTime());
       const refused = await herald.admin.post('/v1/notifications', anEmail('refused@example.com'));
       expectProblem(refused, 503);
       expect(refused.body.type).toMatch(/\/database-unavailable$/);
@@ -66,12 +72,16 @@ describe.each(queueBackends())('a PostgreSQL outage on the $name queue backend',
       expectProblem(await herald.admin.get(`/v1/notifications/${ids[0]}`), 503);
 
       // The sends in flight reach the SMTP server; their outcome cannot be written yet.
-      await eventually(() => smtp.messages.length === IN_FLIGHT, { what: 'the sends in flight to end' });
+      release();
+      await eventually(() => smtp.messages.length === IN_FLIGHT, {
+        what: 'the sends in flight to end',
+        timeoutMs: 30_000,
+      });
       // The scheduled ones come due: on Redis their claim fails, and the worker stops taking jobs. (With the
       // queues in PostgreSQL, BullMQ cannot fetch them either: they run once it is back.)
       const host = herald.app.get(DeliveryWorkerHost);
       if (backend.env.REDIS_URL)
-        await eventually(() => host.paused, { what: 'the worker to pause', timeoutMs: 20_000 });
+        await eventually(() => host.paused, { what: 'the worker to pause', timeoutMs: 30_000 });
       expect(await statuses()).toMatchObject({ sending: IN_FLIGHT, scheduled: DUE_DURING_OUTAGE });
 
       proxy.restore();
@@ -80,10 +90,10 @@ describe.each(queueBackends())('a PostgreSQL outage on the $name queue backend',
           const response = await sendNotification(herald.admin, anEmail('after@example.com'));
           return response.status === 202 && response;
         },
-        { what: 'the API to accept again' },
+        { what: 'the API to accept again', timeoutMs: 30_000 },
       );
       ids.push(accepted.body.id);
-      await eventually(() => !host.paused, { what: 'the worker to resume' });
+      await eventually(() => !host.paused, { what: 'the worker to resume', timeoutMs: 30_000 });
 
       for (const id of ids) await settledNotification(herald.admin, id, 'completed', 60_000);
       expect(await statuses()).toEqual({ sent: ids.length });
@@ -97,6 +107,6 @@ describe.each(queueBackends())('a PostgreSQL outage on the $name queue backend',
         ].sort(),
       );
     },
-    120_000,
+    240_000,
   );
 });

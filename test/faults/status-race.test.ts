@@ -17,26 +17,30 @@ describe.each(queueBackends())(
     // No provider settings: email and sms are captured and in_app is stored, so the three finish together.
     const herald = useHerald({ backend });
 
-    it.skipIf(skip)('ends every notification completed when its deliveries finish together', async () => {
-      const count = 60;
-      for (let i = 0; i < count; i++) {
-        await herald.admin.put(`/v1/recipients/race-${i}`, { email: `race-${i}@example.com`, phone: '+14155550123' });
-      }
-      const content = { email: { subject: 's', text: 't' }, sms: { text: 't' }, in_app: { body: 'b' } };
-      const sent = await Promise.all(
-        Array.from({ length: count }, (_, i) =>
-          sendNotification(herald.admin, { content, to: { recipientId: `race-${i}` } }),
-        ),
-      );
-      expect(sent.every((response) => response.status === 202)).toBe(true);
-      await eventually(
-        async () => {
-          return (await countRows(herald.pg, `deliveries WHERE status NOT IN ('sent', 'delivered')`)) === 0;
-        },
-        { timeoutMs: 30_000, what: 'every delivery to finish' },
-      );
-      const { rows } = await herald.pg.query(`SELECT status, count(*)::int AS n FROM notifications GROUP BY status`);
-      expect(rows).toEqual([{ status: 'completed', n: count }]);
-    });
+    it.skipIf(skip)(
+      'ends every notification completed when its deliveries finish together',
+      async () => {
+        const count = 60;
+        for (let i = 0; i < count; i++) {
+          await herald.admin.put(`/v1/recipients/race-${i}`, { email: `race-${i}@example.com`, phone: '+14155550123' });
+        }
+        const content = { email: { subject: 's', text: 't' }, sms: { text: 't' }, in_app: { body: 'b' } };
+        const sent = await Promise.all(
+          Array.from({ length: count }, (_, i) =>
+            sendNotification(herald.admin, { content, to: { recipientId: `race-${i}` } }),
+          ),
+        );
+        expect(sent.every((response) => response.status === 202)).toBe(true);
+        await eventually(
+          async () => {
+            return (await countRows(herald.pg, `deliveries WHERE status NOT IN ('sent', 'delivered')`)) === 0;
+          },
+          { timeoutMs: 90_000, what: 'every delivery to finish' },
+        );
+        const { rows } = await herald.pg.query(`SELECT status, count(*)::int AS n FROM notifications GROUP BY status`);
+        expect(rows).toEqual([{ status: 'completed', n: count }]);
+      },
+      180_000,
+    );
   },
 );

@@ -21,6 +21,7 @@ export class SmtpSink {
   stalled = 0;
   /** Milliseconds to wait before accepting DATA: a slow server, so a send is in flight for a while. */
   delayMs = 0;
+  private held: Promise<void> | undefined;
   private server!: SMTPServer;
   port = 0;
 
@@ -53,7 +54,21 @@ export class SmtpSink {
     return this;
   }
 
+  /**
+   * Holds every DATA answer until the returned function is called: sends stay in flight for as long as a test
+   * needs, however slow the machine, where `delayMs` would guess a duration.
+   */
+  hold(): () => void {
+    let release!: () => void;
+    this.held = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
+
   private async keep(raw: string, session: SMTPServerSession): Promise<void> {
+    if (this.held) await this.held;
     if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     this.messages.push({
       envelope: {
