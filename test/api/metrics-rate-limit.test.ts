@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient, ApiResponse } from '../support/api-client';
 import type { BatchResponse, CreatedApiKey } from '../support/api-types';
 import { eventually } from '../support/eventually';
-import { Family, scrape, value } from '../support/prometheus';
+import { Family, scrape, scrapeWithQueues, value } from '../support/prometheus';
 import { aNotification, anApiKey, aWebhook } from '../support/factories';
 import type { RunningHerald } from '../support/herald-app';
 import { useHerald } from '../support/herald-harness';
@@ -30,7 +30,7 @@ describe('GET /metrics (monolith, capture mode)', () => {
   });
 
   it('serves parseable Prometheus text without an API key: process, HTTP, notification, delivery and queue families', async () => {
-    const families = await scrape(herald.baseUrl);
+    const families = await scrapeWithQueues(herald.baseUrl);
     expect(families.get('process_cpu_user_seconds_total')?.type).toBe('counter');
     expect(families.get('process_resident_memory_bytes')?.type).toBe('gauge');
     expect(families.get('nodejs_eventloop_lag_seconds')?.type).toBe('gauge');
@@ -364,7 +364,7 @@ describe.skipIf(!inject('redisUrl'))('while Redis is unreachable', () => {
     const api = herald.admin;
     for (const remaining of ['1', '0'])
       expect((await api.get('/v1/admin/api-keys')).headers.get('ratelimit-remaining')).toBe(remaining);
-    expect(value(await scrape(herald.baseUrl), 'herald_queue_up')).toBe(1);
+    expect(value(await scrapeWithQueues(herald.baseUrl), 'herald_queue_up')).toBe(1);
 
     proxy.sever();
     const started = Date.now();

@@ -7,7 +7,7 @@ import { anEmail, aWebhook } from '../support/factories';
 import { testEnv } from '../support/herald-app';
 import { useHerald } from '../support/herald-harness';
 import { sendNotification, settledNotification } from '../support/notifications';
-import { Family, scrape, value } from '../support/prometheus';
+import { Family, scrape, scrapeWithQueues, value } from '../support/prometheus';
 import { queueBackends } from '../support/queue-backends';
 import { SmtpSink } from '../support/smtp-sink';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -60,7 +60,7 @@ describe.each(queueBackends())('a worker-only process on the $name queue backend
   });
 
   it.skipIf(backend.skip)('serves its queue depths and nothing but /metrics', async () => {
-    const families = await scrape(metricsUrl);
+    const families = await scrapeWithQueues(metricsUrl);
     expect(value(families, 'herald_queue_up')).toBe(1);
     const states = families.get('herald_queue_jobs')!.samples.map((s) => `${s.labels.channel}/${s.labels.state}`);
     expect(states).toContain('webhook/delayed');

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { eventually } from './eventually';
 
 /** A strict reader of the Prometheus text exposition format (0.0.4), and what tests ask of a scrape. */
 
@@ -77,6 +78,20 @@ export async function scrape(baseUrl: string): Promise<Map<string, Family>> {
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return parsePrometheus(await response.text());
+}
+
+/**
+ * A scrape whose queue counts were read: each scrape gives the queue store a short bound (`herald_queue_up` 0 past
+ * it), which a loaded machine can miss once, so this scrapes again until one is in time.
+ */
+export async function scrapeWithQueues(baseUrl: string): Promise<Map<string, Family>> {
+  return eventually(
+    async () => {
+      const families = await scrape(baseUrl);
+      return value(families, 'herald_queue_up') === 1 && families;
+    },
+    { what: 'a scrape that read the queue counts', timeoutMs: 30_000 },
+  );
 }
 
 /** The value of one sample; 0 when the series does not exist yet. */
