@@ -73,7 +73,8 @@ export function configureHttp(app: NestFastifyApplication): void {
           type: 'apiKey',
           in: 'header',
           name: 'X-Twilio-Signature',
-          description: "Twilio's webhooks: HMAC-SHA1 of PUBLIC_URL + path + the sorted form, keyed with TWILIO_AUTH_TOKEN",
+          description:
+            "Twilio's webhooks: HMAC-SHA1 of PUBLIC_URL + path + the sorted form, keyed with TWILIO_AUTH_TOKEN",
         },
         TWILIO_SIGNATURE_SCHEME,
       )

@@ -13,7 +13,10 @@ export function sendgridPublicKey(text: string): KeyObject {
       ? createPublicKey(text)
       : createPublicKey({ key: Buffer.from(text.replace(/\s+/g, ''), 'base64'), format: 'der', type: 'spki' });
   } catch {
-    throw new ConfigError('SENDGRID_WEBHOOK_PUBLIC_KEY', 'must be a public key: base64 DER as SendGrid shows it, or PEM');
+    throw new ConfigError(
+      'SENDGRID_WEBHOOK_PUBLIC_KEY',
+      'must be a public key: base64 DER as SendGrid shows it, or PEM',
+    );
   }
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new ConfigError('SENDGRID_WEBHOOK_PUBLIC_KEY', 'must be an ECDSA P-256 public key');

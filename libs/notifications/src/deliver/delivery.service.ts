@@ -59,7 +59,8 @@ export class DeliveryService {
    */
   private async skippedAsSuppressed(delivery: ClaimedDelivery): Promise<boolean> {
     const channel = delivery.channel;
-    const address = channel === 'email' ? delivery.address.email : channel === 'sms' ? delivery.address.phone : undefined;
+    const address =
+      channel === 'email' ? delivery.address.email : channel === 'sms' ? delivery.address.phone : undefined;
     if (!address || (channel !== 'email' && channel !== 'sms')) return false;
     const reasons = await this.suppressions.reasonsFor(channel, address, delivery.notificationId);
     const applied = reasons.find(({ reason, critical }) => suppressionApplies(reason, critical));

@@ -9,13 +9,11 @@ export type ProviderOutcome = { status: 'delivered' } | { status: 'failed'; erro
 
 /** How a callback names its delivery: Herald's id (an email's Message-ID), or the provider's message id (a Twilio SID). */
 export type ProviderMessageRef =
-  | { channel: 'email' | 'sms'; deliveryId: string }
-  | { channel: 'email' | 'sms'; providerMessageId: string };
+  { channel: 'email' | 'sms'; deliveryId: string } | { channel: 'email' | 'sms'; providerMessageId: string };
 
 /** What recording an outcome did: no such delivery, a status it cannot move from, or the new status. */
 export type ProviderStatusResult =
-  | { found: false }
-  | { found: true; deliveryId: string; changed: boolean; status: DeliveryStatus };
+  { found: false } | { found: true; deliveryId: string; changed: boolean; status: DeliveryStatus };
 
 /**
  * The statuses an outcome moves a delivery from. Only forward: a `sent` message becomes `delivered` or `failed`,

@@ -31,22 +31,34 @@ describe('SendGrid events', () => {
   const base = { email: 'Ada@Example.com', 'smtp-id': `<${ID}@example.com>`, timestamp: 1733300000 };
 
   it('finds the delivery by the Message-ID Herald gave it, and only a UUID there', () => {
-    expect(sendgridEffect({ ...base, event: 'delivered' })).toEqual({ deliveryId: ID, outcome: { status: 'delivered' } });
+    expect(sendgridEffect({ ...base, event: 'delivered' })).toEqual({
+      deliveryId: ID,
+      outcome: { status: 'delivered' },
+    });
     expect(sendgridEffect({ ...base, 'smtp-id': '<abc@example.com>', event: 'delivered' }).deliveryId).toBeUndefined();
     expect(sendgridEffect({ ...base, 'smtp-id': 42, event: 'delivered' }).deliveryId).toBeUndefined();
   });
 
   it('fails a bounce and suppresses the address as a hard bounce, but not a blocked (soft) one', () => {
     const hard = sendgridEffect({ ...base, event: 'bounce', type: 'bounce', reason: '550 5.1.1 no such user' });
-    expect(hard.outcome).toEqual({ status: 'failed', error: 'SendGrid reported the message bounced: 550 5.1.1 no such user' });
-    expect(hard.suppression).toEqual({ address: 'Ada@Example.com', reason: 'hard_bounce', detail: '550 5.1.1 no such user' });
+    expect(hard.outcome).toEqual({
+      status: 'failed',
+      error: 'SendGrid reported the message bounced: 550 5.1.1 no such user',
+    });
+    expect(hard.suppression).toEqual({
+      address: 'Ada@Example.com',
+      reason: 'hard_bounce',
+      detail: '550 5.1.1 no such user',
+    });
     const soft = sendgridEffect({ ...base, event: 'bounce', type: 'blocked', reason: '421 try later' });
     expect(soft.outcome).toMatchObject({ status: 'failed' });
     expect(soft.suppression).toBeUndefined();
   });
 
   it('suppresses a drop for a bounced or complaining address, and only fails other drops', () => {
-    expect(sendgridEffect({ ...base, event: 'dropped', reason: 'Bounced Address' }).suppression?.reason).toBe('hard_bounce');
+    expect(sendgridEffect({ ...base, event: 'dropped', reason: 'Bounced Address' }).suppression?.reason).toBe(
+      'hard_bounce',
+    );
     expect(sendgridEffect({ ...base, event: 'dropped', reason: 'Spam Reporting Address' }).suppression?.reason).toBe(
       'complaint',
     );

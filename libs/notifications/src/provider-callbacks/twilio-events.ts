@@ -11,7 +11,10 @@ export const TWILIO_UNSUBSCRIBED_RECIPIENT = '21610';
 export function twilioStatusOutcome(status: string | undefined, errorCode: string | undefined): ProviderOutcome | null {
   if (status === 'delivered') return { status: 'delivered' };
   if (status === 'undelivered' || status === 'failed') {
-    return { status: 'failed', error: `Twilio reported the message ${status}${errorCode ? ` (Twilio error ${errorCode})` : ''}` };
+    return {
+      status: 'failed',
+      error: `Twilio reported the message ${status}${errorCode ? ` (Twilio error ${errorCode})` : ''}`,
+    };
   }
   return null;
 }

@@ -26,7 +26,11 @@ function signedUrls(url: string): string[] {
   if (!defaultPort || (parsed.port !== '' && parsed.port !== defaultPort)) return [url];
   const rest = `${parsed.pathname}${parsed.search}`;
   const auth = parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : '';
-  return [url, `${parsed.protocol}//${auth}${parsed.hostname}${rest}`, `${parsed.protocol}//${auth}${parsed.hostname}:${defaultPort}${rest}`];
+  return [
+    url,
+    `${parsed.protocol}//${auth}${parsed.hostname}${rest}`,
+    `${parsed.protocol}//${auth}${parsed.hostname}:${defaultPort}${rest}`,
+  ];
 }
 
 /** Whether `signature` is Twilio's for this request; a missing or malformed one is not. */
