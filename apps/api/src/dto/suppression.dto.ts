@@ -17,7 +17,7 @@ export class SuppressionViewDto {
   /** The provider that reported it: `sendgrid` or `twilio`. */
   @ApiProperty({ type: String }) source: string;
   /** The delivery whose bounce, complaint or STOP caused it. */
-  @ApiProperty({ ...NULLABLE_STRING, format: 'uuid' }) deliveryId: string | null;
+  @ApiProperty(NULLABLE_STRING) deliveryId: string | null;
   /** The provider's words (a bounce's SMTP reply, say). */
   @ApiProperty(NULLABLE_STRING) detail: string | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
