@@ -120,6 +120,13 @@ describe.each(queueBackends())('Twilio status callbacks and STOP, $name queue ba
         body: 'MessageSid=SM1&MessageStatus=delivered',
       });
       expect(unsigned.status).toBe(401);
+      // Signed but unusable: a problem document, never a 500.
+      const nul = await twilio.callWebhook(
+        `${PUBLIC_URL}/v1/providers/twilio/inbound`,
+        { From: '+1415\u0000', Body: 'STOP' },
+        { reach },
+      );
+      expect(nul.status).toBe(422);
       const after = await herald.pg.query<{ updated: Date }>(`SELECT max(updated_at) AS updated FROM deliveries`);
       expect(after.rows[0].updated).toEqual(before.rows[0].updated);
     },

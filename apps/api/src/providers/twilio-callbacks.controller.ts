@@ -10,13 +10,19 @@ import { TwilioSignatureGuard } from './twilio-signature.guard';
 const FORM = 'application/x-www-form-urlencoded';
 const TWIML = { 'text/xml': { schema: { type: 'string', example: EMPTY_TWIML } } };
 
-/** The signed form's fields; 422 naming the first that a Twilio callback always has and this one lacks. */
+/**
+ * The signed form's fields; 422 naming those a Twilio callback always has and this one lacks, and any holding
+ * NUL (PostgreSQL's text refuses it; the validation pipe, which checks JSON bodies for it, does not see forms).
+ */
 function fieldsOf(body: unknown, required: string[]): CallbackFields {
   const fields = Object.fromEntries(formOf(body));
-  const missing = required.filter((name) => !fields[name]);
-  if (missing.length) {
-    throw new ValidationError(missing.map((name) => ({ path: name, message: `${name} is required` })));
-  }
+  const errors = [
+    ...required.filter((name) => !fields[name]).map((name) => ({ path: name, message: `${name} is required` })),
+    ...Object.entries(fields)
+      .filter(([, value]) => value.includes('\u0000'))
+      .map(([name]) => ({ path: name, message: 'must not contain the NUL character (\\u0000)' })),
+  ];
+  if (errors.length) throw new ValidationError(errors);
   return fields;
 }
 
