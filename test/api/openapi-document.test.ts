@@ -20,6 +20,8 @@ import { testEnv } from '../support/herald-app';
 import { useHerald } from '../support/herald-harness';
 import { settledNotification } from '../support/notifications';
 import { fillPath, HttpMethod, OpenApi, OpenApiAnswers } from '../support/openapi-answers';
+import { SendgridWebhook } from '../support/sendgrid-webhook';
+import { TwilioFake } from '../support/twilio-fake';
 
 /**
  * The OpenAPI document is what clients are generated from, so it must describe every answer Herald gives. The
@@ -36,6 +38,9 @@ const INBOX_SECRET = 'openapi-inbox-secret';
 const ADMIN_KEY = 'openapi-test-admin-key-0123456789';
 
 const herald = useHerald({ app: false });
+// Only their signatures are used: Twilio's auth token and SendGrid's key pair sign the provider callbacks.
+const twilio = new TwilioFake();
+const sendgrid = new SendgridWebhook();
 let child: Child | undefined;
 let base = '';
 let doc: OpenApi;
@@ -56,6 +61,11 @@ beforeAll(async () => {
     ADMIN_API_KEY: ADMIN_KEY,
     INBOX_SECRET,
     DELIVERY_MAX_ATTEMPTS: '1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_FROM: '+15005550006',
+    SENDGRID_WEBHOOK_PUBLIC_KEY: sendgrid.publicKey,
   });
   child = startChild(process.execPath, [MAIN], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
   base = `http://127.0.0.1:${port}`;
@@ -96,6 +106,15 @@ async function call<T = unknown>(
   return response;
 }
 
+/** POSTs a Twilio webhook form to `path` (signed unless `signed` is false), expects `status`, checks the answer. */
+async function callTwilio(status: number, path: string, form: Record<string, string>, signed = true): Promise<void> {
+  const response = await twilio.callWebhook(`${base}${path}`, form, { reach: (url) => url, forge: !signed });
+  const text = await response.text();
+  expect(response.status, `POST ${path}: ${text}`).toBe(status);
+  const body = /json/.test(response.headers.get('content-type') ?? '') ? (JSON.parse(text) as unknown) : text;
+  answers.check('post', path, { status: response.status, headers: response.headers, body });
+}
+
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3 document', async () => {
     expect(doc.openapi).toMatch(/^3\./);
@@ -105,6 +124,11 @@ describe('the OpenAPI document', () => {
 
   it('documents a schema for every answer with a body, problems as ProblemDocument, and the security of each route', () => {
     const publicRoutes = ['GET /health/live', 'GET /health/ready', 'GET /metrics'];
+    const signedRoutes: Record<string, string> = {
+      'POST /v1/providers/twilio/status': 'twilioSignature',
+      'POST /v1/providers/twilio/inbound': 'twilioSignature',
+      'POST /v1/providers/sendgrid/events': 'sendgridSignature',
+    };
     for (const route of answers.operations()) {
       const [method, path] = route.split(' ') as [string, string];
       const operation = answers.operation(method.toLowerCase() as HttpMethod, path);
@@ -124,6 +148,9 @@ describe('the OpenAPI document', () => {
       }
       if (publicRoutes.includes(route)) {
         expect(operation.security, route).toBeUndefined();
+      } else if (signedRoutes[route]) {
+        expect(operation.security, route).toEqual([{ [signedRoutes[route]]: [] }]);
+        expect(Object.keys(operation.responses), route).toContain('401');
       } else {
         expect(operation.security, route).toContainEqual({ bearer: [] });
         expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(['401', '403', '429']));
@@ -311,6 +338,44 @@ describe('every route answers as documented', () => {
     await call(422, 'get', '/v1/admin/stats/deliveries-per-minute', { query: 'minutes=0' });
     await call(200, 'get', '/v1/me', { client: sender });
     await call(401, 'get', '/v1/me', { client: anonymous() });
+
+    // Suppressions (§10): a STOP through Twilio's signed inbound webhook, listed, per recipient, lifted.
+    const phone = '+14155550199';
+    await call(200, 'put', '/v1/recipients/{id}', {
+      params: ada,
+      body: aRecipient({ email: 'ada@example.com', phone }),
+    });
+    await callTwilio(200, '/v1/providers/twilio/inbound', { From: phone, To: '+15005550006', Body: 'STOP' });
+    await callTwilio(401, '/v1/providers/twilio/inbound', { From: phone, Body: 'START' }, false);
+    await callTwilio(422, '/v1/providers/twilio/inbound', { Body: 'STOP' });
+    const suppressions = await call<Page<{ id: string }>>(200, 'get', '/v1/admin/suppressions', {
+      query: `address=${encodeURIComponent(phone)}&reason=sms_stop&limit=10`,
+    });
+    expect(suppressions.body.items).toHaveLength(1);
+    await call(422, 'get', '/v1/admin/suppressions', { query: 'reason=boredom' });
+    await call(200, 'get', '/v1/recipients/{id}/suppressions', { params: ada });
+    await call(404, 'get', '/v1/recipients/{id}/suppressions', { params: { id: 'nobody' } });
+    await call(204, 'delete', '/v1/admin/suppressions/{id}', { params: { id: suppressions.body.items[0].id } });
+    await call(404, 'delete', '/v1/admin/suppressions/{id}', { params: { id: suppressions.body.items[0].id } });
+
+    // Provider callbacks: an unknown message is 200 and ignored; unsigned is 401; a signed form without its fields 422.
+    const status = { MessageSid: 'SM00000000000000000000000000000000', MessageStatus: 'delivered' };
+    await callTwilio(200, '/v1/providers/twilio/status', status);
+    await callTwilio(401, '/v1/providers/twilio/status', status, false);
+    await callTwilio(422, '/v1/providers/twilio/status', { MessageSid: status.MessageSid });
+    const events = '[{"event":"delivered","smtp-id":"<not-ours@example.com>"}]';
+    const signedEvents = sendgrid.headers(events, '1733300000');
+    await call(200, 'post', '/v1/providers/sendgrid/events', {
+      body: events,
+      client: anonymous(),
+      headers: signedEvents,
+    });
+    await call(401, 'post', '/v1/providers/sendgrid/events', { body: events, client: anonymous() });
+    await call(422, 'post', '/v1/providers/sendgrid/events', {
+      body: '{}',
+      client: anonymous(),
+      headers: sendgrid.headers('{}', '1733300000'),
+    });
 
     // Public routes.
     await call(200, 'get', '/health/live', { client: anonymous() });

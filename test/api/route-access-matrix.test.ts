@@ -18,8 +18,11 @@ import { useHerald } from '../support/herald-harness';
 const INBOX_SECRET = `inbox-secret-${randomBytes(8).toString('hex')}`;
 const herald = useHerald({ apps: ['api'], env: { INBOX_SECRET } });
 
-/** Who may call a route: anyone; an API key with one of these scopes (`admin` always); or an inbox's reader. */
-type Access = 'public' | 'inbox' | readonly Scope[];
+/**
+ * Who may call a route: anyone; an API key with one of these scopes (`admin` always); an inbox's reader; or
+ * only a provider, by its request signature (no caller here has one: always 401).
+ */
+type Access = 'public' | 'inbox' | 'signed' | readonly Scope[];
 
 const SCOPES: readonly Scope[] = ['send', 'read', 'recipients', 'admin'];
 const docs = (path: string): [string, Access] => [`GET ${path}`, 'public'];
@@ -83,6 +86,13 @@ const EXPECTED = new Map<string, Access>([
   ['POST /v1/admin/api-keys', ['admin']],
   ['GET /v1/admin/api-keys', ['admin']],
   ['DELETE /v1/admin/api-keys/:id', ['admin']],
+  // §10: suppressions; the providers' callbacks carry their signature instead of a key.
+  ['GET /v1/admin/suppressions', ['admin']],
+  ['DELETE /v1/admin/suppressions/:id', ['admin']],
+  ['GET /v1/recipients/:id/suppressions', ['recipients', 'read']],
+  ['POST /v1/providers/twilio/status', 'signed'],
+  ['POST /v1/providers/twilio/inbound', 'signed'],
+  ['POST /v1/providers/sendgrid/events', 'signed'],
 ]);
 
 /**
@@ -128,6 +138,7 @@ const KINDS: readonly Kind[] = ['no credential', ...SCOPES, "the recipient's tok
 
 function expected(access: Access, kind: Kind): Outcome {
   if (access === 'public') return 'allowed';
+  if (access === 'signed') return 401;
   if (kind === 'no credential' || kind === "another recipient's token") return 401;
   if (kind === "the recipient's token") return access === 'inbox' ? 'allowed' : 401;
   const scopes = access === 'inbox' ? ['read'] : access;

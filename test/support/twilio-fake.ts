@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { twilioSignature } from '@herald/notifications';
 
 export interface TwilioRequest {
   at: number;
@@ -67,6 +68,46 @@ export class TwilioFake {
     });
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     res.end(JSON.stringify(answer.body));
+  }
+
+  /**
+   * What Twilio does once a message it accepted moves on: a signed POST of its status to the message's
+   * `StatusCallback` (or `fallbackCallbackUrl`, for sends that named none), through `reach` (the URL Herald
+   * listens on for the public URL Twilio was given). Answers Herald's response.
+   */
+  async reportStatus(
+    request: TwilioRequest,
+    fields: Record<string, string>,
+    herald: { reach: (publicUrl: string) => string; fallbackCallbackUrl: string; forge?: boolean },
+  ): Promise<Response> {
+    const url = request.form.StatusCallback ?? herald.fallbackCallbackUrl;
+    const form = {
+      AccountSid: this.accountSid,
+      MessageSid: request.sid!,
+      SmsSid: request.sid!,
+      To: request.form.To,
+      From: request.form.From,
+      ApiVersion: '2010-04-01',
+      ...fields,
+    };
+    return this.callWebhook(url, form, herald);
+  }
+
+  /** A signed webhook as Twilio posts it (form-encoded, X-Twilio-Signature); `forge` signs with another token. */
+  async callWebhook(
+    url: string,
+    form: Record<string, string>,
+    herald: { reach: (publicUrl: string) => string; forge?: boolean },
+  ): Promise<Response> {
+    const token = herald.forge ? `forged-${this.authToken}` : this.authToken;
+    return fetch(herald.reach(url), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(token, url, Object.entries(form)),
+      },
+      body: new URLSearchParams(form),
+    });
   }
 
   private answer(req: IncomingMessage, form: Record<string, string>): TwilioAnswer {

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthModule } from '@herald/auth';
 import { HealthModule } from '@herald/core';
-import { NotificationsModule } from '@herald/notifications';
+import { NotificationsModule, ProviderCallbacksModule, SuppressionModule } from '@herald/notifications';
 import { RecipientsModule } from '@herald/recipients';
 import { TemplatesModule } from '@herald/templates';
 import { AdminDeliveriesController } from './admin/admin-deliveries.controller';
 import { AdminNotificationsController } from './admin/admin-notifications.controller';
 import { AdminStatsController } from './admin/admin-stats.controller';
+import { AdminSuppressionsController } from './admin/admin-suppressions.controller';
 import { AdminTemplatePreviewController } from './admin/admin-template-preview.controller';
 import { AdminTimelineController } from './admin/admin-timeline.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -18,10 +19,13 @@ import { HealthController } from './health/health.controller';
 import { ApiMetricsModule } from './metrics/api-metrics.module';
 import { NotificationsBatchController } from './notifications/notifications-batch.controller';
 import { NotificationsController } from './notifications/notifications.controller';
+import { SendgridEventsController } from './providers/sendgrid-events.controller';
+import { TwilioCallbacksController } from './providers/twilio-callbacks.controller';
 import { InboxController } from './recipients/inbox.controller';
 import { PreferencesController } from './recipients/preferences.controller';
 import { PushSubscriptionListController } from './recipients/push-subscription-list.controller';
 import { PushSubscriptionsController } from './recipients/push-subscriptions.controller';
+import { RecipientSuppressionsController } from './recipients/recipient-suppressions.controller';
 import { RecipientsController } from './recipients/recipients.controller';
 import { TemplatesController } from './templates/templates.controller';
 import { NotificationsTransportController } from './transport/notifications.transport-controller';
@@ -32,6 +36,8 @@ import { NotificationsTransportController } from './transport/notifications.tran
     AuthModule,
     HealthModule,
     NotificationsModule,
+    SuppressionModule,
+    ProviderCallbacksModule,
     RecipientsModule,
     TemplatesModule,
     ApiMetricsModule,
@@ -55,6 +61,10 @@ import { NotificationsTransportController } from './transport/notifications.tran
     AdminTimelineController,
     AdminTemplatePreviewController,
     MeController,
+    AdminSuppressionsController,
+    RecipientSuppressionsController,
+    TwilioCallbacksController,
+    SendgridEventsController,
   ],
   providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
 })

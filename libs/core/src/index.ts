@@ -2,6 +2,7 @@ export * from './config/config.module';
 export * from './config/fcm-service-account';
 export * from './config/herald-config';
 export * from './config/load-config';
+export * from './config/sendgrid-key';
 export * from './config/vapid-keys';
 export * from './core.errors';
 export * from './database/data-source';

@@ -3,6 +3,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemFilter } from '@herald/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { JSON_BODY_LIMIT, registerJsonBody } from './json-body';
+import { registerProviderFormBody } from '../providers/form-body';
+import { SENDGRID_SIGNATURE_SCHEME, TWILIO_SIGNATURE_SCHEME } from '../providers/provider-openapi';
 import { registerRequestIdEcho, requestId } from './request-id';
 import { BEARER_SCHEME, RECIPIENT_TOKEN_QUERY_SCHEME, RECIPIENT_TOKEN_SCHEME } from './openapi.decorators';
 import { registerSecurityHeaders, securityHeaders } from './security-headers';
@@ -37,6 +39,7 @@ export function configureHttp(app: NestFastifyApplication): void {
   registerSecurityHeaders(app);
   registerRequestIdEcho(app);
   registerJsonBody(app);
+  registerProviderFormBody(app);
   app.useGlobalPipes(createValidationPipe());
   // Also Fastify's error handler (Nest installs it): body refusals and router errors reach the same filter.
   app.useGlobalFilters(new ProblemFilter(app.getHttpAdapter()));
@@ -64,6 +67,26 @@ export function configureHttp(app: NestFastifyApplication): void {
           description: 'The inbox stream: the recipient token, for EventSource',
         },
         RECIPIENT_TOKEN_QUERY_SCHEME,
+      )
+      .addApiKey(
+        {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Twilio-Signature',
+          description:
+            "Twilio's webhooks: HMAC-SHA1 of PUBLIC_URL + path + the sorted form, keyed with TWILIO_AUTH_TOKEN",
+        },
+        TWILIO_SIGNATURE_SCHEME,
+      )
+      .addApiKey(
+        {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Twilio-Email-Event-Webhook-Signature',
+          description:
+            "SendGrid's Event Webhook: ECDSA P-256 over X-Twilio-Email-Event-Webhook-Timestamp + the body, verified with SENDGRID_WEBHOOK_PUBLIC_KEY",
+        },
+        SENDGRID_SIGNATURE_SCHEME,
       )
       .build(),
   );

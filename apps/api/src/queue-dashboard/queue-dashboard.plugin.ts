@@ -83,6 +83,8 @@ export function registerQueueDashboard(app: NestFastifyApplication): void {
 
   void app.register(
     async (scope: FastifyInstance) => {
+      // This scope's own form parser replaces the one inherited from the root (the providers' callbacks').
+      scope.removeContentTypeParser('application/x-www-form-urlencoded');
       scope.addContentTypeParser(
         'application/x-www-form-urlencoded',
         { parseAs: 'string', bodyLimit: FORM_LIMIT_BYTES },

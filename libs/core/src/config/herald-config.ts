@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { ServiceAccount } from './fcm-service-account';
 
 export type MicroserviceTransport = 'redis' | 'tcp' | 'rmq';
@@ -18,6 +19,8 @@ export class HeraldConfig {
   vapid?: { publicKey: string; privateKey: string; subject: string };
   twilio?: { accountSid: string; authToken: string; from: string; baseUrl: string };
   fcm?: { projectId: string; serviceAccount: ServiceAccount; baseUrl: string };
+  /** The verification key of SendGrid's signed Event Webhook; without it every event is refused (401). */
+  sendgrid?: { webhookPublicKey: KeyObject };
   microservice!: {
     transports: MicroserviceTransport[];
     tcpPort: number;

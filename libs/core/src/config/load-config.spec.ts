@@ -1,7 +1,12 @@
+import { generateKeyPairSync } from 'node:crypto';
 import webpush from 'web-push';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core.errors';
 import { loadConfig } from './load-config';
+
+const rsaPublicKey = generateKeyPairSync('rsa', { modulusLength: 1024 })
+  .publicKey.export({ format: 'der', type: 'spki' })
+  .toString('base64');
 
 describe('loadConfig', () => {
   it('gives the defaults of API.md with no settings at all', () => {
@@ -29,6 +34,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '8080' }).http.publicUrl).toBe('http://localhost:8080');
     expect(loadConfig({ PUBLIC_URL: 'https://herald.example.com/' }).http.publicUrl).toBe('https://herald.example.com');
     expect(() => loadConfig({ PUBLIC_URL: 'ftp://herald.example.com' })).toThrow(/PUBLIC_URL/);
+  });
+
+  it('reads SENDGRID_WEBHOOK_PUBLIC_KEY as SendGrid shows it (base64 DER) or as PEM', () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const der = publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    expect(loadConfig({}).sendgrid).toBeUndefined();
+    for (const text of [der, pem]) {
+      const key = loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: text }).sendgrid?.webhookPublicKey;
+      expect(key?.equals(publicKey)).toBe(true);
+    }
   });
 
   it('reads METRICS_PORT only when set', () => {
@@ -60,6 +76,8 @@ describe('loadConfig', () => {
     [{ DELIVERY_MAX_ATTEMPTS: '0' }, 'DELIVERY_MAX_ATTEMPTS'],
     [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE'],
     [{ RATE_LIMIT_PER_MINUTE: 'lots' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ SENDGRID_WEBHOOK_PUBLIC_KEY: 'not a key' }, 'SENDGRID_WEBHOOK_PUBLIC_KEY'],
+    [{ SENDGRID_WEBHOOK_PUBLIC_KEY: rsaPublicKey }, 'SENDGRID_WEBHOOK_PUBLIC_KEY'],
   ])('refuses %o with one line naming %s', (env, variable) => {
     let error: unknown;
     try {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../core.errors';
 import { loadServiceAccount } from './fcm-service-account';
+import { sendgridPublicKey } from './sendgrid-key';
 import { checkVapid } from './vapid-keys';
 import { HeraldConfig, MicroserviceTransport } from './herald-config';
 
@@ -111,6 +112,8 @@ export function loadConfig(env: Env): HeraldConfig {
   });
   if (vapid) checkVapid(vapid);
 
+  const sendgridKey = text(env, 'SENDGRID_WEBHOOK_PUBLIC_KEY');
+
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const publicUrl = (url(env, 'PUBLIC_URL', ['http', 'https']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
 
@@ -140,6 +143,7 @@ export function loadConfig(env: Env): HeraldConfig {
       serviceAccount: loadServiceAccount(fcm.credentials),
       baseUrl: url(env, 'FCM_BASE_URL', ['http', 'https']) ?? 'https://fcm.googleapis.com',
     },
+    sendgrid: sendgridKey === undefined ? undefined : { webhookPublicKey: sendgridPublicKey(sendgridKey) },
     microservice: {
       transports: microserviceTransports,
       tcpPort: integer(env, 'MICROSERVICE_TCP_PORT', 3001, 0, 65535),

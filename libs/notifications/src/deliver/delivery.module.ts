@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@herald/channels';
+import { SuppressionModule } from '../suppression/suppression.module';
 import { DeliveryChunkService } from './delivery-chunk.service';
 import { DeliveryLeaseService } from './delivery-lease.service';
 import { DeliveryRepository } from './delivery.repository';
@@ -8,7 +9,7 @@ import { ReconcilerService } from './reconciler.service';
 
 /** The worker side: delivering deliveries and reconciling the queues with PostgreSQL. */
 @Module({
-  imports: [ChannelsModule],
+  imports: [ChannelsModule, SuppressionModule],
   providers: [DeliveryRepository, DeliveryLeaseService, DeliveryService, DeliveryChunkService, ReconcilerService],
   exports: [DeliveryService, DeliveryChunkService, ReconcilerService, ChannelsModule],
 })

@@ -184,6 +184,36 @@ export class DeliveryRepository {
   }
 
   /**
+   * A claimed delivery that must not be sent after all (its address is suppressed): `skipped` with `reason`, as
+   * if never claimed: the attempt the claim opened is removed, since nothing was attempted. One statement with
+   * the lock order and status derivation of `finish`, and fenced by the attempt like it.
+   */
+  async skipClaimed(delivery: ClaimedDelivery, reason: string): Promise<boolean> {
+    const [{ skipped }] = await this.dataSource.query<[{ skipped: number }]>(
+      `WITH notification AS (
+         SELECT id FROM notifications WHERE id = $4 FOR UPDATE
+       ), siblings AS (
+         SELECT d.id, d.status FROM deliveries d JOIN notification n ON n.id = d.notification_id FOR SHARE OF d
+       ), skipped AS (
+         UPDATE deliveries d SET status = 'skipped', reason = $3, attempts = d.attempts - 1, updated_at = now()
+         FROM siblings s WHERE d.id = $1 AND s.id = d.id AND s.status = 'sending' AND d.attempts = $2
+         RETURNING d.id
+       ), attempt AS (
+         DELETE FROM delivery_attempts WHERE delivery_id = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM skipped)
+       ), after AS (
+         SELECT CASE WHEN s.id IN (SELECT id FROM skipped) THEN 'skipped' ELSE s.status END AS status FROM siblings s
+       ), derived AS (
+         UPDATE notifications n SET status = x.status, updated_at = now()
+         FROM (${derivedStatusSql('after')}) x
+         WHERE n.id = $4 AND x.status IS NOT NULL AND n.status <> x.status AND EXISTS (SELECT 1 FROM skipped)
+       )
+       SELECT count(*)::int AS skipped FROM skipped`,
+      [delivery.id, delivery.attempt, reason, delivery.notificationId],
+    );
+    return skipped > 0;
+  }
+
+  /**
    * A transient failure with attempts left: back to `queued` until `retryAt`.
    * Fenced by the attempt like `finish`; answers whether the retry is the delivery's.
    */

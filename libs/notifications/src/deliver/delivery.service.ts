@@ -3,6 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryQueue, HeraldConfig, isDatabaseUnreachable, MetricsService } from '@herald/core';
 import { ChannelRegistry, DriverResult, PermanentDeliveryError, TransientDeliveryError } from '@herald/channels';
 import { PinoLogger } from 'nestjs-pino';
+import { SuppressionRepository } from '../suppression/suppression.repository';
+import { suppressionApplies } from '../suppression/suppression.types';
 import { retryDelayMs } from './backoff';
 import { DeliveryLeaseService } from './delivery-lease.service';
 import { ClaimedDelivery, DeliveryRepository } from './delivery.repository';
@@ -28,6 +30,7 @@ export class DeliveryService {
     private readonly config: HeraldConfig,
     private readonly metrics: MetricsService,
     private readonly log: PinoLogger,
+    private readonly suppressions: SuppressionRepository,
   ) {}
 
   /** Every line logged while delivering, the drivers' included, carries `deliveryId` and, once claimed, `notificationId`. */
@@ -43,10 +46,29 @@ export class DeliveryService {
     // Renewed while the send runs, and released once its outcome is recorded (or could not be).
     this.leases.hold(delivery);
     try {
+      if (await this.skippedAsSuppressed(delivery)) return;
       await this.attempt(delivery);
     } finally {
       this.leases.release(delivery);
     }
+  }
+
+  /**
+   * Checked here, at send time, rather than at accept: a bounce or STOP recorded after the notification was
+   * accepted still stops it. One probe of the suppression index per email or SMS; other channels have none.
+   */
+  private async skippedAsSuppressed(delivery: ClaimedDelivery): Promise<boolean> {
+    const channel = delivery.channel;
+    const address =
+      channel === 'email' ? delivery.address.email : channel === 'sms' ? delivery.address.phone : undefined;
+    if (!address || (channel !== 'email' && channel !== 'sms')) return false;
+    const reasons = await this.suppressions.reasonsFor(channel, address, delivery.notificationId);
+    const applied = reasons.find(({ reason, critical }) => suppressionApplies(reason, critical));
+    if (!applied) return false;
+    const skipped = await this.record(() => this.deliveries.skipClaimed(delivery, 'suppressed'));
+    if (!skipped) this.lost(delivery);
+    else this.logger.log({ suppression: applied.reason }, 'delivery skipped: the address is suppressed');
+    return true;
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
