@@ -25,6 +25,7 @@ import { PushSubscriptionsController } from './recipients/push-subscriptions.con
 import { RecipientsController } from './recipients/recipients.controller';
 import { TemplatesController } from './templates/templates.controller';
 import { NotificationsTransportController } from './transport/notifications.transport-controller';
+import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
 
 /** The api app: HTTP controllers over the libs. It never calls a provider; the worker does. */
 @Module({
@@ -55,6 +56,7 @@ import { NotificationsTransportController } from './transport/notifications.tran
     AdminTimelineController,
     AdminTemplatePreviewController,
     MeController,
+    UnsubscribeController,
   ],
   providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
 })

@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PUBLIC_URL: 'ftp://herald.example.com' })).toThrow(/PUBLIC_URL/);
   });
 
+  it('reads the unsubscribe settings, none by default', () => {
+    expect(loadConfig({}).unsubscribe).toEqual({ secret: undefined, mailto: undefined });
+    const secret = 'x'.repeat(32);
+    expect(loadConfig({ UNSUBSCRIBE_SECRET: secret, UNSUBSCRIBE_MAILTO: 'unsubscribe@example.com' }).unsubscribe).toEqual(
+      { secret, mailto: 'unsubscribe@example.com' },
+    );
+  });
+
   it('reads METRICS_PORT only when set', () => {
     expect(loadConfig({}).metrics.port).toBeUndefined();
     expect(loadConfig({ METRICS_PORT: '9100' }).metrics.port).toBe(9100);
@@ -60,6 +68,10 @@ describe('loadConfig', () => {
     [{ DELIVERY_MAX_ATTEMPTS: '0' }, 'DELIVERY_MAX_ATTEMPTS'],
     [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE'],
     [{ RATE_LIMIT_PER_MINUTE: 'lots' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ UNSUBSCRIBE_SECRET: 'too-short' }, 'UNSUBSCRIBE_SECRET'],
+    [{ UNSUBSCRIBE_MAILTO: 'not an address' }, 'UNSUBSCRIBE_MAILTO'],
+    [{ UNSUBSCRIBE_MAILTO: 'a@b.c>\r\nBcc: x@y.z' }, 'UNSUBSCRIBE_MAILTO'],
+    [{ UNSUBSCRIBE_MAILTO: '<a@b.c>' }, 'UNSUBSCRIBE_MAILTO'],
   ])('refuses %o with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
