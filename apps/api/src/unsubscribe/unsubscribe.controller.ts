@@ -17,7 +17,7 @@ const TOKEN = {
  */
 const Token = createParamDecorator(
   (_: unknown, context: ExecutionContext): string =>
-    (context.switchToHttp().getRequest<FastifyRequest<{ Params: { token: string } }>>().params.token ?? ''),
+    context.switchToHttp().getRequest<FastifyRequest<{ Params: { token: string } }>>().params.token ?? '',
 );
 
 const HTML = { content: { 'text/html': { schema: { type: 'string' } } } };
@@ -47,9 +47,9 @@ export class UnsubscribeController {
   @ApiOperation({
     summary: "Opts the link's recipient out of its category for email (idempotent)",
     description:
-      'What a mailbox provider POSTs for one-click unsubscribe: RFC 8058\'s body `List-Unsubscribe=One-Click` ' +
+      "What a mailbox provider POSTs for one-click unsubscribe: RFC 8058's body `List-Unsubscribe=One-Click` " +
       '(form-urlencoded, multipart or empty); the body is not read. A JSON body is parsed like on every route, so ' +
-      'a malformed one meets the parser\'s 400, 413 or 415.',
+      "a malformed one meets the parser's 400, 413 or 415.",
   })
   @ApiParam(TOKEN)
   @ApiOkResponse({ description: 'A short page saying it is done (also when it already was)', ...HTML })

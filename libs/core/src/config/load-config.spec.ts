@@ -34,9 +34,9 @@ describe('loadConfig', () => {
   it('reads the unsubscribe settings, none by default', () => {
     expect(loadConfig({}).unsubscribe).toEqual({ secret: undefined, mailto: undefined });
     const secret = 'x'.repeat(32);
-    expect(loadConfig({ UNSUBSCRIBE_SECRET: secret, UNSUBSCRIBE_MAILTO: 'unsubscribe@example.com' }).unsubscribe).toEqual(
-      { secret, mailto: 'unsubscribe@example.com' },
-    );
+    expect(
+      loadConfig({ UNSUBSCRIBE_SECRET: secret, UNSUBSCRIBE_MAILTO: 'unsubscribe@example.com' }).unsubscribe,
+    ).toEqual({ secret, mailto: 'unsubscribe@example.com' });
   });
 
   it('reads METRICS_PORT only when set', () => {

@@ -18,7 +18,9 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const CONTEXT = 'herald-unsubscribe-v1.';
 
 function mac(secret: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(CONTEXT + payload, 'utf8').digest();
+  return createHmac('sha256', secret)
+    .update(CONTEXT + payload, 'utf8')
+    .digest();
 }
 
 /**

@@ -64,7 +64,9 @@ describe('TemplateRenderer', () => {
     expect(renderer.render(definition, ['email'], {}, undefined, { unsubscribeUrl: link }).email?.html).toBe(
       `<a href="${link}">unsubscribe</a>`,
     );
-    expect(renderer.render(definition, ['email'], { unsubscribeUrl: 7 }).email?.html).toBe('<a href="">unsubscribe</a>');
+    expect(renderer.render(definition, ['email'], { unsubscribeUrl: 7 }).email?.html).toBe(
+      '<a href="">unsubscribe</a>',
+    );
   });
 });
 
