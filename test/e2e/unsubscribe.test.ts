@@ -201,6 +201,27 @@ describe.each(queueBackends())('one-click unsubscribe on the $name queue backend
   });
 
   it.skipIf(backend.skip)(
+    'is honoured by every process of the installation with no setting, and refused by one with another secret',
+    async () => {
+      await herald.admin.put('/v1/recipients/joan', aRecipient({ email: 'joan@example.com' }));
+      const { mail } = await mailOf(aTemplatedNotification('newsletter', 'joan', { name: 'Joan' }), 'joan@example.com');
+      const path = pathOf(/<(https:[^>]+)>/.exec(header(mail, 'List-Unsubscribe')!)![1]);
+
+      // Another installation (its own secret, same database for the sake of the test): not its link.
+      const foreign = await herald.start({
+        apps: ['api'],
+        env: { PUBLIC_URL, UNSUBSCRIBE_SECRET: 'another-installation-secret-0123456789' },
+      });
+      expectProblem(await new ApiClient(foreign.baseUrl).post(path), 404);
+      // A second api process of this installation reads the same secret from PostgreSQL.
+      const sibling = await herald.start({ apps: ['api'], env: { PUBLIC_URL } });
+      expect((await new ApiClient(sibling.baseUrl).get(path)).status).toBe(200);
+      expect((await new ApiClient(sibling.baseUrl).post(path)).status).toBe(200);
+      expect((await preferences('joan')).categories).toEqual({ news: { email: false } });
+    },
+  );
+
+  it.skipIf(backend.skip)(
     'puts no header on a critical template, an uncategorised one, or inline content, and renders the link empty',
     async () => {
       await herald.admin.put('/v1/recipients/linus', aRecipient({ email: 'linus@example.com' }));
