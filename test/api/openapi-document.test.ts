@@ -18,7 +18,7 @@ import { eventually } from '../support/eventually';
 import { aNotification, aRecipient, aTemplate, anApiKey, aTemplatedNotification, aWebhook } from '../support/factories';
 import { testEnv } from '../support/herald-app';
 import { useHerald } from '../support/herald-harness';
-import { settledNotification } from '../support/notifications';
+import { readNotification, settledNotification } from '../support/notifications';
 import { fillPath, HttpMethod, OpenApi, OpenApiAnswers } from '../support/openapi-answers';
 import { SendgridWebhook } from '../support/sendgrid-webhook';
 import { TwilioFake } from '../support/twilio-fake';
@@ -123,12 +123,18 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents a schema for every answer with a body, problems as ProblemDocument, and the security of each route', () => {
-    const publicRoutes = ['GET /health/live', 'GET /health/ready', 'GET /metrics'];
     const signedRoutes: Record<string, string> = {
       'POST /v1/providers/twilio/status': 'twilioSignature',
       'POST /v1/providers/twilio/inbound': 'twilioSignature',
       'POST /v1/providers/sendgrid/events': 'sendgridSignature',
     };
+    const publicRoutes = [
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /metrics',
+      'GET /v1/unsubscribe/{token}',
+      'POST /v1/unsubscribe/{token}',
+    ];
     for (const route of answers.operations()) {
       const [method, path] = route.split(' ') as [string, string];
       const operation = answers.operation(method.toLowerCase() as HttpMethod, path);
@@ -376,6 +382,27 @@ describe('every route answers as documented', () => {
       client: anonymous(),
       headers: sendgrid.headers('{}', '1733300000'),
     });
+    // One-click unsubscribe: the link of a categorised template's email to Ada (captured, so read from its content).
+    await call(201, 'put', '/v1/admin/templates/{key}', {
+      params: { key: 'news' },
+      body: aTemplate({ category: 'news' }),
+    });
+    const news = await call<AcceptedNotification>(202, 'post', '/v1/notifications', {
+      body: aTemplatedNotification('news', 'ada'),
+    });
+    const newsView = await readNotification(admin(), news.body.id);
+    const link = (newsView.deliveries[0].content as { unsubscribe: { url: string } }).unsubscribe.url;
+    const unsubscribe = { token: link.slice(link.lastIndexOf('/') + 1) };
+    await call(200, 'get', '/v1/unsubscribe/{token}', { params: unsubscribe, client: anonymous() });
+    await call(200, 'post', '/v1/unsubscribe/{token}', {
+      params: unsubscribe,
+      client: anonymous(),
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    await call(404, 'get', '/v1/unsubscribe/{token}', { params: { token: 'forged.token' }, client: anonymous() });
+    await call(404, 'post', '/v1/unsubscribe/{token}', { params: { token: 'forged.token' }, client: anonymous() });
+    await call(400, 'post', '/v1/unsubscribe/{token}', { params: unsubscribe, client: anonymous(), body: '{"x": ' });
 
     // Public routes.
     await call(200, 'get', '/health/live', { client: anonymous() });

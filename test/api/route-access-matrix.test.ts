@@ -64,6 +64,9 @@ const EXPECTED = new Map<string, Access>([
   ['POST /v1/recipients/:id/push-subscriptions', ['recipients']],
   ['DELETE /v1/recipients/:id/push-subscriptions/:subId', ['recipients']],
   ['GET /v1/recipients/:id/push-subscriptions', ['recipients', 'read']],
+  // §6.1: the signed token in the path is the credential.
+  ['GET /v1/unsubscribe/:token', 'public'],
+  ['POST /v1/unsubscribe/:token', 'public'],
   // §6.5: read, or the recipient's own token.
   ['GET /v1/recipients/:id/inbox', 'inbox'],
   ['POST /v1/recipients/:id/inbox/read-all', 'inbox'],

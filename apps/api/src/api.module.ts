@@ -29,6 +29,7 @@ import { RecipientSuppressionsController } from './recipients/recipient-suppress
 import { RecipientsController } from './recipients/recipients.controller';
 import { TemplatesController } from './templates/templates.controller';
 import { NotificationsTransportController } from './transport/notifications.transport-controller';
+import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
 
 /** The api app: HTTP controllers over the libs. It never calls a provider; the worker does. */
 @Module({
@@ -65,6 +66,7 @@ import { NotificationsTransportController } from './transport/notifications.tran
     RecipientSuppressionsController,
     TwilioCallbacksController,
     SendgridEventsController,
+    UnsubscribeController,
   ],
   providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
 })

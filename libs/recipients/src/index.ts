@@ -20,3 +20,6 @@ export * from './recipient.service';
 export * from './recipient.types';
 export * from './recipients.errors';
 export * from './recipients.module';
+export * from './unsubscribe/unsubscribe-token';
+export * from './unsubscribe/unsubscribe.service';
+export * from './unsubscribe/unsubscribe.types';

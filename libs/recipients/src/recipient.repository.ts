@@ -52,6 +52,32 @@ export class RecipientRepository {
   }
 
   /**
+   * Reads the recipient's preferences and creation time under a row lock, and writes what `change` answers (null:
+   * nothing to write). False when the recipient does not exist. The lock makes a read-modify-write of the column
+   * safe against a concurrent PUT of the preferences or another change.
+   */
+  updatePreferences(
+    id: string,
+    change: (current: { preferences: unknown; createdAt: Date }) => RecipientPreferences | null,
+  ): Promise<boolean> {
+    return this.recipients.manager.transaction(async (manager) => {
+      const [row] = await manager.query<[{ preferences: unknown; created_at: Date }?]>(
+        `SELECT preferences, created_at FROM recipients WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!row) return false;
+      const next = change({ preferences: row.preferences, createdAt: row.created_at });
+      if (next) {
+        await manager.query(`UPDATE recipients SET preferences = $2, updated_at = now() WHERE id = $1`, [
+          id,
+          JSON.stringify(next),
+        ]);
+      }
+      return true;
+    });
+  }
+
+  /**
    * Locks the recipient for erasure in the caller's transaction and answers
    * every address it holds (its own and its push subscriptions'), or null when
    * it does not exist.

@@ -34,3 +34,13 @@ export class InboxEventsUnavailableError extends HeraldError {
     super('inbox-events-unavailable', 503, 'Inbox events unavailable', detail);
   }
 }
+
+/**
+ * An unsubscribe token this installation did not sign (malformed, tampered, another installation's), or one whose
+ * recipient no longer exists. One answer for all: the token names nothing here.
+ */
+export class UnsubscribeLinkNotFoundError extends HeraldError {
+  constructor() {
+    super('unsubscribe-link-not-found', 404, 'Not found', 'This unsubscribe link is not valid here.');
+  }
+}

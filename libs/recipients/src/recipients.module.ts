@@ -8,6 +8,8 @@ import { RecipientService } from './recipient.service';
 import { PushSubscriptionEntity } from './entities/push-subscription.entity';
 import { PushSubscriptionRepository } from './push-subscriptions/push-subscription.repository';
 import { PushSubscriptionService } from './push-subscriptions/push-subscription.service';
+import { InstallationSecretRepository } from './unsubscribe/installation-secret.repository';
+import { UnsubscribeService } from './unsubscribe/unsubscribe.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RecipientEntity, PushSubscriptionEntity]), InboxModule],
@@ -17,7 +19,9 @@ import { PushSubscriptionService } from './push-subscriptions/push-subscription.
     PushSubscriptionRepository,
     PushSubscriptionService,
     PreferencesService,
+    InstallationSecretRepository,
+    UnsubscribeService,
   ],
-  exports: [RecipientService, PushSubscriptionService, InboxModule, PreferencesService],
+  exports: [RecipientService, PushSubscriptionService, InboxModule, PreferencesService, UnsubscribeService],
 })
 export class RecipientsModule {}

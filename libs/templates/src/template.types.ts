@@ -4,6 +4,8 @@ export interface EmailContent {
   subject: string;
   html?: string;
   text?: string;
+  /** Added at accept, not rendered: the List-Unsubscribe targets, for a stored recipient and a categorised, non-critical template. */
+  unsubscribe?: { url: string; mailto?: string };
 }
 export interface SmsContent {
   text: string;

@@ -4,6 +4,7 @@ import { HeraldConfig } from '@herald/core';
 import type { EmailContent } from '@herald/templates';
 import { ChannelDriver, DeliveryContext, DriverResult } from '../channel-driver';
 import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
+import { listUnsubscribeHeaders } from './list-unsubscribe';
 
 interface SmtpError {
   message: string;
@@ -44,7 +45,7 @@ export class EmailDriver implements ChannelDriver {
         html: content.html,
         text: content.text,
         messageId,
-        headers: { 'X-Herald-Delivery': context.deliveryId },
+        headers: { 'X-Herald-Delivery': context.deliveryId, ...listUnsubscribeHeaders(content.unsubscribe) },
       });
       return { status: 'sent', providerMessageId: (info as { messageId?: string }).messageId ?? messageId };
     } catch (error) {

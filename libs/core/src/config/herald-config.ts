@@ -16,6 +16,11 @@ export class HeraldConfig {
   email!: { smtpUrl?: string; from: string };
   webhook!: { secret?: string; allowPrivate: boolean };
   inbox!: { secret?: string };
+  /**
+   * One-click unsubscribe links: `secret` signs them (none: a secret generated once and kept in PostgreSQL);
+   * `mailto` is the address a `mailto:` unsubscribe goes to, beside the URL.
+   */
+  unsubscribe!: { secret?: string; mailto?: string };
   vapid?: { publicKey: string; privateKey: string; subject: string };
   twilio?: { accountSid: string; authToken: string; from: string; baseUrl: string };
   fcm?: { projectId: string; serviceAccount: ServiceAccount; baseUrl: string };

@@ -47,6 +47,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the unsubscribe settings, none by default', () => {
+    expect(loadConfig({}).unsubscribe).toEqual({ secret: undefined, mailto: undefined });
+    const secret = 'x'.repeat(32);
+    expect(
+      loadConfig({ UNSUBSCRIBE_SECRET: secret, UNSUBSCRIBE_MAILTO: 'unsubscribe@example.com' }).unsubscribe,
+    ).toEqual({ secret, mailto: 'unsubscribe@example.com' });
+  });
+
   it('reads METRICS_PORT only when set', () => {
     expect(loadConfig({}).metrics.port).toBeUndefined();
     expect(loadConfig({ METRICS_PORT: '9100' }).metrics.port).toBe(9100);
@@ -78,6 +86,10 @@ describe('loadConfig', () => {
     [{ RATE_LIMIT_PER_MINUTE: 'lots' }, 'RATE_LIMIT_PER_MINUTE'],
     [{ SENDGRID_WEBHOOK_PUBLIC_KEY: 'not a key' }, 'SENDGRID_WEBHOOK_PUBLIC_KEY'],
     [{ SENDGRID_WEBHOOK_PUBLIC_KEY: rsaPublicKey }, 'SENDGRID_WEBHOOK_PUBLIC_KEY'],
+    [{ UNSUBSCRIBE_SECRET: 'too-short' }, 'UNSUBSCRIBE_SECRET'],
+    [{ UNSUBSCRIBE_MAILTO: 'not an address' }, 'UNSUBSCRIBE_MAILTO'],
+    [{ UNSUBSCRIBE_MAILTO: 'a@b.c>\r\nBcc: x@y.z' }, 'UNSUBSCRIBE_MAILTO'],
+    [{ UNSUBSCRIBE_MAILTO: '<a@b.c>' }, 'UNSUBSCRIBE_MAILTO'],
   ])('refuses %o with one line naming %s', (env, variable) => {
     let error: unknown;
     try {

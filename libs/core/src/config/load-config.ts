@@ -113,6 +113,16 @@ export function loadConfig(env: Env): HeraldConfig {
   if (vapid) checkVapid(vapid);
 
   const sendgridKey = text(env, 'SENDGRID_WEBHOOK_PUBLIC_KEY');
+  const unsubscribeSecret = text(env, 'UNSUBSCRIBE_SECRET');
+  // It keys HMAC-SHA256 links that anyone may try to forge: at least 256 bits of a random string's worth.
+  if (unsubscribeSecret !== undefined && unsubscribeSecret.length < 32) {
+    throw new ConfigError('UNSUBSCRIBE_SECRET', 'must be at least 32 characters');
+  }
+  const unsubscribeMailto = text(env, 'UNSUBSCRIBE_MAILTO');
+  // It goes into the List-Unsubscribe header as <mailto:…>: a plain address, nothing that could end the header.
+  if (unsubscribeMailto !== undefined && !/^[^\s<>@,;:"\\]+@[A-Za-z0-9.-]+$/.test(unsubscribeMailto)) {
+    throw new ConfigError('UNSUBSCRIBE_MAILTO', 'must be a plain email address, like unsubscribe@example.com');
+  }
 
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const publicUrl = (url(env, 'PUBLIC_URL', ['http', 'https']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
@@ -133,6 +143,7 @@ export function loadConfig(env: Env): HeraldConfig {
     },
     webhook: { secret: webhookSecret, allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false) },
     inbox: { secret: text(env, 'INBOX_SECRET') },
+    unsubscribe: { secret: unsubscribeSecret, mailto: unsubscribeMailto },
     vapid,
     twilio: twilio && {
       ...twilio,

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { FieldError, uuidv7 } from '@herald/core';
-import { PushSubscriptionService, pushSubscriptionData, RecipientEntity, RecipientService } from '@herald/recipients';
+import {
+  PushSubscriptionService,
+  pushSubscriptionData,
+  RecipientEntity,
+  RecipientService,
+  UnsubscribeService,
+} from '@herald/recipients';
 import {
   ChannelContentMap,
+  mentionsUnsubscribeUrl,
   ResolvedTemplate,
   TemplateNotFoundError,
   TemplateRenderer,
@@ -37,6 +44,7 @@ export class NotificationPlanner {
     private readonly templates: TemplateService,
     private readonly renderer: TemplateRenderer,
     private readonly pushSubscriptions: PushSubscriptionService,
+    private readonly unsubscribe: UnsubscribeService,
   ) {}
 
   directLookups(): AcceptLookups {
@@ -109,22 +117,29 @@ export class NotificationPlanner {
       templateChannels(content),
       template ? `template "${template.key}"` : 'content',
     );
+    // One-click unsubscribe (API.md §6.1): a stored recipient, a template that is neither critical nor uncategorised.
+    const category = template && !template.definition.critical ? template.definition.category : undefined;
+    const unsubscribe = stored && category ? await this.unsubscribe.linkFor(stored, category) : undefined;
     const render = () =>
       this.renderer.render(
         { channels: content, locales: template?.definition.locales ?? {}, schema: template?.definition.schema },
         channels,
         dto.data ?? {},
         locale,
+        { unsubscribeUrl: unsubscribe?.url ?? '' },
       );
     let rendered: ChannelContentMap;
     if (template && lookups.renders) {
       // Data is validated JSON (no functions, no cycles), so equal strings mean equal renders.
-      const key = JSON.stringify([template.key, template.version, locale, channels, dto.data ?? {}]);
+      const link = mentionsUnsubscribeUrl(template.definition) ? unsubscribe?.url : undefined;
+      const key = JSON.stringify([template.key, template.version, locale, channels, dto.data ?? {}, link]);
       rendered = lookups.renders.get(key) ?? render();
       lookups.renders.set(key, rendered);
     } else {
       rendered = render();
     }
+    // Beside the rendered email, not in it: the driver makes the List-Unsubscribe headers of it.
+    if (unsubscribe && rendered.email) rendered = { ...rendered, email: { ...rendered.email, unsubscribe } };
 
     const hasStoredPush =
       channels.includes('push') && !inline.pushSubscriptions && !!stored && (await lookups.hasStoredPush(stored.id));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TemplateDataError, TemplateInvalidError } from '../templates.errors';
+import { mentionsUnsubscribeUrl } from './herald-variables';
 import { localize, TemplateRenderer } from './template-renderer';
 
 const renderer = new TemplateRenderer();
@@ -50,5 +51,34 @@ describe('TemplateRenderer', () => {
     const locales = { fr: { email: { subject: 'Expédiée' } } };
     expect(localize(channels, locales, 'fr-CA')).toEqual({ email: { subject: 'Expédiée', text: 'Hello' } });
     expect(localize(channels, locales, 'de')).toEqual(channels);
+  });
+
+  it("renders Herald's variables beside the data: empty without a link, shadowing a data field of that name", () => {
+    const definition = {
+      channels: { email: { subject: 'News', html: '<a href="{{unsubscribeUrl}}">unsubscribe</a>' } },
+      locales: {},
+      // The schema judges the sender's data alone: Herald's variables are not data.
+      schema: { type: 'object', additionalProperties: false, properties: { unsubscribeUrl: { type: 'number' } } },
+    };
+    const link = 'https://herald.example.com/v1/unsubscribe/a.b';
+    expect(renderer.render(definition, ['email'], {}, undefined, { unsubscribeUrl: link }).email?.html).toBe(
+      `<a href="${link}">unsubscribe</a>`,
+    );
+    expect(renderer.render(definition, ['email'], { unsubscribeUrl: 7 }).email?.html).toBe(
+      '<a href="">unsubscribe</a>',
+    );
+  });
+});
+
+describe('mentionsUnsubscribeUrl', () => {
+  it('finds the variable in any channel or locale', () => {
+    expect(mentionsUnsubscribeUrl({ channels: { sms: { text: 'Hi' } }, locales: {} })).toBe(false);
+    expect(mentionsUnsubscribeUrl({ channels: { email: { subject: 'x', text: '{{unsubscribeUrl}}' } } })).toBe(true);
+    expect(
+      mentionsUnsubscribeUrl({
+        channels: { email: { subject: 'x', text: 'x' } },
+        locales: { fr: { email: { text: '{{ unsubscribeUrl }}' } } },
+      }),
+    ).toBe(true);
   });
 });

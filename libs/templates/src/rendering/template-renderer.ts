@@ -4,6 +4,7 @@ import Ajv, { ValidateFunction } from 'ajv';
 import Handlebars from 'handlebars';
 import type { ChannelContentMap, LocaleOverrides, TemplateDefinition } from '../template.types';
 import { TemplateDataError, TemplateInvalidError } from '../templates.errors';
+import { HeraldVariables, NO_HERALD_VARIABLES } from './herald-variables';
 
 type Compiled = (data: unknown) => string;
 
@@ -63,19 +64,24 @@ export class TemplateRenderer {
     if (errors.length) throw new TemplateInvalidError(errors);
   }
 
-  /** Validates data against the schema, then renders the requested channels; any failure is the caller's 422. */
+  /**
+   * Validates data against the schema, then renders the requested channels with the data and Herald's variables
+   * (the schema judges the sender's data alone); any failure is the caller's 422.
+   */
   render(
     definition: Pick<TemplateDefinition, 'channels' | 'locales' | 'schema'>,
     channels: Channel[],
     data: Record<string, unknown>,
     locale?: string,
+    variables: HeraldVariables = NO_HERALD_VARIABLES,
   ): ChannelContentMap {
     if (definition.schema) this.validateData(definition.schema, data);
     const content = localize(definition.channels, definition.locales, locale);
+    const context = { ...data, ...variables };
     const errors: FieldError[] = [];
     const rendered: Record<string, unknown> = {};
     for (const channel of channels) {
-      rendered[channel] = this.renderValue(content[channel], channel, data, errors);
+      rendered[channel] = this.renderValue(content[channel], channel, context, errors);
     }
     // The source is one line (EmailContentDto), but data can bring a line break into the Subject header.
     const subject = (rendered.email as { subject?: unknown } | undefined)?.subject;

@@ -7,6 +7,7 @@ import { DeliveryStatusWithoutPending1764800000000 } from './1764800000000-deliv
 import { DeliveryLeases1764910000000 } from './1764910000000-delivery-leases';
 import { DeliveryLeasesBackfill1764910001000 } from './1764910001000-delivery-leases-backfill';
 import { Suppressions1765000000000 } from './1765000000000-suppressions';
+import { InstallationSecrets1765010000000 } from './1765010000000-installation-secrets';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   DeliveryLeases1764910000000,
   DeliveryLeasesBackfill1764910001000,
   Suppressions1765000000000,
+  InstallationSecrets1765010000000,
 ];
