@@ -6,6 +6,7 @@ import { RateLimits1764700000000 } from './1764700000000-rate-limits';
 import { DeliveryStatusWithoutPending1764800000000 } from './1764800000000-delivery-status-without-pending';
 import { DeliveryLeases1764910000000 } from './1764910000000-delivery-leases';
 import { DeliveryLeasesBackfill1764910001000 } from './1764910001000-delivery-leases-backfill';
+import { AttemptProvider1765020000000 } from './1765020000000-attempt-provider';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   DeliveryStatusWithoutPending1764800000000,
   DeliveryLeases1764910000000,
   DeliveryLeasesBackfill1764910001000,
+  AttemptProvider1765020000000,
 ];
