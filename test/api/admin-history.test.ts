@@ -302,6 +302,7 @@ describe('filters and items', () => {
       error: null,
       captured: false,
       providerMessageId: null,
+      provider: null,
       attemptCount: 0,
       nextAttemptAt: null,
       createdAt: is.any(String),

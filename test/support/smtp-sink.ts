@@ -14,6 +14,8 @@ export interface ReceivedMail {
  */
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
+  /** Every RCPT TO it was given, refused ones included: who tried to send here, and for whom. */
+  readonly recipientsOffered: string[] = [];
   reject: { code: number; message: string } | undefined;
   /** When set, DATA is read but never answered: the sender hangs mid-send (used to kill a worker there). */
   stall = false;
@@ -31,7 +33,8 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS'],
       logger: false,
       onAuth: (_auth, _session, callback) => callback(null, { user: 'test' }),
-      onRcptTo: (_address, _session, callback) => {
+      onRcptTo: (address, _session, callback) => {
+        this.recipientsOffered.push(address.address);
         if (!this.reject) return callback();
         const error = new Error(this.reject.message) as Error & { responseCode: number };
         error.responseCode = this.reject.code;

@@ -62,6 +62,7 @@ export interface Attempt {
   outcome: 'ok' | 'transient_error' | 'permanent_error' | null;
   error: string | null;
   providerMessageId: string | null;
+  provider: string | null;
 }
 
 export interface DeliverySummary {
@@ -72,6 +73,7 @@ export interface DeliverySummary {
   error: string | null;
   captured: boolean;
   providerMessageId: string | null;
+  provider: string | null;
   attemptCount: number;
   nextAttemptAt: string | null;
   createdAt: string;

@@ -17,11 +17,14 @@ export interface DriverResult {
   providerMessageId?: string;
   /** True when no provider is configured and the content was only recorded. */
   captured?: boolean;
+  /** The provider that took it, for channels with named providers (`smtp:host:port`, `twilio`, `vonage`). */
+  provider?: string;
 }
 
 /**
- * One provider behind one channel. Throw PermanentDeliveryError or
- * TransientDeliveryError; anything else counts as transient.
+ * A channel's way out: one provider, or an ordered chain of them (failover/).
+ * Throw PermanentDeliveryError or TransientDeliveryError (naming the provider
+ * when there is one); anything else counts as transient.
  */
 export interface ChannelDriver {
   readonly channel: Channel;

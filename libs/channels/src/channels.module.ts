@@ -10,9 +10,10 @@ import { PushDriver } from './push/push.driver';
 import { PushModule } from './push/push.module';
 import { InAppDriver } from './in-app/in-app.driver';
 import { WebhookDriver } from './webhook/webhook.driver';
-import { TwilioSmsDriver } from './sms/twilio-sms.driver';
+import { SmsDriver } from './sms/sms.driver';
+import { CircuitBreakers } from './failover/circuit-breakers';
 
-const DRIVERS = [EmailDriver, TwilioSmsDriver, WebhookDriver, InAppDriver, PushDriver];
+const DRIVERS = [EmailDriver, SmsDriver, WebhookDriver, InAppDriver, PushDriver];
 
 @Module({
   imports: [
@@ -21,6 +22,7 @@ const DRIVERS = [EmailDriver, TwilioSmsDriver, WebhookDriver, InAppDriver, PushD
     PushModule,
   ],
   providers: [
+    CircuitBreakers,
     ...DRIVERS,
     { provide: CHANNEL_DRIVERS, inject: DRIVERS, useFactory: (...drivers: unknown[]) => drivers },
     ChannelRegistry,

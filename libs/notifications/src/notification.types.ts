@@ -44,6 +44,8 @@ export interface AttemptView {
   outcome: AttemptOutcome | null;
   error: string | null;
   providerMessageId: string | null;
+  /** The provider it went to (`smtp:host:port`, `twilio`, `vonage`), the last one tried when it failed over. */
+  provider: string | null;
 }
 
 export interface DeliveryView {
@@ -55,6 +57,8 @@ export interface DeliveryView {
   captured: boolean;
   content: unknown;
   providerMessageId: string | null;
+  /** The provider of the attempt that ended it. */
+  provider: string | null;
   attemptCount: number;
   nextAttemptAt: string | null;
   createdAt: string;

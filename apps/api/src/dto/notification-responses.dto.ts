@@ -70,6 +70,8 @@ export class AttemptViewDto implements AttemptView {
   @ApiProperty({ enum: ATTEMPT_OUTCOMES, nullable: true }) outcome: AttemptView['outcome'];
   @ApiProperty(NULLABLE_STRING) error: string | null;
   @ApiProperty(NULLABLE_STRING) providerMessageId: string | null;
+  /** The provider it went to (`smtp:host:port`, `twilio`, `vonage`; the last one tried when it failed over); null for channels without named providers or captured messages. */
+  @ApiProperty(NULLABLE_STRING) provider: string | null;
 }
 
 /** A delivery with its rendered content and every attempt, as GET /v1/notifications/{id} answers it. */
@@ -86,6 +88,8 @@ export class DeliveryViewDto implements DeliveryView {
   /** The rendered content of its channel; null until rendered (or once erased). */
   @ApiProperty({ ...FREE_OBJECT, nullable: true }) content: unknown;
   @ApiProperty(NULLABLE_STRING) providerMessageId: string | null;
+  /** The provider of the attempt that ended it. */
+  @ApiProperty(NULLABLE_STRING) provider: string | null;
   @ApiProperty({ type: Number }) attemptCount: number;
   @ApiProperty(NULLABLE_DATE_TIME) nextAttemptAt: string | null;
   @ApiProperty(DATE_TIME) createdAt: string;

@@ -17,6 +17,7 @@ function AttemptTimeline({ attempts }: { attempts: Attempt[] }) {
           <p>
             <Time value={attempt.startedAt} /> → <Time value={attempt.finishedAt} />
           </p>
+          {attempt.provider && <p>Provider: {attempt.provider}</p>}
           {attempt.providerMessageId && <p>Provider id: {attempt.providerMessageId}</p>}
           {attempt.error && <p className="error-text">{attempt.error}</p>}
         </li>
@@ -46,6 +47,10 @@ function DeliveryCard({ delivery, onChange }: { delivery: Delivery; onChange: ()
         <div>
           <dt>Delivery</dt>
           <dd>{delivery.id}</dd>
+        </div>
+        <div>
+          <dt>Provider</dt>
+          <dd>{delivery.provider ?? '—'}</dd>
         </div>
         <div>
           <dt>Provider id</dt>

@@ -3,42 +3,44 @@ import { MailerService } from '@nestjs-modules/mailer';
 import { HeraldConfig } from '@herald/core';
 import type { EmailContent } from '@herald/templates';
 import { ChannelDriver, DeliveryContext, DriverResult } from '../channel-driver';
-import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
+import { CircuitBreakers } from '../failover/circuit-breakers';
+import { ProviderChain } from '../failover/provider-chain';
 import { listUnsubscribeHeaders } from './list-unsubscribe';
-
-interface SmtpError {
-  message: string;
-  code?: string;
-  responseCode?: number;
-}
-
-/** SMTP 5xx replies are final; 4xx replies and connection failures are worth another try. */
-export function classifySmtpError(error: SmtpError): Error {
-  if (error.responseCode && error.responseCode >= 500) return new PermanentDeliveryError(error.message);
-  if (error.code === 'EENVELOPE' && !error.responseCode) return new PermanentDeliveryError(error.message);
-  return new TransientDeliveryError(error.message);
-}
+import { SmtpServer } from './smtp-server';
+import { smtpServerName, smtpUrls } from './smtp-transport';
 
 function domainOf(from: string): string {
   return /@([^>\s]+)/.exec(from)?.[1] ?? 'localhost';
 }
 
+/** Email over SMTP: SMTP_URL, then each of SMTP_FALLBACK_URLS when the ones before fail transiently. */
 @Injectable()
 export class EmailDriver implements ChannelDriver {
   readonly channel = 'email' as const;
+  /** None without SMTP_URL: email is captured. */
+  private readonly servers?: ProviderChain<SmtpServer>;
 
   constructor(
-    private readonly mailer: MailerService,
+    mailer: MailerService,
     private readonly config: HeraldConfig,
-  ) {}
+    breakers: CircuitBreakers,
+  ) {
+    const urls = smtpUrls(config);
+    if (urls.length) {
+      this.servers = breakers.chain(
+        'email',
+        urls.map((url) => new SmtpServer(smtpServerName(url), mailer)),
+      );
+    }
+  }
 
   async send(context: DeliveryContext): Promise<DriverResult> {
-    if (!this.config.email.smtpUrl) return { status: 'sent', captured: true };
+    if (!this.servers) return { status: 'sent', captured: true };
     const content = context.content as EmailContent;
-    // The same Message-ID on every attempt lets receivers drop a duplicate after a retried timeout.
+    // The same Message-ID on every attempt (and every server) lets receivers drop a duplicate after a retried timeout.
     const messageId = `<${context.deliveryId}@${domainOf(this.config.email.from)}>`;
-    try {
-      const info = await this.mailer.sendMail({
+    const sent = await this.servers.send((server) =>
+      server.send({
         from: this.config.email.from,
         to: context.address.email,
         subject: content.subject,
@@ -46,10 +48,8 @@ export class EmailDriver implements ChannelDriver {
         text: content.text,
         messageId,
         headers: { 'X-Herald-Delivery': context.deliveryId, ...listUnsubscribeHeaders(content.unsubscribe) },
-      });
-      return { status: 'sent', providerMessageId: (info as { messageId?: string }).messageId ?? messageId };
-    } catch (error) {
-      throw classifySmtpError(error as SmtpError);
-    }
+      }),
+    );
+    return { status: 'sent', providerMessageId: sent.result ?? messageId, provider: sent.provider };
   }
 }

@@ -1,6 +1,6 @@
 import type { HeraldConfig } from '@herald/core';
 
-/** Pooled SMTP transport options from SMTP_URL; `smtps://` means implicit TLS. */
+/** Pooled SMTP transport options from an SMTP URL; `smtps://` means implicit TLS. */
 export function smtpTransport(smtpUrl: string) {
   const url = new URL(smtpUrl);
   const secure = url.protocol === 'smtps:';
@@ -17,7 +17,21 @@ export function smtpTransport(smtpUrl: string) {
   };
 }
 
+/** An SMTP server's provider name, `smtp:host:port`: what the attempt log and the metrics show, never the credentials. */
+export function smtpServerName(smtpUrl: string): string {
+  const { host, port } = smtpTransport(smtpUrl);
+  return `smtp:${host}:${port}`;
+}
+
+/** SMTP_URL, then SMTP_FALLBACK_URLS in order; none: email is captured. */
+export function smtpUrls(config: HeraldConfig): string[] {
+  return config.email.smtpUrl ? [config.email.smtpUrl, ...config.email.fallbackUrls] : [];
+}
+
 export function mailerOptions(config: HeraldConfig) {
+  const urls = smtpUrls(config);
   // Without SMTP_URL the driver captures instead of sending; the JSON transport is never used then.
-  return { transport: config.email.smtpUrl ? smtpTransport(config.email.smtpUrl) : { jsonTransport: true } };
+  if (!urls.length) return { transport: { jsonTransport: true } };
+  // One pooled transport per server, named as its provider: a send picks one with `transporterName`.
+  return { transports: Object.fromEntries(urls.map((url) => [smtpServerName(url), smtpTransport(url)])) };
 }

@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import { HeraldConfig } from '@herald/core';
+import type { HeraldConfig } from '@herald/core';
 import type { SmsContent } from '@herald/templates';
-import { ChannelDriver, DeliveryContext, DriverResult } from '../channel-driver';
+import type { DeliveryContext, DriverResult } from '../channel-driver';
 import { PermanentDeliveryError } from '../channels.errors';
 import { httpFailure, networkFailure } from '../http/provider-response';
+import type { SmsProvider } from './sms-provider';
 
 /** A Twilio Messaging Service SID: given as the sender, it goes out as MessagingServiceSid instead of From. */
 const MESSAGING_SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
@@ -22,9 +22,8 @@ export function twilioErrorDetail(body: string): string {
 }
 
 /** Sends SMS through Twilio's Messages resource (`POST /2010-04-01/Accounts/{sid}/Messages.json`). */
-@Injectable()
-export class TwilioSmsDriver implements ChannelDriver {
-  readonly channel = 'sms' as const;
+export class TwilioSmsDriver implements SmsProvider {
+  readonly name = 'twilio';
   /** Twilio answers in well under a second; a hung connection must not hold a worker slot for long. */
   protected readonly timeoutMs: number = 15_000;
 
@@ -32,13 +31,15 @@ export class TwilioSmsDriver implements ChannelDriver {
 
   async send(context: DeliveryContext): Promise<DriverResult> {
     const twilio = this.config.twilio;
-    if (!twilio) return { status: 'sent', captured: true };
+    if (!twilio) throw new PermanentDeliveryError('Twilio is not configured');
     const phone = context.address.phone;
     if (!phone) throw new PermanentDeliveryError('no phone number on the delivery');
     const content = context.content as SmsContent;
 
     const form = new URLSearchParams({ To: phone, Body: content.text });
     form.set(MESSAGING_SERVICE_SID.test(twilio.from) ? 'MessagingServiceSid' : 'From', twilio.from);
+    // Where Twilio reports the message's fate (delivered, undelivered, failed): the route lives in apps/api.
+    form.set('StatusCallback', `${this.config.http.publicUrl}/v1/providers/twilio/status`);
     const credentials = Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64');
 
     let response: Response;

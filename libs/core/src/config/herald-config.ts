@@ -13,7 +13,8 @@ export class HeraldConfig {
   database!: { url?: string; migrate: boolean };
   redis!: { url?: string; /** Key prefix, so several Herald installations can share one Redis. */ prefix: string };
   auth!: { adminApiKey?: string };
-  email!: { smtpUrl?: string; from: string };
+  /** `fallbackUrls`: SMTP servers tried in order when `smtpUrl` (and each one before) fails transiently. */
+  email!: { smtpUrl?: string; fallbackUrls: string[]; from: string };
   webhook!: { secret?: string; allowPrivate: boolean };
   inbox!: { secret?: string };
   /**
@@ -23,6 +24,10 @@ export class HeraldConfig {
   unsubscribe!: { secret?: string; mailto?: string };
   vapid?: { publicKey: string; privateKey: string; subject: string };
   twilio?: { accountSid: string; authToken: string; from: string; baseUrl: string };
+  /** Vonage's SMS API: the second SMS provider (after Twilio when both are set). */
+  vonage?: { apiKey: string; apiSecret: string; from: string; baseUrl: string };
+  /** Each provider's circuit breaker: opened by `failures` consecutive transient failures, probed after `cooldownMs`. */
+  circuit!: { failures: number; cooldownMs: number };
   fcm?: { projectId: string; serviceAccount: ServiceAccount; baseUrl: string };
   /** The verification key of SendGrid's signed Event Webhook; without it every event is refused (401). */
   sendgrid?: { webhookPublicKey: KeyObject };

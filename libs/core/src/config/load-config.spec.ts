@@ -15,12 +15,14 @@ describe('loadConfig', () => {
     expect(config.dataDir).toBe('./var');
     expect(config.database).toEqual({ url: undefined, migrate: true });
     expect(config.redis.url).toBeUndefined();
-    expect(config.email).toEqual({ smtpUrl: undefined, from: 'Herald <no-reply@localhost>' });
+    expect(config.email).toEqual({ smtpUrl: undefined, fallbackUrls: [], from: 'Herald <no-reply@localhost>' });
     expect(config.webhook.allowPrivate).toBe(false);
     expect(config.microservice.transports).toEqual(['tcp']);
     expect(config.microservice.tcpPort).toBe(3001);
     expect(config.delivery).toMatchObject({ concurrency: 50, maxAttempts: 8, backoffMs: 15_000 });
     expect(config.twilio).toBeUndefined();
+    expect(config.vonage).toBeUndefined();
+    expect(config.circuit).toEqual({ failures: 5, cooldownMs: 30_000 });
     expect(config.logLevel).toBe('info');
     expect(config.rateLimit).toEqual({ perMinute: 6000 });
   });
@@ -60,6 +62,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ METRICS_PORT: '9100' }).metrics.port).toBe(9100);
   });
 
+  it('reads SMTP_FALLBACK_URLS in order after SMTP_URL', () => {
+    const config = loadConfig({
+      SMTP_URL: 'smtp://u:p@mail-a.example.com:587',
+      SMTP_FALLBACK_URLS: ' smtps://mail-b.example.com , smtp://mail-c.example.com:2525',
+    });
+    expect(config.email.fallbackUrls).toEqual(['smtps://mail-b.example.com', 'smtp://mail-c.example.com:2525']);
+  });
+
+  it('reads the circuit breaker settings', () => {
+    const config = loadConfig({ PROVIDER_CIRCUIT_FAILURES: '3', PROVIDER_CIRCUIT_COOLDOWN_MS: '1000' });
+    expect(config.circuit).toEqual({ failures: 3, cooldownMs: 1000 });
+  });
+
   it('defaults the microservice transport to redis when REDIS_URL is set', () => {
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).microservice.transports).toEqual(['redis']);
   });
@@ -81,6 +96,17 @@ describe('loadConfig', () => {
     [{ VAPID_PUBLIC_KEY: 'x', VAPID_PRIVATE_KEY: 'y', VAPID_SUBJECT: 'mailto:a@b.c' }, 'VAPID_PUBLIC_KEY'],
     [{ FCM_PROJECT_ID: 'p', FCM_CREDENTIALS: '{ not json' }, 'FCM_CREDENTIALS'],
     [{ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't' }, 'TWILIO_FROM'],
+    [{ SMTP_FALLBACK_URLS: 'smtp://b.example.com' }, 'SMTP_FALLBACK_URLS'],
+    [{ SMTP_URL: 'smtp://a.example.com', SMTP_FALLBACK_URLS: 'smtp://b.example.com,http://c' }, 'SMTP_FALLBACK_URLS'],
+    [{ SMTP_URL: 'smtp://a.example.com', SMTP_FALLBACK_URLS: 'smtp://b.example.com,' }, 'SMTP_FALLBACK_URLS'],
+    [{ SMTP_URL: 'smtp://a.example.com', SMTP_FALLBACK_URLS: 'smtp://x:y@a.example.com:587' }, 'SMTP_FALLBACK_URLS'],
+    [{ VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' }, 'VONAGE_FROM'],
+    [
+      { VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's', VONAGE_FROM: 'Herald', VONAGE_BASE_URL: 'rest' },
+      'VONAGE_BASE_URL',
+    ],
+    [{ PROVIDER_CIRCUIT_FAILURES: '0' }, 'PROVIDER_CIRCUIT_FAILURES'],
+    [{ PROVIDER_CIRCUIT_COOLDOWN_MS: 'soon' }, 'PROVIDER_CIRCUIT_COOLDOWN_MS'],
     [{ DELIVERY_MAX_ATTEMPTS: '0' }, 'DELIVERY_MAX_ATTEMPTS'],
     [{ RATE_LIMIT_PER_MINUTE: '-1' }, 'RATE_LIMIT_PER_MINUTE'],
     [{ RATE_LIMIT_PER_MINUTE: 'lots' }, 'RATE_LIMIT_PER_MINUTE'],
@@ -109,6 +135,9 @@ describe('loadConfig', () => {
       TWILIO_ACCOUNT_SID: 'AC1',
       TWILIO_AUTH_TOKEN: 'secret',
       TWILIO_FROM: '+15005550006',
+      VONAGE_API_KEY: 'key',
+      VONAGE_API_SECRET: 'vsecret',
+      VONAGE_FROM: 'Herald',
       VAPID_PUBLIC_KEY: vapid.publicKey,
       VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT: 'mailto:ops@example.com',
@@ -118,6 +147,12 @@ describe('loadConfig', () => {
       authToken: 'secret',
       from: '+15005550006',
       baseUrl: 'https://api.twilio.com',
+    });
+    expect(config.vonage).toEqual({
+      apiKey: 'key',
+      apiSecret: 'vsecret',
+      from: 'Herald',
+      baseUrl: 'https://rest.nexmo.com',
     });
     expect(config.vapid).toEqual({ ...vapid, subject: 'mailto:ops@example.com' });
   });

@@ -36,9 +36,7 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
-function url(env: Env, name: string, protocols: string[]): string | undefined {
-  const raw = text(env, name);
-  if (raw === undefined) return undefined;
+function checkedUrl(name: string, raw: string, protocols: string[]): string {
   let parsed: URL;
   try {
     parsed = new URL(raw);
@@ -49,6 +47,29 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
   }
   return raw;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = text(env, name);
+  return raw === undefined ? undefined : checkedUrl(name, raw, protocols);
+}
+
+/** SMTP_FALLBACK_URLS: comma-separated, each checked like SMTP_URL; only with SMTP_URL, and no server twice. */
+function smtpFallbackUrls(env: Env, smtpUrl: string | undefined): string[] {
+  const raw = text(env, 'SMTP_FALLBACK_URLS');
+  if (raw === undefined) return [];
+  if (!smtpUrl) throw new ConfigError('SMTP_FALLBACK_URLS', 'needs SMTP_URL, the server tried first');
+  const urls = raw.split(',').map((entry) => entry.trim());
+  if (urls.some((entry) => entry === '')) throw new ConfigError('SMTP_FALLBACK_URLS', 'has an empty entry');
+  for (const entry of urls) checkedUrl('SMTP_FALLBACK_URLS', entry, ['smtp', 'smtps']);
+  // Each server is a provider of its own, named by host and port in the attempt log and the metrics.
+  const servers = [smtpUrl, ...urls].map((entry) => {
+    const parsed = new URL(entry);
+    return `${parsed.hostname}:${parsed.port || (parsed.protocol === 'smtps:' ? 465 : 587)}`;
+  });
+  const twice = servers.find((server, index) => servers.indexOf(server) !== index);
+  if (twice) throw new ConfigError('SMTP_FALLBACK_URLS', `lists ${twice} twice (SMTP_URL included)`);
+  return urls;
 }
 
 /** Every variable of the group, or none of them: a partial group names what is missing. */
@@ -104,6 +125,7 @@ export function loadConfig(env: Env): HeraldConfig {
     authToken: 'TWILIO_AUTH_TOKEN',
     from: 'TWILIO_FROM',
   });
+  const vonage = group(env, { apiKey: 'VONAGE_API_KEY', apiSecret: 'VONAGE_API_SECRET', from: 'VONAGE_FROM' });
   const fcm = group(env, { projectId: 'FCM_PROJECT_ID', credentials: 'FCM_CREDENTIALS' });
   const vapid = group(env, {
     publicKey: 'VAPID_PUBLIC_KEY',
@@ -123,7 +145,7 @@ export function loadConfig(env: Env): HeraldConfig {
   if (unsubscribeMailto !== undefined && !/^[^\s<>@,;:"\\]+@[A-Za-z0-9.-]+$/.test(unsubscribeMailto)) {
     throw new ConfigError('UNSUBSCRIBE_MAILTO', 'must be a plain email address, like unsubscribe@example.com');
   }
-
+  const smtpUrl = url(env, 'SMTP_URL', ['smtp', 'smtps']);
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const publicUrl = (url(env, 'PUBLIC_URL', ['http', 'https']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
 
@@ -137,10 +159,7 @@ export function loadConfig(env: Env): HeraldConfig {
     },
     redis: { url: redisUrl, prefix: text(env, 'REDIS_PREFIX') ?? 'herald' },
     auth: { adminApiKey: text(env, 'ADMIN_API_KEY') },
-    email: {
-      smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
-      from: mailFrom,
-    },
+    email: { smtpUrl, fallbackUrls: smtpFallbackUrls(env, smtpUrl), from: mailFrom },
     webhook: { secret: webhookSecret, allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false) },
     inbox: { secret: text(env, 'INBOX_SECRET') },
     unsubscribe: { secret: unsubscribeSecret, mailto: unsubscribeMailto },
@@ -148,6 +167,14 @@ export function loadConfig(env: Env): HeraldConfig {
     twilio: twilio && {
       ...twilio,
       baseUrl: url(env, 'TWILIO_BASE_URL', ['http', 'https']) ?? 'https://api.twilio.com',
+    },
+    vonage: vonage && {
+      ...vonage,
+      baseUrl: url(env, 'VONAGE_BASE_URL', ['http', 'https']) ?? 'https://rest.nexmo.com',
+    },
+    circuit: {
+      failures: integer(env, 'PROVIDER_CIRCUIT_FAILURES', 5, 1, 1000),
+      cooldownMs: integer(env, 'PROVIDER_CIRCUIT_COOLDOWN_MS', 30_000, 100, 3_600_000),
     },
     fcm: fcm && {
       projectId: fcm.projectId,

@@ -22,6 +22,8 @@ export interface AttemptResult {
   outcome: AttemptOutcome;
   error?: string;
   providerMessageId?: string;
+  /** The provider the attempt went to (the last one tried when it failed over). */
+  provider?: string;
 }
 
 /** A delivery the reconciler hands back to its queue. */
@@ -154,11 +156,13 @@ export class DeliveryRepository {
        ), siblings AS (
          SELECT d.id, d.status FROM deliveries d JOIN notification n ON n.id = d.notification_id FOR SHARE OF d
        ), ended AS (
-         UPDATE deliveries d SET status = $3, error = $5, provider_message_id = $6, captured = $7, updated_at = now()
+         UPDATE deliveries d SET status = $3, error = $5, provider_message_id = $6, captured = $7, provider = $9,
+           updated_at = now()
          FROM siblings s WHERE d.id = $1 AND s.id = d.id AND s.status = 'sending' AND d.attempts = $2
          RETURNING d.id
        ), attempt AS (
-         UPDATE delivery_attempts SET finished_at = now(), outcome = $4, error = $5, provider_message_id = $6
+         UPDATE delivery_attempts SET finished_at = now(), outcome = $4, error = $5, provider_message_id = $6,
+           provider = $9
          WHERE delivery_id = $1 AND attempt = $2
        ), after AS (
          -- The statement does not see its own update of the delivery: count it with its new status.
@@ -178,6 +182,7 @@ export class DeliveryRepository {
         result.providerMessageId ?? null,
         result.captured ?? false,
         delivery.notificationId,
+        result.provider ?? null,
       ],
     );
     return ended > 0;
@@ -225,11 +230,11 @@ export class DeliveryRepository {
            WHERE id = $1 AND status = 'sending' AND attempts = $2
            RETURNING id
          ), attempt AS (
-           UPDATE delivery_attempts SET finished_at = now(), outcome = $3, error = $4
+           UPDATE delivery_attempts SET finished_at = now(), outcome = $3, error = $4, provider = $6
            WHERE delivery_id = $1 AND attempt = $2
          )
          SELECT count(*)::int AS requeued FROM requeued`,
-        [delivery.id, delivery.attempt, result.outcome, result.error ?? null, retryAt],
+        [delivery.id, delivery.attempt, result.outcome, result.error ?? null, retryAt, result.provider ?? null],
       );
       return requeued > 0;
     });

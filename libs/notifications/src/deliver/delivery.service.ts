@@ -95,6 +95,7 @@ export class DeliveryService {
         outcome: 'ok',
         providerMessageId: sent.providerMessageId,
         captured: sent.captured,
+        provider: sent.provider,
       }),
     );
     if (!recorded) return this.lost(delivery);
@@ -105,11 +106,14 @@ export class DeliveryService {
   private async failed(delivery: ClaimedDelivery, error: unknown): Promise<void> {
     const message = (error as Error).message || String(error);
     const permanent = error instanceof PermanentDeliveryError;
+    const provider =
+      error instanceof PermanentDeliveryError || error instanceof TransientDeliveryError ? error.provider : undefined;
     if (permanent || delivery.attempt >= this.config.delivery.maxAttempts) {
       const recorded = await this.record(() =>
         this.deliveries.finish(delivery, 'failed', {
           outcome: permanent ? 'permanent_error' : 'transient_error',
           error: permanent ? message : `${message} (gave up after ${delivery.attempt} attempts)`,
+          provider,
         }),
       );
       if (!recorded) return this.lost(delivery);
@@ -125,7 +129,7 @@ export class DeliveryService {
     const recorded = await this.record(() =>
       this.deliveries.scheduleRetry(
         delivery,
-        { outcome: 'transient_error', error: message },
+        { outcome: 'transient_error', error: message, provider },
         new Date(Date.now() + delayMs),
       ),
     );

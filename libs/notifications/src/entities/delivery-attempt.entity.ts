@@ -16,4 +16,6 @@ export class DeliveryAttemptEntity {
   @Column('text', { nullable: true }) outcome!: AttemptOutcome | null;
   @Column('text', { nullable: true }) error!: string | null;
   @Column('text', { name: 'provider_message_id', nullable: true }) providerMessageId!: string | null;
+  /** The provider it went to (`smtp:host:port`, `twilio`, `vonage`); null for channels without named providers. */
+  @Column('text', { nullable: true }) provider!: string | null;
 }

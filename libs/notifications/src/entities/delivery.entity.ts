@@ -31,6 +31,8 @@ export class DeliveryEntity {
   @Column('jsonb', { nullable: true }) content!: unknown;
   @Column('boolean') captured!: boolean;
   @Column('text', { name: 'provider_message_id', nullable: true }) providerMessageId!: string | null;
+  /** The provider of its last attempt that ended it (the one `providerMessageId` belongs to). */
+  @Column('text', { nullable: true }) provider!: string | null;
   @Column('integer') attempts!: number;
   @Column('timestamptz', { name: 'next_attempt_at', nullable: true }) nextAttemptAt!: Date | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;

@@ -16,6 +16,7 @@ const DELIVERY_SUMMARY_COLUMNS = {
   error: true,
   captured: true,
   providerMessageId: true,
+  provider: true,
   attempts: true,
   nextAttemptAt: true,
   createdAt: true,

@@ -13,6 +13,7 @@ export function deliverySummary(delivery: DeliveryEntity): DeliverySummary {
     error: delivery.error,
     captured: delivery.captured,
     providerMessageId: delivery.providerMessageId,
+    provider: delivery.provider,
     attemptCount: delivery.attempts,
     nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
     createdAt: delivery.createdAt.toISOString(),
@@ -32,6 +33,7 @@ export function deliveryView(delivery: DeliveryEntity): DeliveryView {
       outcome: attempt.outcome,
       error: attempt.error,
       providerMessageId: attempt.providerMessageId,
+      provider: attempt.provider,
     })),
   };
 }

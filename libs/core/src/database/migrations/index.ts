@@ -8,6 +8,7 @@ import { DeliveryLeases1764910000000 } from './1764910000000-delivery-leases';
 import { DeliveryLeasesBackfill1764910001000 } from './1764910001000-delivery-leases-backfill';
 import { Suppressions1765000000000 } from './1765000000000-suppressions';
 import { InstallationSecrets1765010000000 } from './1765010000000-installation-secrets';
+import { AttemptProvider1765020000000 } from './1765020000000-attempt-provider';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   DeliveryLeasesBackfill1764910001000,
   Suppressions1765000000000,
   InstallationSecrets1765010000000,
+  AttemptProvider1765020000000,
 ];
