@@ -46,12 +46,16 @@ export function requestHash(dto: SendNotificationDto): string {
 export class NotificationAcceptService {
   private readonly logger = new Logger(NotificationAcceptService.name);
   private readonly stores = new GroupRunner<NotificationInsert, void>((rows) => this.store(rows));
+  /**
+   * The sends of one stored group come here in the same turn, so they share one `addBulk` per channel. Groups
+   * do not wait for each other: each send still waits at most `enqueueAfterCommit`'s bound for Redis.
+   */
   private readonly enqueues = new GroupRunner<DeliveryJobRequest[], void>(async (groups) => {
     // After the commit. A failure here loses nothing: the reconciler finds `queued` rows without a job. One job
     // per delivery, as a single send always had (a group of sends is no batch to chunk).
     await this.queue.enqueueAfterCommit(groups.flat(), { chunked: false });
     return groups.map(() => ({ ok: true, value: undefined }));
-  });
+  }, Number.POSITIVE_INFINITY);
 
   constructor(
     private readonly notifications: NotificationRepository,
