@@ -131,10 +131,10 @@ export class HeraldStack {
     this.workers.push(worker);
     if (this.workers.length === 1) {
       const id = await sendOne(this.target, 0);
-      const until = performance.now() + 120_000;
+      const until = performance.now() + 600_000;
       while (!this.receiver.receipts.has(id)) {
         this.check();
-        if (performance.now() > until) throw new Error('the worker did not deliver the probe within 120 s');
+        if (performance.now() > until) throw new Error('the worker did not deliver the probe within 600 s');
         await sleep(50);
       }
       return;

@@ -6,14 +6,16 @@ import { Sizes } from '../herald/measure-backend';
 import { log } from '../support/log';
 import { WebhookReceiver } from '../herald/receiver';
 import { sendOne } from '../herald/send';
-import { singleAccept } from '../herald/single-accept';
 import { RESULTS_DIR } from '../report/record';
+import { AcceptCost, acceptCost } from './accept-cost';
 import { ProfileSummary, summarizeProfile } from './cpu-profile';
 import { countRedisCommands, countStatements } from './round-trips';
 
 export interface AcceptProfile {
   file: string;
   summary: ProfileSummary;
+  batchSummary: ProfileSummary;
+  cost: AcceptCost;
   roundTrips: { accept: Counts; delivery: Counts };
   markdown: string;
 }
@@ -67,25 +69,23 @@ async function withStack<T>(
 }
 
 /**
- * The api's CPU profile during single accept (worker delivering meanwhile), and the round trips of one accept
- * and one delivery: SQL statements from the server's statement log, Redis commands from MONITOR (fewest of 3).
+ * The api's CPU profile and CPU cost per accept (no worker, so the api's figures are its own): single accepts
+ * under autocannon, then batches of 1,000, each phase summarized on its own; and the round trips of one accept and
+ * one delivery: SQL statements from the server's statement log, Redis commands from MONITOR (fewest of 3).
  */
 export async function profileAccept(sizes: Sizes): Promise<AcceptProfile> {
   const dir = join(RESULTS_DIR, 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
   mkdirSync(dir, { recursive: true });
-  log('profile', `api CPU profile during single accept, into ${dir}`);
-  let window = [0, 0];
-  await withStack({ backend: 'redis', label: 'profile', apiCpuProfileDir: dir }, async (stack) => {
-    await singleAccept(stack, sizes.connections, sizes.warmupSeconds, sizes.warmupSeconds);
-    const from = Number(process.hrtime.bigint() / 1000n);
-    await singleAccept(stack, sizes.connections, sizes.singleSeconds, 1);
-    window = [from, Number(process.hrtime.bigint() / 1000n)];
-  });
+  log('profile', `api CPU profile and cost of single and batch accepts, into ${dir}`);
+  const cost = await withStack({ backend: 'redis', label: 'profile', apiCpuProfileDir: dir, noWorker: true }, (stack) =>
+    acceptCost(stack, sizes.connections, sizes.singleSeconds, sizes.batch.batches),
+  );
   const file = join(
     dir,
     readdirSync(dir).find((name) => name.endsWith('.cpuprofile'))!,
   );
-  const summary = summarizeProfile(file, window[0], window[1]);
+  const summary = summarizeProfile(file, ...cost.windows.single);
+  const batchSummary = summarizeProfile(file, ...cost.windows.batch);
 
   log('profile', 'round trips of one accept and one delivery');
   const roundTrips = await withStack(
@@ -102,12 +102,12 @@ export async function profileAccept(sizes: Sizes): Promise<AcceptProfile> {
       return { accept, delivery: minus(both, accept) };
     },
   );
-  return { file, summary, roundTrips, markdown: markdown(summary, roundTrips) };
+  return { file, summary, batchSummary, cost, roundTrips, markdown: markdown(summary, batchSummary, cost, roundTrips) };
 }
 
-function markdown(summary: ProfileSummary, trips: AcceptProfile['roundTrips']): string {
+function summaryMarkdown(what: string, summary: ProfileSummary): string[] {
   return [
-    `api CPU profile, single accept (${summary.totalMs} ms sampled), self time by category:`,
+    `api CPU profile, ${what} (${summary.totalMs} ms sampled), self time by category:`,
     '',
     summary.categories.map((c) => `${c.name} ${c.percent} %`).join(', '),
     '',
@@ -117,6 +117,23 @@ function markdown(summary: ProfileSummary, trips: AcceptProfile['roundTrips']): 
     '| --- | --- | --- |',
     ...summary.functions.map((f) => `| ${f.name} | ${f.where} | ${f.percent} |`),
     '',
+  ];
+}
+
+function markdown(
+  summary: ProfileSummary,
+  batchSummary: ProfileSummary,
+  cost: AcceptCost,
+  trips: AcceptProfile['roundTrips'],
+): string {
+  return [
+    `api CPU time per accept (no worker; /proc of the api process): single ${cost.singleMs.toFixed(2)} ms ` +
+      `(${cost.singleRequests} requests), batch ${(cost.batchItemMs * 1000).toFixed(0)} µs per item ` +
+      `(${cost.batchItems} items in batches of 1,000); at rest it uses ${cost.idleMsPerSecond.toFixed(0)} ms a second, ` +
+      'subtracted.',
+    '',
+    ...summaryMarkdown('single accept', summary),
+    ...summaryMarkdown('batch accept', batchSummary),
     `Round trips of one accept (statement log of a fresh database, Redis MONITOR of the stack's prefix): ${describe(trips.accept)}.`,
     '',
     `One delivery (accept + delivery, less the accept; the worker's idle polling in that second included): ${describe(trips.delivery)}.`,

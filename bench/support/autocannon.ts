@@ -31,7 +31,8 @@ interface AutocannonJson {
 export async function autocannon(name: string, spec: LoadSpec): Promise<LoadResult> {
   const cli = require.resolve('autocannon/autocannon.js');
   const headers = Object.entries(spec.headers).flatMap(([key, value]) => ['-H', `${key}=${value}`]);
-  const args = [cli, '-j', '-c', String(spec.connections), '-d', String(spec.seconds), '-m', 'POST'];
+  // A request unanswered for 120 s is an error (a hung api); autocannon's default of 10 s failed a run at load 40.
+  const args = [cli, '-j', '-c', String(spec.connections), '-d', String(spec.seconds), '-t', '120', '-m', 'POST'];
   const result = await runNodeForJson<AutocannonJson>(name, [...args, ...headers, '-b', spec.body, spec.url]);
   return {
     requestsPerSecond: result['2xx'] / result.duration,

@@ -4,6 +4,13 @@ import { DataSource } from 'typeorm';
 import { NotificationEntity } from './entities/notification.entity';
 import type { PlannedNotification } from './notification.types';
 
+/** One notification to store: its plan, the time its answer says, and the idempotency answer to complete. */
+export interface NotificationInsert {
+  plan: PlannedNotification;
+  createdAt: Date;
+  answer?: { apiKeyId: string; key: string; body: unknown };
+}
+
 @Injectable()
 export class NotificationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -12,15 +19,11 @@ export class NotificationRepository {
    * Stores notifications with all their deliveries, and completes the
    * idempotency record of each that has a key (its stored answer), in one
    * statement: atomic without a transaction block, one round trip for a single
-   * send or a whole batch. `createdAt` is given, so the stored answer carries
-   * exactly the stored time.
+   * send, a group of concurrent ones or a whole batch. Each row's `createdAt`
+   * is given, so its stored answer carries exactly the stored time.
    */
-  async insertAll(
-    plans: PlannedNotification[],
-    createdAt: Date,
-    answers: { apiKeyId: string; key: string; body: unknown }[] = [],
-  ): Promise<void> {
-    const notifications = plans.map((plan) => ({
+  async insertAll(rows: NotificationInsert[]): Promise<void> {
+    const notifications = rows.map(({ plan, createdAt }) => ({
       id: plan.id,
       api_key_id: plan.apiKeyId,
       recipient_id: plan.recipientId ?? null,
@@ -33,8 +36,9 @@ export class NotificationRepository {
       recipient: plan.recipient,
       send_at: plan.sendAt ?? null,
       idempotency_key: plan.idempotencyKey ?? null,
+      created_at: createdAt,
     }));
-    const deliveries = plans.flatMap((plan) =>
+    const deliveries = rows.flatMap(({ plan }) =>
       plan.deliveries.map((delivery) => ({
         id: delivery.id,
         notification_id: plan.id,
@@ -46,15 +50,18 @@ export class NotificationRepository {
         next_attempt_at: plan.sendAt ?? null,
       })),
     );
+    const answers = rows.flatMap(({ answer }) =>
+      answer ? [{ api_key_id: answer.apiKeyId, key: answer.key, body: answer.body }] : [],
+    );
     await this.dataSource.query(
       `WITH stored AS (
          INSERT INTO notifications (id, api_key_id, recipient_id, template_key, template_version, status, priority,
            locale, data, recipient, send_at, idempotency_key, created_at, updated_at)
          SELECT n.id, n.api_key_id, n.recipient_id, n.template_key, n.template_version, n.status, n.priority,
-           n.locale, n.data, n.recipient, n.send_at, n.idempotency_key, $4, $4
+           n.locale, n.data, n.recipient, n.send_at, n.idempotency_key, n.created_at, n.created_at
          FROM jsonb_to_recordset($1::jsonb) AS n(id uuid, api_key_id text, recipient_id text, template_key text,
            template_version integer, status text, priority text, locale text, data jsonb, recipient jsonb,
-           send_at timestamptz, idempotency_key text)
+           send_at timestamptz, idempotency_key text, created_at timestamptz)
          RETURNING id
        ), deliveries AS (
          -- The foreign key to notifications is checked at the end of the statement, when both are inserted.
@@ -68,12 +75,7 @@ export class NotificationRepository {
          WHERE k.api_key_id = a.api_key_id AND k.key = a.key
        )
        SELECT count(*)::int AS stored FROM stored`,
-      [
-        JSON.stringify(notifications),
-        JSON.stringify(deliveries),
-        JSON.stringify(answers.map((answer) => ({ api_key_id: answer.apiKeyId, key: answer.key, body: answer.body }))),
-        createdAt,
-      ],
+      [JSON.stringify(notifications), JSON.stringify(deliveries), JSON.stringify(answers)],
     );
   }
 

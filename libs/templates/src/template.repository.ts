@@ -38,6 +38,17 @@ export class TemplateRepository {
     return version && { template, version };
   }
 
+  /** The active version of each of `keys` not deleted, read in one statement (the accept path's read). */
+  async findActiveDefinitions(keys: string[]): Promise<Map<string, { version: number; definition: TemplateDefinition }>> {
+    const rows = await this.dataSource.query<{ key: string; version: number; definition: TemplateDefinition }[]>(
+      `SELECT t.key, v.version, v.definition
+       FROM templates t JOIN template_versions v ON v.template_key = t.key AND v.version = t.active_version
+       WHERE t.key = ANY($1::text[]) AND t.deleted_at IS NULL`,
+      [keys],
+    );
+    return new Map(rows.map((row) => [row.key, { version: row.version, definition: row.definition }]));
+  }
+
   async listActive(): Promise<TemplateRow[]> {
     const templates = await this.dataSource
       .getRepository(TemplateEntity)

@@ -166,6 +166,12 @@ export class TemplateService {
     return definition;
   }
 
+  /** The active version of each of `keys` (distinct) in one statement; a key absent from the map has none. */
+  async resolveActive(keys: string[]): Promise<Map<string, ResolvedTemplate>> {
+    const found = await this.repository.findActiveDefinitions(keys);
+    return new Map([...found].map(([key, { version, definition }]) => [key, { key, version, definition }]));
+  }
+
   /** The version to render: the active one unless a version is named. */
   async resolve(key: string, version?: number): Promise<ResolvedTemplate> {
     const row = await this.repository.findActive(key);

@@ -1,11 +1,12 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { AcceptTransport, canonicalHash, DeliveryQueue, MetricsService } from '@herald/core';
+import { AcceptTransport, canonicalHash, DeliveryJobRequest, DeliveryQueue, MetricsService } from '@herald/core';
 import { SendNotificationDto } from '../dto/send-notification.dto';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../notifications.errors';
-import { NotificationRepository } from '../notification.repository';
+import { NotificationInsert, NotificationRepository } from '../notification.repository';
 import type { AcceptedNotification } from '../notification.types';
 import { acceptedAnswer, deliveryJobs } from './accepted';
+import { GroupRunner, ItemResult } from './group-runner';
 import { NotificationPlanner } from './notification-planner';
 
 /** Who is sending: idempotency keys are scoped per API key. */
@@ -34,10 +35,27 @@ export function requestHash(dto: SendNotificationDto): string {
  * (NotificationPlanner), then store the notification, its deliveries and its
  * idempotency answer in one statement before enqueueing. The one place the
  * single-send flow lives; NotificationBatchService does the same for many.
+ *
+ * Concurrent sends share their round trips (group commit, `GroupRunner`): the
+ * sends planned while the previous group's statement ran are stored by the
+ * next one statement, and enqueued by one `addBulk` per channel once stored.
+ * Each caller still answers only once its own row is committed, and a row
+ * that fails refuses only its own send.
  */
 @Injectable()
 export class NotificationAcceptService {
   private readonly logger = new Logger(NotificationAcceptService.name);
+  private readonly stores = new GroupRunner<NotificationInsert, void>((rows) => this.store(rows));
+  /**
+   * The sends of one stored group come here in the same turn, so they share one `addBulk` per channel. Groups
+   * do not wait for each other: each send still waits at most `enqueueAfterCommit`'s bound for Redis.
+   */
+  private readonly enqueues = new GroupRunner<DeliveryJobRequest[], void>(async (groups) => {
+    // After the commit. A failure here loses nothing: the reconciler finds `queued` rows without a job. One job
+    // per delivery, as a single send always had (a group of sends is no batch to chunk).
+    await this.queue.enqueueAfterCommit(groups.flat(), { chunked: false });
+    return groups.map(() => ({ ok: true, value: undefined }));
+  }, Number.POSITIVE_INFINITY);
 
   constructor(
     private readonly notifications: NotificationRepository,
@@ -66,21 +84,45 @@ export class NotificationAcceptService {
       .then(async (planned) => {
         const createdAt = new Date();
         const answer = acceptedAnswer(planned, createdAt);
-        const answers = idempotencyKey ? [{ apiKeyId: caller.apiKeyId, key: idempotencyKey, body: answer }] : [];
-        await this.notifications.insertAll([planned], createdAt, answers);
+        await this.stores.submit({
+          plan: planned,
+          createdAt,
+          answer: idempotencyKey ? { apiKeyId: caller.apiKeyId, key: idempotencyKey, body: answer } : undefined,
+        });
         return { planned, answer };
       })
       .catch(async (error: unknown) => {
         if (idempotencyKey) await this.idempotency.release(caller.apiKeyId, [idempotencyKey]);
         throw error;
       });
-    // After the commit. A failure here loses nothing: the reconciler finds `queued` rows without a job.
-    await this.queue.enqueueAfterCommit(deliveryJobs([plan.planned]));
+    const jobs = deliveryJobs([plan.planned]);
+    if (jobs.length) await this.enqueues.submit(jobs);
     this.metrics?.recordAccepted(caller.transport ?? 'http', plan.answer.deliveries);
     // A line per delivery, so each one's log starts here (a request's lines also carry its reqId).
     for (const { id, channel, status } of plan.answer.deliveries) {
       this.logger.log({ notificationId: plan.answer.id, deliveryId: id, channel, status }, 'delivery accepted');
     }
     return { body: plan.answer, replayed: false };
+  }
+
+  /**
+   * A group's rows in one statement. Should it fail, each row is stored on its own, so a row PostgreSQL refuses
+   * refuses only its own send (an outage fails each of them, as it would have anyway).
+   */
+  private async store(rows: NotificationInsert[]): Promise<ItemResult<void>[]> {
+    try {
+      await this.notifications.insertAll(rows);
+      return rows.map(() => ({ ok: true, value: undefined }));
+    } catch (error) {
+      if (rows.length === 1) return [{ ok: false, error }];
+    }
+    return Promise.all(
+      rows.map((row) =>
+        this.notifications.insertAll([row]).then(
+          (): ItemResult<void> => ({ ok: true, value: undefined }),
+          (error: unknown): ItemResult<void> => ({ ok: false, error }),
+        ),
+      ),
+    );
   }
 }

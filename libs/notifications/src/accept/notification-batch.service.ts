@@ -3,7 +3,7 @@ import { createValidationPipe, DeliveryQueue, MetricsService, Problem, toProblem
 import { SendNotificationDto } from '../dto/send-notification.dto';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../notifications.errors';
-import { NotificationRepository } from '../notification.repository';
+import { NotificationInsert, NotificationRepository } from '../notification.repository';
 import type { AcceptedNotification, PlannedNotification } from '../notification.types';
 import { acceptedAnswer, deliveryJobs } from './accepted';
 import { ABANDONED_AFTER_MS, NotificationAcceptService, requestHash, SendCaller } from './notification-accept.service';
@@ -137,17 +137,13 @@ export class NotificationBatchService {
     if (!planned.length) return [];
     const createdAt = new Date();
     const answers = planned.map(({ plan }) => acceptedAnswer(plan, createdAt));
-    const idempotent = (indexes: number[]) =>
-      indexes.flatMap((i) => {
-        const key = planned[i].plan.idempotencyKey;
-        return key ? [{ apiKeyId: caller.apiKeyId, key, body: answers[i] }] : [];
-      });
+    const rows: NotificationInsert[] = planned.map(({ plan }, i) => ({
+      plan,
+      createdAt,
+      answer: plan.idempotencyKey ? { apiKeyId: caller.apiKeyId, key: plan.idempotencyKey, body: answers[i] } : undefined,
+    }));
     try {
-      await this.notifications.insertAll(
-        planned.map(({ plan }) => plan),
-        createdAt,
-        idempotent(planned.map((_, i) => i)),
-      );
+      await this.notifications.insertAll(rows);
       planned.forEach(({ index }, i) => (results[index] = answers[i]));
       return planned.map(({ plan }) => plan);
     } catch (error) {
@@ -156,7 +152,7 @@ export class NotificationBatchService {
     const stored: PlannedNotification[] = [];
     for (const [i, { index, plan }] of planned.entries()) {
       try {
-        await this.notifications.insertAll([plan], createdAt, idempotent([i]));
+        await this.notifications.insertAll([rows[i]]);
         results[index] = answers[i];
         stored.push(plan);
       } catch (error) {

@@ -21,6 +21,7 @@ import { NotificationRejectedError } from '../notifications.errors';
 import type { PlannedNotification } from '../notification.types';
 import { chooseChannels, planDeliveries } from './accept-plan';
 import { batchLoader } from './batch-loader';
+import { GroupRunner } from './group-runner';
 
 /** The reads planning needs. A single send reads each directly; a batch shares them (see `batchLookups`). */
 export interface AcceptLookups {
@@ -39,6 +40,18 @@ export interface AcceptLookups {
  */
 @Injectable()
 export class NotificationPlanner {
+  /**
+   * Templates asked for by concurrent accepts, read together: one statement for every key asked for while the
+   * previous read ran, each read started after its callers arrived.
+   */
+  private readonly templateReads = new GroupRunner<string, ResolvedTemplate>(async (keys) => {
+    const found = await this.templates.resolveActive([...new Set(keys)]);
+    return keys.map((key) => {
+      const template = found.get(key);
+      return template ? { ok: true, value: template } : { ok: false, error: new TemplateNotFoundError(key) };
+    });
+  });
+
   constructor(
     private readonly recipients: RecipientService,
     private readonly templates: TemplateService,
@@ -50,7 +63,7 @@ export class NotificationPlanner {
   directLookups(): AcceptLookups {
     return {
       recipient: (id) => this.recipients.find(id),
-      template: (key) => this.templates.resolve(key),
+      template: (key) => this.templateReads.submit(key),
       hasStoredPush: (recipientId) => this.pushSubscriptions.hasAny(recipientId),
     };
   }
@@ -69,7 +82,7 @@ export class NotificationPlanner {
       recipient: async (id) => (await recipient(id)) ?? null,
       template: (key) => {
         let template = templates.get(key);
-        if (!template) templates.set(key, (template = this.templates.resolve(key)));
+        if (!template) templates.set(key, (template = this.templateReads.submit(key)));
         return template;
       },
       hasStoredPush: async (id) => (await withPush(id)) === true,
