@@ -6,6 +6,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { Installation } from '../support/installation';
 import { queueBackends } from '../support/queue-backends';
+import { expectDuplicatesExplained } from './support/exactly-once';
 
 /** Per worker count: enough to keep the workers busy for several seconds on a 2-core machine. */
 const NOTIFICATIONS = Number(process.env.SCALE_SCALING_NOTIFICATIONS ?? 1_000);
@@ -14,7 +15,7 @@ const NOTIFICATIONS = Number(process.env.SCALE_SCALING_NOTIFICATIONS ?? 1_000);
  * What worker processes sustain (README, "Running at scale"): one api accepts the notifications while no worker
  * runs, then N workers start together and drain them; the rate is the receiver's, from the moment every worker is
  * up to its last webhook. Printed, not asserted (the machine's load decides it); each run must still deliver
- * everything exactly once.
+ * everything, a second time only where an attempt failed.
  */
 describe.each(queueBackends())('webhook deliveries per second by worker processes, queues on $name', (backend) => {
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
@@ -60,7 +61,7 @@ describe.each(queueBackends())('webhook deliveries per second by worker processe
         intervalMs: 250,
         what: `${NOTIFICATIONS} webhooks`,
       });
-      expect(receiver.duplicates).toBe(0);
+      await expectDuplicatesExplained(installation, receiver);
       const perSecond = (NOTIFICATIONS - before) / ((receiver.lastDeliveredAt - allUp) / 1000);
       rates.push(`${workers} → ${perSecond.toFixed(0)}/s (${before} delivered before the last worker was up)`);
     } finally {

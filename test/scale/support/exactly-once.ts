@@ -16,8 +16,8 @@ export interface LoadOutcome {
 /**
  * Sends `total` webhook notifications in batches (idempotency keys, retried until accepted) spread evenly over every
  * api of the installation, then checks the outcome at both ends: the receiver got each accepted delivery's
- * `webhook-id` exactly once, signed, and PostgreSQL records every delivery `delivered` with its successful attempt
- * and every notification `completed`.
+ * `webhook-id`, signed, once unless an attempt failed (`expectDuplicatesExplained`), and PostgreSQL records every
+ * delivery `delivered` with its successful attempt and every notification `completed`.
  */
 export async function deliverExactlyOnce(
   installation: Installation,
@@ -53,7 +53,7 @@ export async function deliverExactlyOnce(
 
   expect(receiver.badSignatures).toBe(0);
   expect(receiver.deliveredCount).toBe(total);
-  expect(receiver.duplicates).toBe(0);
+  await expectDuplicatesExplained(installation, receiver);
   expect([...receiver.delivered.keys()].every((id) => accepted.has(id))).toBe(true);
 
   // The worker writes the outcome right after the receiver's answer: give the last few a moment.
@@ -71,4 +71,20 @@ export async function deliverExactlyOnce(
     { timeoutMs: 30_000, intervalMs: 250, what: `${total} deliveries recorded delivered, with their attempts` },
   );
   return { acceptSeconds, totalSeconds, deliveredPerSecond };
+}
+
+/**
+ * Each webhook-id reached the receiver once, except where Herald's attempt log says it did not count a send as
+ * taken: an attempt that failed (the receiver answering after the 10 s webhook timeout, as a starved test process
+ * on a loaded machine does) is sent again, and the receiver may have taken both (at least once: it drops the
+ * repeat by webhook-id). A duplicate beyond the failed attempts would be a send Herald made twice on its own.
+ */
+export async function expectDuplicatesExplained(installation: Installation, receiver: FaultReceiver): Promise<void> {
+  const failed = await installation.query<{ error: string; count: number }>(
+    `SELECT left(error, 120) AS error, count(*)::int AS count FROM delivery_attempts
+      WHERE outcome <> 'ok' GROUP BY 1 ORDER BY 2 DESC`,
+  );
+  const failedAttempts = failed.reduce((sum, row) => sum + row.count, 0);
+  if (receiver.duplicates) console.log(`duplicates=${receiver.duplicates}, failed attempts: ${JSON.stringify(failed)}`);
+  expect(receiver.duplicates, `failed attempts: ${JSON.stringify(failed)}`).toBeLessThanOrEqual(failedAttempts);
 }
