@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const lib = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -21,6 +21,8 @@ export default defineConfig({
   },
   test: {
     include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'fuzz/**/*.spec.ts', 'test/**/*.test.ts'],
+    // The scale suite runs on its own: npm run test:scale (vitest.scale.config.mts).
+    exclude: [...configDefaults.exclude, 'test/scale/**'],
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['reflect-metadata'],
     pool: 'forks',

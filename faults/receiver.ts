@@ -16,6 +16,9 @@ export class FaultReceiver {
   /** Requests whose signature did not verify (answered 400). */
   badSignatures = 0;
   refused = 0;
+  /** performance.now() of the first and the last 2xx answer: a rate over the run (the scale suite's). */
+  firstDeliveredAt = 0;
+  lastDeliveredAt = 0;
   /** Requests being answered right now. */
   inProgress = 0;
   refuseHalf = false;
@@ -88,6 +91,8 @@ export class FaultReceiver {
     }
     this.refusalsInARow.delete(id);
     this.delivered.set(id, (this.delivered.get(id) ?? 0) + 1);
+    this.lastDeliveredAt = performance.now();
+    this.firstDeliveredAt ||= this.lastDeliveredAt;
     response.writeHead(204).end();
   }
 }

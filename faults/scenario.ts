@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { Installation } from './installation';
+import type { Installation } from '../test/support/installation';
+import { faultsInstallation } from './installation';
 import { PostgresCluster } from './postgres-cluster';
 import { FaultReceiver } from './receiver';
 import { RedisServer } from './redis-server';
@@ -66,7 +67,7 @@ export async function runScenario(scenario: Scenario, total: number): Promise<Sc
   const local = new URL(localPostgresUrl());
   local.pathname = `/${database}`;
   const databaseUrl = postgres ? postgres.url(database) : local.toString();
-  const installation = new Installation({ databaseUrl, redisUrl: redis.url, webhookSecret: secret });
+  const installation = faultsInstallation({ databaseUrl, redisUrl: redis.url, webhookSecret: secret });
   const context: ScenarioContext = { installation, receiver, redis, postgres };
   try {
     await installation.start();

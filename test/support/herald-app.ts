@@ -31,7 +31,7 @@ export interface RunningHerald {
 export async function startHerald(options: HeraldOptions): Promise<RunningHerald> {
   const apps = options.apps ?? ['api', 'worker'];
   const config = loadConfig(testEnv(options.databaseUrl, options.env));
-  const database = new DatabaseRuntime(options.databaseUrl);
+  const database = new DatabaseRuntime(options.databaseUrl, config.database.directUrl);
   const extra: Type[] = apps.includes('worker') ? [WorkerModule] : [];
   let app: INestApplicationContext;
   let baseUrl = '';

@@ -10,7 +10,11 @@ export class HeraldConfig {
   /** Where a worker-only process serves /metrics; none: it serves nothing (the api and the monolith serve theirs on PORT). */
   metrics!: { port?: number };
   dataDir!: string;
-  database!: { url?: string; migrate: boolean };
+  /**
+   * `url` serves the queries, and may go through PgBouncer in transaction mode; `directUrl` (DATABASE_DIRECT_URL,
+   * else `url`) serves what needs a session of its own: migrations and their lock, LISTEN, BullMQ's PostgreSQL backend.
+   */
+  database!: { url?: string; directUrl?: string; migrate: boolean };
   redis!: { url?: string; /** Key prefix, so several Herald installations can share one Redis. */ prefix: string };
   auth!: { adminApiKey?: string };
   /** `fallbackUrls`: SMTP servers tried in order when `smtpUrl` (and each one before) fails transiently. */

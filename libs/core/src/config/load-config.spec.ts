@@ -13,7 +13,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.http).toEqual({ port: 3000, publicUrl: 'http://localhost:3000' });
     expect(config.dataDir).toBe('./var');
-    expect(config.database).toEqual({ url: undefined, migrate: true });
+    expect(config.database).toEqual({ url: undefined, directUrl: undefined, migrate: true });
     expect(config.redis.url).toBeUndefined();
     expect(config.email).toEqual({ smtpUrl: undefined, fallbackUrls: [], from: 'Herald <no-reply@localhost>' });
     expect(config.webhook.allowPrivate).toBe(false);
@@ -57,6 +57,16 @@ describe('loadConfig', () => {
     ).toEqual({ secret, mailto: 'unsubscribe@example.com' });
   });
 
+  it('reads DATABASE_DIRECT_URL, defaulting to DATABASE_URL', () => {
+    const pooled = 'postgres://herald@pgbouncer:6432/herald';
+    const direct = 'postgres://herald@db:5432/herald';
+    expect(loadConfig({ DATABASE_URL: pooled }).database).toMatchObject({ url: pooled, directUrl: pooled });
+    expect(loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct }).database).toMatchObject({
+      url: pooled,
+      directUrl: direct,
+    });
+  });
+
   it('reads METRICS_PORT only when set', () => {
     expect(loadConfig({}).metrics.port).toBeUndefined();
     expect(loadConfig({ METRICS_PORT: '9100' }).metrics.port).toBe(9100);
@@ -84,6 +94,8 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ METRICS_PORT: 'x9100' }, 'METRICS_PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://a/b', DATABASE_DIRECT_URL: 'http://a/b' }, 'DATABASE_DIRECT_URL'],
+    [{ DATABASE_DIRECT_URL: 'postgres://a/b' }, 'DATABASE_DIRECT_URL'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ WEBHOOK_ALLOW_PRIVATE: 'maybe' }, 'WEBHOOK_ALLOW_PRIVATE'],
     [{ WEBHOOK_SECRET: 'plain' }, 'WEBHOOK_SECRET'],

@@ -146,6 +146,11 @@ export function loadConfig(env: Env): HeraldConfig {
     throw new ConfigError('UNSUBSCRIBE_MAILTO', 'must be a plain email address, like unsubscribe@example.com');
   }
   const smtpUrl = url(env, 'SMTP_URL', ['smtp', 'smtps']);
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres', 'postgresql']);
+  const databaseDirectUrl = url(env, 'DATABASE_DIRECT_URL', ['postgres', 'postgresql']);
+  // The embedded PostgreSQL has no pooler in front: a direct URL beside it would point at another server.
+  if (databaseDirectUrl && !databaseUrl) throw new ConfigError('DATABASE_DIRECT_URL', 'is set but DATABASE_URL is not');
+
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const publicUrl = (url(env, 'PUBLIC_URL', ['http', 'https']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
 
@@ -154,7 +159,8 @@ export function loadConfig(env: Env): HeraldConfig {
     metrics: { port: optionalInteger(env, 'METRICS_PORT', 0, 65535) },
     dataDir: text(env, 'HERALD_DATA_DIR') ?? './var',
     database: {
-      url: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
+      url: databaseUrl,
+      directUrl: databaseDirectUrl ?? databaseUrl,
       migrate: boolean(env, 'DB_MIGRATE', true),
     },
     redis: { url: redisUrl, prefix: text(env, 'REDIS_PREFIX') ?? 'herald' },

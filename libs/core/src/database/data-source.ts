@@ -12,7 +12,11 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   };
 }
 
-/** Applies pending migrations; a session advisory lock makes concurrent starts (N api + N worker) take turns. */
+/**
+ * Applies pending migrations; a session advisory lock makes concurrent starts (N api + N worker) take turns. The
+ * lock lives as long as the connection, so `url` must reach PostgreSQL directly (DATABASE_DIRECT_URL): through
+ * PgBouncer in transaction mode it would stay taken on a server connection that the pooler keeps open.
+ */
 export async function runMigrations(url: string): Promise<string[]> {
   const dataSource = new DataSource({ ...dataSourceOptions(url), migrationsTransactionMode: 'all' });
   await dataSource.initialize();

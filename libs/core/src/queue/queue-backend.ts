@@ -28,7 +28,7 @@ export function redisOptions(url: string) {
 
 /**
  * Where BullMQ keeps its jobs: Redis when REDIS_URL is set, otherwise BullMQ's
- * PostgreSQL backend in the `bullmq` schema of Herald's own database. The
+ * PostgreSQL backend in the `bullmq` schema of Herald's own database (reached by DATABASE_DIRECT_URL). The
  * backend is passed to each queue explicitly rather than set process-wide, so
  * two configurations can live in one process (tests, benchmarks).
  */
@@ -48,7 +48,9 @@ export class QueueBackend {
     } else {
       this.kind = 'postgres';
       this.factory = createPostgresBackend as BackendFactory<never, unknown>;
-      this.connection = { connectionString: database.url, schema: 'bullmq', migrate: true, max: 10 };
+      // The backend pins its connections' search_path at connect and waits for jobs with LISTEN: session state,
+      // which PgBouncer in transaction mode does not keep, hence the direct URL.
+      this.connection = { connectionString: database.directUrl, schema: 'bullmq', migrate: true, max: 10 };
     }
   }
 

@@ -17,7 +17,7 @@ export function createInboxEvents(
 ): InboxEvents {
   return config.redis.url
     ? new RedisInboxEvents(config.redis.url, config.redis.prefix)
-    : new PostgresInboxEvents(database.url, dataSource);
+    : new PostgresInboxEvents(database.directUrl, dataSource);
 }
 
 /** The in-app inbox: stored messages, read state, and live events across instances. */

@@ -11,9 +11,12 @@ const MAX_PAYLOAD_BYTES = 7999;
 
 /**
  * Inbox events over PostgreSQL LISTEN/NOTIFY, used when there is no Redis.
- * Publishing is a `pg_notify` on the pooled connections; listening needs a
+ * Publishing is a `pg_notify` on the pooled connections (through PgBouncer in
+ * transaction mode too: the notification is sent at commit); listening needs a
  * connection of its own that stays out of the pool (a pooled connection would
- * be handed to other queries and could be closed while idle).
+ * be handed to other queries and could be closed while idle), straight to
+ * PostgreSQL (DATABASE_DIRECT_URL): a pooler in transaction mode would run the
+ * LISTEN on whichever server connection is free and hand that one on.
  */
 export class PostgresInboxEvents extends InboxEvents {
   readonly kind = 'postgres' as const;
@@ -21,6 +24,7 @@ export class PostgresInboxEvents extends InboxEvents {
   private listening?: Promise<void>;
 
   constructor(
+    /** DATABASE_DIRECT_URL: a session of its own. */
     private readonly databaseUrl: string,
     private readonly dataSource: DataSource,
   ) {
