@@ -23,9 +23,12 @@ describe('GroupRunner', () => {
   });
 
   it('refuses only the item the work refused, and every item of a group whose work threw', async () => {
-    const runner = new GroupRunner<number, number>(async (items) => {
+    // Throws before any await: the runner must still answer every caller of the group.
+    const runner = new GroupRunner<number, number>((items) => {
       if (items.includes(0)) throw new Error('down');
-      return items.map((item) => (item < 0 ? { ok: false, error: new Error(`bad ${item}`) } : ok(item)));
+      return Promise.resolve(
+        items.map((item) => (item < 0 ? { ok: false as const, error: new Error(`bad ${item}`) } : ok(item))),
+      );
     });
     const results = await Promise.allSettled([runner.submit(1), runner.submit(-1), runner.submit(2)]);
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([

@@ -50,13 +50,9 @@ export class GroupRunner<T, R> {
         if (result.ok) waiting.resolve(result.value);
         else waiting.reject(result.error);
       });
-    let done: Promise<ItemResult<R>[]>;
-    try {
-      done = this.work(group.map((waiting) => waiting.item));
-    } catch (error) {
-      done = Promise.reject(error);
-    }
-    void done
+    // Through a promise, so work that throws before its first await fails the group like one that rejects.
+    void Promise.resolve()
+      .then(() => this.work(group.map((waiting) => waiting.item)))
       .then(settle, (error: unknown) => group.forEach((waiting) => waiting.reject(error)))
       .finally(() => {
         this.running--;
