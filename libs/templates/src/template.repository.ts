@@ -39,7 +39,9 @@ export class TemplateRepository {
   }
 
   /** The active version of each of `keys` not deleted, read in one statement (the accept path's read). */
-  async findActiveDefinitions(keys: string[]): Promise<Map<string, { version: number; definition: TemplateDefinition }>> {
+  async findActiveDefinitions(
+    keys: string[],
+  ): Promise<Map<string, { version: number; definition: TemplateDefinition }>> {
     const rows = await this.dataSource.query<{ key: string; version: number; definition: TemplateDefinition }[]>(
       `SELECT t.key, v.version, v.definition
        FROM templates t JOIN template_versions v ON v.template_key = t.key AND v.version = t.active_version

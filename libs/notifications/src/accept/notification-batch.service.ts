@@ -140,7 +140,9 @@ export class NotificationBatchService {
     const rows: NotificationInsert[] = planned.map(({ plan }, i) => ({
       plan,
       createdAt,
-      answer: plan.idempotencyKey ? { apiKeyId: caller.apiKeyId, key: plan.idempotencyKey, body: answers[i] } : undefined,
+      answer: plan.idempotencyKey
+        ? { apiKeyId: caller.apiKeyId, key: plan.idempotencyKey, body: answers[i] }
+        : undefined,
     }));
     try {
       await this.notifications.insertAll(rows);
