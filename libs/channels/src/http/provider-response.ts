@@ -30,3 +30,28 @@ export function networkFailure(error: unknown): TransientDeliveryError {
   const reason = cause?.code ?? cause?.message ?? (error as Error).message;
   return new TransientDeliveryError(`request failed: ${reason}`);
 }
+
+/**
+ * A form POST to a provider's REST API, answered with its status and body text. No redirects (providers do not
+ * redirect their APIs: a 3xx means a wrong base URL, classified as permanent by `httpFailure`), bounded by
+ * `timeoutMs`; a request that got no answer throws `networkFailure`'s transient error.
+ */
+export async function postForm(
+  url: URL,
+  form: URLSearchParams,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ response: Response; body: string }> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
+      body: form,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { response, body: await response.text() };
+  } catch (error) {
+    throw networkFailure(error);
+  }
+}

@@ -2,7 +2,7 @@ import type { HeraldConfig } from '@herald/core';
 import type { SmsContent } from '@herald/templates';
 import type { DeliveryContext, DriverResult } from '../channel-driver';
 import { PermanentDeliveryError } from '../channels.errors';
-import { httpFailure, networkFailure } from '../http/provider-response';
+import { httpFailure, postForm } from '../http/provider-response';
 import type { SmsProvider } from './sms-provider';
 
 /** A Twilio Messaging Service SID: given as the sender, it goes out as MessagingServiceSid instead of From. */
@@ -42,27 +42,14 @@ export class TwilioSmsDriver implements SmsProvider {
     form.set('StatusCallback', `${this.config.http.publicUrl}/v1/providers/twilio/status`);
     const credentials = Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64');
 
-    let response: Response;
-    let body: string;
-    try {
-      response = await fetch(this.messagesUrl(twilio.baseUrl, twilio.accountSid), {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${credentials}`,
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-        },
-        body: form,
-        // Twilio does not redirect its API; a 3xx means a wrong base URL, recorded as a permanent failure.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      body = await response.text();
-    } catch (error) {
-      // Refused, reset or timed out. Twilio may have accepted the message before the connection
-      // broke; its Messages API has no idempotency key, so a retry can duplicate, which beats losing it.
-      throw networkFailure(error);
-    }
+    // Refused, reset or timed out is transient. Twilio may have accepted the message before the connection broke;
+    // its Messages API has no idempotency key, so a retry can duplicate, which beats losing it.
+    const { response, body } = await postForm(
+      this.messagesUrl(twilio.baseUrl, twilio.accountSid),
+      form,
+      { authorization: `Basic ${credentials}` },
+      this.timeoutMs,
+    );
 
     const failure = httpFailure(response.status, response.headers.get('retry-after'), twilioErrorDetail(body));
     if (failure) throw failure;

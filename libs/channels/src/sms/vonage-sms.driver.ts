@@ -2,7 +2,7 @@ import type { HeraldConfig } from '@herald/core';
 import type { SmsContent } from '@herald/templates';
 import type { DeliveryContext, DriverResult } from '../channel-driver';
 import { PermanentDeliveryError, TransientDeliveryError } from '../channels.errors';
-import { httpFailure, networkFailure } from '../http/provider-response';
+import { httpFailure, postForm } from '../http/provider-response';
 import type { SmsProvider } from './sms-provider';
 
 /**
@@ -52,20 +52,7 @@ export class VonageSmsDriver implements SmsProvider {
     // Without it Vonage sends GSM-7 and mangles anything outside it; unicode costs more segments, so only when needed.
     if (/[^\x20-\x7e\n\r]/.test(text)) form.set('type', 'unicode');
 
-    let response: Response;
-    let body: string;
-    try {
-      response = await fetch(this.smsUrl(vonage.baseUrl), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: form,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      body = await response.text();
-    } catch (error) {
-      throw networkFailure(error);
-    }
+    const { response, body } = await postForm(this.smsUrl(vonage.baseUrl), form, {}, this.timeoutMs);
     const failure = httpFailure(response.status, response.headers.get('retry-after'), body.trim());
     if (failure) throw failure;
     return { status: 'sent', providerMessageId: this.accepted(body) };
