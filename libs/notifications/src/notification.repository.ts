@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { PreparedStatements } from '@herald/core';
 import { DataSource } from 'typeorm';
 import { NotificationEntity } from './entities/notification.entity';
 import type { PlannedNotification } from './notification.types';
@@ -13,7 +14,10 @@ export interface NotificationInsert {
 
 @Injectable()
 export class NotificationRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly prepared: PreparedStatements,
+  ) {}
 
   /**
    * Stores notifications with all their deliveries, and completes the
@@ -53,7 +57,8 @@ export class NotificationRepository {
     const answers = rows.flatMap(({ answer }) =>
       answer ? [{ api_key_id: answer.apiKeyId, key: answer.key, body: answer.body }] : [],
     );
-    await this.dataSource.query(
+    await this.prepared.query(
+      'herald_notifications_insert',
       `WITH stored AS (
          INSERT INTO notifications (id, api_key_id, recipient_id, template_key, template_version, status, priority,
            locale, data, recipient, send_at, idempotency_key, created_at, updated_at)

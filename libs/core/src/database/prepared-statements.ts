@@ -6,10 +6,10 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { HeraldConfig } from '../config/herald-config';
 
 /**
- * Statements run once or more per delivery, as named prepared statements: PostgreSQL plans each once per
- * connection instead of at every call. Planning was more than half of the PostgreSQL time of a delivery's claim
- * and finish, and PostgreSQL the largest share of the machine's CPU end to end (BENCHMARKS.md, "Prepared
- * statements"). Behind a transaction pooler (DATABASE_PREPARED_STATEMENTS=false, the default when
+ * The statements run for every send and every delivery (the notification's insert, the template read, a
+ * delivery's claim and finish), as named prepared statements: PostgreSQL plans each once per connection instead
+ * of at every call. Planning was more than half of the PostgreSQL time of a delivery's claim and finish, and
+ * PostgreSQL the largest share of the machine's CPU end to end (BENCHMARKS.md, "Prepared statements"). Behind a transaction pooler (DATABASE_PREPARED_STATEMENTS=false, the default when
  * DATABASE_DIRECT_URL is set apart) they are sent as plain parameterized queries, as TypeORM sends the rest.
  */
 @Injectable()
