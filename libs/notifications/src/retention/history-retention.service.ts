@@ -32,7 +32,8 @@ export interface RetentionRun {
  * past HISTORY_RETENTION_DAYS and INBOX_RETENTION_DAYS, and deletes the idempotency records past their 24 hours.
  * Runs on a session of its own to PostgreSQL itself (DATABASE_DIRECT_URL: a session advisory lock, lock_timeout),
  * one process at a time. Nothing here makes an accept wait: partitions are attached and detached under SHARE
- * UPDATE EXCLUSIVE, each lock waited for at most 100 ms and tried again, and records are deleted in small batches.
+ * UPDATE EXCLUSIVE, a detach or drop waits for its lock at most 100 ms and is tried again, and records are deleted
+ * in small batches.
  */
 @Injectable()
 export class HistoryRetentionService {
@@ -71,6 +72,9 @@ export class HistoryRetentionService {
   private async createAhead(sql: Sql, now: number): Promise<string[]> {
     await sql('BEGIN');
     try {
+      // Waiting here makes no accept wait (an insert does not queue behind SHARE UPDATE EXCLUSIVE, nor behind the
+      // creators' advisory lock), so it may wait for an insert that is creating a missing week meanwhile.
+      await sql(`SET LOCAL lock_timeout = '5s'`);
       const created = await createWeekPartitions(sql, PARTITIONED_TABLES, weeksBetween(now, now + AHEAD_MS));
       await sql('COMMIT');
       return created;
