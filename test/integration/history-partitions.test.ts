@@ -189,4 +189,32 @@ describe('partitioned history', () => {
       await count(`SELECT 1 FROM pg_class WHERE relname ~ '_w[0-9]{8}$' AND relkind = 'r' AND NOT relispartition`),
     ).toBe(0);
   });
+  it('keeps a week past retention while a delivery in it is not final (scheduled ahead), and drops it after', async () => {
+    const now = Date.now();
+    const old = now - 12 * WEEK_MS;
+    await herald.pg.query('BEGIN');
+    await createWeekPartitions(clientSql(herald.pg), HISTORY_TABLES, weeksOf([old]));
+    await herald.pg.query('COMMIT');
+    const [notification, delivery] = [uuidv7(old), uuidv7(old)];
+    await herald.pg.query(
+      `INSERT INTO notifications (id, api_key_id, status, priority, data, recipient, send_at)
+       VALUES ($1, 'k', 'scheduled', 'normal', '{}', '{}', now() + interval '30 days')`,
+      [notification],
+    );
+    await herald.pg.query(
+      `INSERT INTO deliveries (id, notification_id, channel, status, address) VALUES ($1, $2, 'email', 'scheduled', '{}')`,
+      [delivery, notification],
+    );
+    const week = weekPartitionName('notifications', weekStart(old));
+
+    const kept = await retention.run(now);
+    expect(kept?.dropped).not.toContain(week);
+    expect(await count(`SELECT 1 FROM deliveries WHERE id = $1`, [delivery])).toBe(1);
+
+    await herald.pg.query(`UPDATE deliveries SET status = 'cancelled' WHERE id = $1`, [delivery]);
+    await herald.pg.query(`UPDATE notifications SET status = 'cancelled' WHERE id = $1`, [notification]);
+    const dropped = await retention.run(now);
+    expect(dropped?.dropped).toContain(week);
+    expect(await count(`SELECT 1 FROM notifications WHERE id = $1`, [notification])).toBe(0);
+  });
 });

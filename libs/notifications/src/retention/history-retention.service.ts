@@ -10,6 +10,7 @@ import {
   INBOX_TABLE,
   PARTITIONED_TABLES,
   Sql,
+  uuidTime,
   weeksBetween,
 } from '@herald/core';
 
@@ -56,8 +57,10 @@ export class HistoryRetentionService {
       const created = await this.createAhead(sql, now);
       const dropped: string[] = [];
       const options = { attempts: 20, retryDelayMs: 200 };
+      // A notification scheduled further ahead than the retention (or a delivery still retrying) is not history
+      // yet: its week stays until every delivery in it is final, so nothing accepted is dropped unsent.
+      const before = Math.min(now - this.config.retention.historyDays * DAY_MS, await this.oldestUnfinished(sql));
       for (const table of HISTORY_TABLES) {
-        const before = now - this.config.retention.historyDays * DAY_MS;
         dropped.push(...(await dropPartitionsBefore(sql, table.name, before, options)));
       }
       const inboxBefore = now - this.config.retention.inboxDays * DAY_MS;
@@ -67,6 +70,15 @@ export class HistoryRetentionService {
       // Ending the session releases the job's lock.
       await client.end();
     }
+  }
+
+  /** When the oldest delivery not in a final status was minted (its id's time); +Infinity when there is none. */
+  private async oldestUnfinished(sql: Sql): Promise<number> {
+    // Read through deliveries_status_idx (status, id): the unfinished rows are few, whatever the history's size.
+    const [oldest] = await sql<{ id: string }>(
+      `SELECT id FROM deliveries WHERE status IN ('queued', 'scheduled', 'sending') ORDER BY id LIMIT 1`,
+    );
+    return oldest ? uuidTime(oldest.id) : Infinity;
   }
 
   private async createAhead(sql: Sql, now: number): Promise<string[]> {
