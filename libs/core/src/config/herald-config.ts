@@ -48,6 +48,8 @@ export class HeraldConfig {
     reconcileIntervalMs: number;
     /** A `sending` delivery's lease, renewed by its worker every third of it: once it ends, the delivery is taken over. */
     sendingLeaseMs: number;
+    /** Subscribers a broadcast's fan-out turns into notifications per transaction (API.md §9). */
+    fanOutBatchSize: number;
   };
   /** Requests per API key per minute (a sliding window); 0 turns the limit off. */
   rateLimit!: { perMinute: number };
