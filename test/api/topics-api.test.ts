@@ -5,6 +5,7 @@ import { clientWithScopes, expectProblem, problemOf, problemPaths } from '../sup
 import type { Page } from '../support/api-types';
 import { aTemplate } from '../support/factories';
 import { useHerald } from '../support/herald-harness';
+import { is } from '../support/matchers';
 import { countRows } from '../support/sql';
 
 // The api alone: sends to a topic are accepted and stay `fanning_out` (no worker here fans them out).
@@ -120,7 +121,7 @@ describe('a send to a topic', () => {
 
     const sent = await send({ template: 'news', to: { topic: 'news' }, data: { n: 1 } });
     expect(sent.status).toBe(202);
-    expect(sent.body).toEqual({ broadcastId: expect.any(String), status: 'accepted' });
+    expect(sent.body).toEqual({ broadcastId: is.any(String), status: 'accepted' });
     const broadcast = await herald.admin.get<BroadcastView>(`/v1/broadcasts/${sent.body.broadcastId}`);
     expect(broadcast.body).toMatchObject({
       id: sent.body.broadcastId,

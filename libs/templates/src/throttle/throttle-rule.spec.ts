@@ -16,8 +16,7 @@ describe('throttle keys', () => {
   it('are checked to compile, as a field error of throttle.key', () => {
     expect(checkThrottleKey(undefined)).toEqual([]);
     expect(checkThrottleKey({ limit: 1, window: 60, key: '{{ok}}' })).toEqual([]);
-    expect(checkThrottleKey({ limit: 1, window: 60, key: '{{#if}}' })).toEqual([
-      { path: 'throttle.key', message: expect.any(String) },
-    ]);
+    const errors = checkThrottleKey({ limit: 1, window: 60, key: '{{#if}}' });
+    expect(errors.map((error) => error.path)).toEqual(['throttle.key']);
   });
 });
