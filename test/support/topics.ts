@@ -1,7 +1,10 @@
 import { expect } from 'vitest';
 import type { HeraldHarness } from './herald-harness';
 
-/** Stored recipients `<prefix>-0000` … with a webhook each at `/<id>`, added to the topic through its route. */
+/**
+ * `count` stored recipients `<topic>-00000` …, each with the webhook URL `webhookUrl(id)` (inserted in one statement),
+ * subscribed to the new topic `topic` through its routes. Answers their ids.
+ */
 export async function subscribedTopic(
   herald: Pick<HeraldHarness, 'pg' | 'admin'>,
   topic: string,

@@ -1,8 +1,8 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AcceptTransport, canonicalHash, DeliveryJobRequest, DeliveryQueue, MetricsService } from '@herald/core';
 import { SendNotificationDto } from '../dto/send-notification.dto';
+import { claimOrReplay } from '../idempotency/idempotency-claim';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
-import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../notifications.errors';
 import { NotificationInsert, NotificationRepository } from '../notification.repository';
 import type { AcceptedNotification } from '../notification.types';
 import { acceptedAnswer, deliveryJobs } from './accepted';
@@ -22,8 +22,7 @@ export interface AcceptResult {
   replayed: boolean;
 }
 
-/** An in-flight record older than this belonged to a process that died before answering. */
-export const ABANDONED_AFTER_MS = 60_000;
+export { ABANDONED_AFTER_MS } from '../idempotency/idempotency-claim';
 
 /** The hash an idempotency key protects: the body without the key itself (batch items carry it inline). */
 export function requestHash(dto: SendNotificationDto): string {
@@ -71,13 +70,13 @@ export class NotificationAcceptService {
     idempotencyKey = dto.idempotencyKey,
   ): Promise<AcceptResult> {
     if (idempotencyKey) {
-      const hash = requestHash(dto);
-      const existing = await this.idempotency.claim(caller.apiKeyId, idempotencyKey, hash, ABANDONED_AFTER_MS);
-      if (existing) {
-        if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
-        if (existing.responseStatus === null) throw new IdempotencyKeyInFlightError();
-        return { body: existing.responseBody as AcceptedNotification, replayed: true };
-      }
+      const stored = await claimOrReplay<AcceptedNotification>(
+        this.idempotency,
+        caller.apiKeyId,
+        idempotencyKey,
+        requestHash(dto),
+      );
+      if (stored) return { body: stored, replayed: true };
     }
     const plan = await this.planner
       .plan(dto, caller.apiKeyId, idempotencyKey, this.planner.directLookups())

@@ -3,15 +3,12 @@ import type { ApiCaller } from '@herald/auth';
 import { BroadcastQueue, FieldError, uuidv7 } from '@herald/core';
 import { TemplateService, templateChannels } from '@herald/templates';
 import { chooseChannels } from '../accept/accept-plan';
-import { ABANDONED_AFTER_MS, requestHash, SendCaller } from '../accept/notification-accept.service';
+import { requestHash, SendCaller } from '../accept/notification-accept.service';
 import { notificationAccess } from '../access/notification-access';
 import type { SendNotificationDto } from '../dto/send-notification.dto';
+import { claimOrReplay } from '../idempotency/idempotency-claim';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
-import {
-  IdempotencyKeyInFlightError,
-  IdempotencyKeyReusedError,
-  NotificationRejectedError,
-} from '../notifications.errors';
+import { NotificationRejectedError } from '../notifications.errors';
 import { BroadcastNotFoundError } from './broadcast.errors';
 import { BroadcastRepository } from './broadcast.repository';
 import type { AcceptedBroadcast, BroadcastRequest, BroadcastView } from './broadcast.types';
@@ -37,13 +34,13 @@ export class BroadcastAcceptService {
     idempotencyKey = dto.idempotencyKey,
   ): Promise<{ body: AcceptedBroadcast; replayed: boolean }> {
     if (idempotencyKey) {
-      const hash = requestHash(dto);
-      const existing = await this.idempotency.claim(caller.apiKeyId, idempotencyKey, hash, ABANDONED_AFTER_MS);
-      if (existing) {
-        if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
-        if (existing.responseStatus === null) throw new IdempotencyKeyInFlightError();
-        return { body: existing.responseBody as AcceptedBroadcast, replayed: true };
-      }
+      const stored = await claimOrReplay<AcceptedBroadcast>(
+        this.idempotency,
+        caller.apiKeyId,
+        idempotencyKey,
+        requestHash(dto),
+      );
+      if (stored) return { body: stored, replayed: true };
     }
     try {
       const body = await this.store(dto, caller, idempotencyKey);
