@@ -8,11 +8,12 @@ const SUBSCRIBERS = Number(process.env.SCALE_BROADCAST_SUBSCRIBERS ?? 100_000);
 const BATCH = 1000;
 
 /**
- * A broadcast's fan-out against batch accept (README "Orchestration"): one api and one worker process, the same
- * stored recipients (email, captured: no SMTP server), the same template. Batch accept is `SUBSCRIBERS` items in
- * batches of 1000, two requests in flight, timed to the last 202; the fan-out is one send to a topic of them all,
- * timed to its broadcast's `completed`. The worker delivers meanwhile in both. Printed, and the fan-out asserted
- * no slower than batch accept within the noise of a shared machine.
+ * A broadcast's fan-out against batch accept (README "Orchestration"): one api process, the same stored recipients
+ * (email, captured: no SMTP server), the same template, every delivery scheduled a day ahead so that no delivery
+ * runs during either measurement and both store and enqueue alike. Batch accept is `SUBSCRIBERS` items in batches
+ * of 1000, two requests in flight, timed to the last 202; the fan-out is one send to a topic of them all, made by
+ * one worker process started after the batch, timed to its broadcast's `completed`. Printed, and the fan-out
+ * asserted no slower than batch accept within the noise of a shared machine.
  */
 describe.each(queueBackends())('fan-out rate against batch accept, queues on $name', (backend) => {
   let db: TestDatabase;
@@ -32,7 +33,7 @@ describe.each(queueBackends())('fan-out rate against batch accept, queues on $na
   beforeAll(async () => {
     if (backend.skip) return;
     db = await createTestDatabase();
-    installation = new Installation({ databaseUrl: db.url, apis: 1, workers: 1, env: backend.env });
+    installation = new Installation({ databaseUrl: db.url, apis: 1, workers: 0, env: backend.env });
     await installation.start();
     await installation.query(
       `INSERT INTO recipients (id, email)
@@ -58,56 +59,54 @@ describe.each(queueBackends())('fan-out rate against batch accept, queues on $na
     await db?.drop();
   });
 
-  it.skipIf(backend.skip)(`${SUBSCRIBERS} notifications`, async () => {
-    const ids = Array.from({ length: SUBSCRIBERS }, (_, n) => `r${String(n + 1).padStart(6, '0')}`);
-    const batches = Array.from({ length: SUBSCRIBERS / BATCH }, (_, b) => ids.slice(b * BATCH, (b + 1) * BATCH));
-    const acceptStart = performance.now();
-    const lanes = Array.from({ length: 2 }, async (_, lane) => {
-      for (let b = lane; b < batches.length; b += 2) {
-        const notifications = batches[b].map((recipientId) => ({
-          template: 'release',
-          to: { recipientId },
-          data: { version: '1.0' },
-        }));
-        expect((await call('POST', '/v1/notifications/batch', { notifications })).status).toBe(202);
-      }
-    });
-    await Promise.all(lanes);
-    const acceptSeconds = (performance.now() - acceptStart) / 1000;
-    // Both measured with the worker delivering; let it drain the batch's first.
-    await eventually(
-      async () =>
-        (
-          await installation.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM deliveries WHERE status IN ('queued','sending')`,
-          )
-        )[0].n === 0,
-      { timeoutMs: 600_000, intervalMs: 1000, what: 'the batch-accepted deliveries to drain' },
-    );
+  it.skipIf(backend.skip)(
+    `${SUBSCRIBERS} notifications`,
+    async () => {
+      const ids = Array.from({ length: SUBSCRIBERS }, (_, n) => `r${String(n + 1).padStart(6, '0')}`);
+      const batches = Array.from({ length: SUBSCRIBERS / BATCH }, (_, b) => ids.slice(b * BATCH, (b + 1) * BATCH));
+      const sendAt = new Date(Date.now() + 86_400_000).toISOString();
+      const acceptStart = performance.now();
+      const lanes = Array.from({ length: 2 }, async (_, lane) => {
+        for (let b = lane; b < batches.length; b += 2) {
+          const notifications = batches[b].map((recipientId) => ({
+            template: 'release',
+            to: { recipientId },
+            data: { version: '1.0' },
+            sendAt,
+          }));
+          expect((await call('POST', '/v1/notifications/batch', { notifications })).status).toBe(202);
+        }
+      });
+      await Promise.all(lanes);
+      const acceptSeconds = (performance.now() - acceptStart) / 1000;
+      await installation.addWorker();
 
-    const fanOutStart = performance.now();
-    const sent = await call('POST', '/v1/notifications', {
-      template: 'release',
-      to: { topic: 'everyone' },
-      data: { version: '2.0' },
-    });
-    expect(sent.status).toBe(202);
-    await eventually(
-      async () => (await call('GET', `/v1/broadcasts/${String(sent.body.broadcastId)}`)).body.status === 'completed',
-      { timeoutMs: 600_000, intervalMs: 100, what: 'the fan-out to complete' },
-    );
-    const fanOutSeconds = (performance.now() - fanOutStart) / 1000;
-    const [row] = await installation.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM notifications WHERE broadcast_id = $1`,
-      [sent.body.broadcastId],
-    );
-    expect(row.n).toBe(SUBSCRIBERS);
-    const acceptRate = SUBSCRIBERS / acceptSeconds;
-    const fanOutRate = SUBSCRIBERS / fanOutSeconds;
-    console.log(
-      `fan-out (${backend.name}): batch accept ${acceptRate.toFixed(0)}/s (${acceptSeconds.toFixed(1)} s), ` +
-        `fan-out ${fanOutRate.toFixed(0)}/s (${fanOutSeconds.toFixed(1)} s), ratio ${(fanOutRate / acceptRate).toFixed(2)}`,
-    );
-    expect(fanOutRate).toBeGreaterThan(acceptRate * 0.8);
-  });
+      const fanOutStart = performance.now();
+      const sent = await call('POST', '/v1/notifications', {
+        template: 'release',
+        to: { topic: 'everyone' },
+        data: { version: '2.0' },
+        sendAt,
+      });
+      expect(sent.status).toBe(202);
+      await eventually(
+        async () => (await call('GET', `/v1/broadcasts/${String(sent.body.broadcastId)}`)).body.status === 'completed',
+        { timeoutMs: 600_000, intervalMs: 100, what: 'the fan-out to complete' },
+      );
+      const fanOutSeconds = (performance.now() - fanOutStart) / 1000;
+      const [row] = await installation.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM notifications WHERE broadcast_id = $1`,
+        [sent.body.broadcastId],
+      );
+      expect(row.n).toBe(SUBSCRIBERS);
+      const acceptRate = SUBSCRIBERS / acceptSeconds;
+      const fanOutRate = SUBSCRIBERS / fanOutSeconds;
+      console.log(
+        `fan-out (${backend.name}): batch accept ${acceptRate.toFixed(0)}/s (${acceptSeconds.toFixed(1)} s), ` +
+          `fan-out ${fanOutRate.toFixed(0)}/s (${fanOutSeconds.toFixed(1)} s), ratio ${(fanOutRate / acceptRate).toFixed(2)}`,
+      );
+      expect(fanOutRate).toBeGreaterThan(acceptRate * 0.8);
+    },
+    900_000,
+  );
 });

@@ -40,7 +40,13 @@ export class FanOutService {
    * broadcast then stays `fanning_out` at its cursor, and the reconciler hands it to a worker again.
    */
   async fanOut(broadcastId: string, stopping: () => boolean = () => false): Promise<void> {
-    while (!stopping() && (await this.page(broadcastId)));
+    // A page's jobs are enqueued while the next page is made: the queue store's round trips overlap PostgreSQL's.
+    const enqueues: Promise<void>[] = [];
+    try {
+      while (!stopping() && (await this.page(broadcastId, enqueues)));
+    } finally {
+      await Promise.all(enqueues);
+    }
   }
 
   /** Re-adds the job of broadcasts that stopped advancing (a lost job, a worker killed); returns how many. */
@@ -51,8 +57,8 @@ export class FanOutService {
     return idle.length;
   }
 
-  /** One page; true while more remain. */
-  private async page(broadcastId: string): Promise<boolean> {
+  /** One page; true while more remain. Its delivery jobs go on `enqueues` (which never reject) after the commit. */
+  private async page(broadcastId: string, enqueues: Promise<void>[]): Promise<boolean> {
     let stored: PlannedNotification[] = [];
     const more = await this.dataSource.transaction(async (manager) => {
       const state = await this.broadcasts.lock(manager, broadcastId);
@@ -75,7 +81,7 @@ export class FanOutService {
       return !done;
     });
     const jobs: DeliveryJobRequest[] = deliveryJobs(stored);
-    await this.deliveries.enqueueAfterCommit(jobs);
+    enqueues.push(this.deliveries.enqueueAfterCommit(jobs));
     return more;
   }
 
