@@ -404,6 +404,33 @@ describe('every route answers as documented', () => {
     await call(404, 'post', '/v1/unsubscribe/{token}', { params: { token: 'forged.token' }, client: anonymous() });
     await call(400, 'post', '/v1/unsubscribe/{token}', { params: unsubscribe, client: anonymous(), body: '{"x": ' });
 
+    // Topics (§9): created, renamed, subscribed to, listed, sent to (a broadcast), unsubscribed from.
+    const team = { key: 'team' };
+    const nothing = { key: 'no-such-topic' };
+    await call(201, 'put', '/v1/topics/{key}', { params: team, body: { name: 'Team' } });
+    await call(200, 'put', '/v1/topics/{key}', { params: team, body: { name: 'The team' } });
+    await call(422, 'put', '/v1/topics/{key}', { params: { key: '-bad key' }, body: { name: 'x' } });
+    await call(200, 'get', '/v1/topics/{key}', { params: team });
+    await call(404, 'get', '/v1/topics/{key}', { params: nothing });
+    await call(200, 'put', '/v1/topics/{key}/subscribers', { params: team, body: { recipientIds: ['ada'] } });
+    await call(422, 'put', '/v1/topics/{key}/subscribers', { params: team, body: { recipientIds: ['nobody'] } });
+    await call(404, 'put', '/v1/topics/{key}/subscribers', { params: nothing, body: { recipientIds: ['ada'] } });
+    await call(200, 'get', '/v1/topics/{key}/subscribers', { params: team, query: 'limit=1' });
+    await call(404, 'get', '/v1/topics/{key}/subscribers', { params: nothing });
+    await call(422, 'get', '/v1/topics/{key}/subscribers', { params: team, query: 'limit=0' });
+    const broadcast = await call<{ broadcastId: string }>(202, 'post', '/v1/notifications', {
+      body: { template: 'news', to: { topic: 'team' } },
+    });
+    await call(422, 'post', '/v1/notifications', { body: { template: 'news', to: { topic: 'no-such-topic' } } });
+    await call(200, 'get', '/v1/broadcasts/{id}', { params: { id: broadcast.body.broadcastId } });
+    await call(404, 'get', '/v1/broadcasts/{id}', { params: { id: '0190a5c2-0000-7000-8000-000000000000' } });
+    await call(204, 'delete', '/v1/topics/{key}/subscribers/{recipientId}', {
+      params: { ...team, recipientId: 'ada' },
+    });
+    await call(404, 'delete', '/v1/topics/{key}/subscribers/{recipientId}', {
+      params: { ...nothing, recipientId: 'ada' },
+    });
+
     // Public routes.
     await call(200, 'get', '/health/live', { client: anonymous() });
     await call(200, 'get', '/health/ready', { client: anonymous() });

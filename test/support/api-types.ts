@@ -89,6 +89,7 @@ export interface TemplateBody {
   channels: ChannelContentMap;
   locales?: Record<string, Partial<Record<Channel, Record<string, unknown>>>>;
   schema?: Record<string, unknown>;
+  throttle?: { limit: number; window: number; key?: string };
 }
 
 /** `POST /v1/admin/templates/{key}/preview`: the rendered content per channel. */

@@ -12,6 +12,7 @@ import { AdminSuppressionsController } from './admin/admin-suppressions.controll
 import { AdminTemplatePreviewController } from './admin/admin-template-preview.controller';
 import { AdminTimelineController } from './admin/admin-timeline.controller';
 import { ApiKeysController } from './api-keys/api-keys.controller';
+import { BroadcastsController } from './broadcasts/broadcasts.controller';
 import { MeController } from './api-keys/me.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ConsoleModule } from './console/console.module';
@@ -28,6 +29,7 @@ import { PushSubscriptionsController } from './recipients/push-subscriptions.con
 import { RecipientSuppressionsController } from './recipients/recipient-suppressions.controller';
 import { RecipientsController } from './recipients/recipients.controller';
 import { TemplatesController } from './templates/templates.controller';
+import { TopicsController } from './topics/topics.controller';
 import { NotificationsTransportController } from './transport/notifications.transport-controller';
 import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
 
@@ -53,6 +55,8 @@ import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
     PushSubscriptionsController,
     PushSubscriptionListController,
     TemplatesController,
+    TopicsController,
+    BroadcastsController,
     ApiKeysController,
     InboxController,
     PreferencesController,

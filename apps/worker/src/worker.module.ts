@@ -1,12 +1,16 @@
 import { Module } from '@nestjs/common';
-import { DeliveryModule, RetentionModule } from '@herald/notifications';
+import { DeliveryModule, FanOutModule, RetentionModule } from '@herald/notifications';
+import { FanOutWorkerHost } from './broadcast/fan-out-worker.host';
 import { DeliveryWorkerHost } from './delivery/delivery-worker.host';
 import { ReconcileScheduler } from './reconcile/reconcile.scheduler';
 import { RetentionScheduler } from './retention/retention.scheduler';
 
-/** The worker app: delivers from the channel queues, keeps them reconciled with PostgreSQL, keeps history bounded. */
+/**
+ * The worker app: delivers from the channel queues, fans broadcasts out, keeps the queues reconciled with
+ * PostgreSQL and the history bounded.
+ */
 @Module({
-  imports: [DeliveryModule, RetentionModule],
-  providers: [DeliveryWorkerHost, ReconcileScheduler, RetentionScheduler],
+  imports: [DeliveryModule, FanOutModule, RetentionModule],
+  providers: [DeliveryWorkerHost, FanOutWorkerHost, ReconcileScheduler, RetentionScheduler],
 })
 export class WorkerModule {}

@@ -30,6 +30,8 @@ export * from './problem/input-limits';
 export * from './problem/problem';
 export * from './problem/problem.filter';
 export * from './problem/validation';
+export * from './queue/broadcast-job';
+export * from './queue/broadcast-queue';
 export * from './queue/delivery-job';
 export * from './queue/delivery-queue';
 export * from './queue/queue-backend';

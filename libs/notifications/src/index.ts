@@ -1,5 +1,9 @@
 export * from './accept/notification-accept.service';
 export * from './accept/notification-batch.service';
+export * from './broadcast/broadcast-accept.service';
+export * from './broadcast/broadcast.types';
+export * from './broadcast/fan-out.module';
+export * from './broadcast/fan-out.service';
 export * from './cancel/notification-cancel.service';
 export * from './deliver/delivery-chunk.service';
 export * from './deliver/delivery.module';
@@ -27,3 +31,7 @@ export * from './suppression/suppression.errors';
 export * from './suppression/suppression.module';
 export * from './suppression/suppression.service';
 export * from './suppression/suppression.types';
+export * from './throttle/throttle.service';
+export * from './topics/topic.dto';
+export * from './topics/topic.service';
+export * from './topics/topic.types';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { HISTORY_TABLES, PreparedStatements, uuidTime, withWeekPartitions } from '@herald/core';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { NotificationEntity } from './entities/notification.entity';
 import type { PlannedNotification } from './notification.types';
 
@@ -24,9 +24,11 @@ export class NotificationRepository {
    * idempotency record of each that has a key (its stored answer), in one
    * statement: atomic without a transaction block, one round trip for a single
    * send, a group of concurrent ones or a whole batch. Each row's `createdAt`
-   * is given, so its stored answer carries exactly the stored time.
+   * is given, so its stored answer carries exactly the stored time. A broadcast's fan-out passes the manager of
+   * the transaction that advances its cursor (the statement then runs on that transaction's connection, not
+   * prepared).
    */
-  async insertAll(rows: NotificationInsert[]): Promise<void> {
+  async insertAll(rows: NotificationInsert[], manager?: EntityManager): Promise<void> {
     const notifications = rows.map(({ plan, createdAt }) => ({
       id: plan.id,
       api_key_id: plan.apiKeyId,
@@ -40,6 +42,7 @@ export class NotificationRepository {
       recipient: plan.recipient,
       send_at: plan.sendAt ?? null,
       idempotency_key: plan.idempotencyKey ?? null,
+      broadcast_id: plan.broadcastId ?? null,
       created_at: createdAt,
     }));
     const deliveries = rows.flatMap(({ plan }) =>
@@ -57,17 +60,14 @@ export class NotificationRepository {
     const answers = rows.flatMap(({ answer }) =>
       answer ? [{ api_key_id: answer.apiKeyId, key: answer.key, body: answer.body }] : [],
     );
-    const insert = () =>
-      this.prepared.query(
-        'herald_notifications_insert',
-        `WITH stored AS (
+    const text = `WITH stored AS (
          INSERT INTO notifications (id, api_key_id, recipient_id, template_key, template_version, status, priority,
-           locale, data, recipient, send_at, idempotency_key, created_at, updated_at)
+           locale, data, recipient, send_at, idempotency_key, broadcast_id, created_at, updated_at)
          SELECT n.id, n.api_key_id, n.recipient_id, n.template_key, n.template_version, n.status, n.priority,
-           n.locale, n.data, n.recipient, n.send_at, n.idempotency_key, n.created_at, n.created_at
+           n.locale, n.data, n.recipient, n.send_at, n.idempotency_key, n.broadcast_id, n.created_at, n.created_at
          FROM jsonb_to_recordset($1::jsonb) AS n(id uuid, api_key_id text, recipient_id text, template_key text,
            template_version integer, status text, priority text, locale text, data jsonb, recipient jsonb,
-           send_at timestamptz, idempotency_key text, created_at timestamptz)
+           send_at timestamptz, idempotency_key text, broadcast_id uuid, created_at timestamptz)
          RETURNING id
        ), deliveries AS (
          INSERT INTO deliveries (id, notification_id, channel, status, reason, address, content, next_attempt_at)
@@ -79,9 +79,10 @@ export class NotificationRepository {
          FROM jsonb_to_recordset($3::jsonb) AS a(api_key_id text, key text, body jsonb)
          WHERE k.api_key_id = a.api_key_id AND k.key = a.key
        )
-       SELECT count(*)::int AS stored FROM stored`,
-        [JSON.stringify(notifications), JSON.stringify(deliveries), JSON.stringify(answers)],
-      );
+       SELECT count(*)::int AS stored FROM stored`;
+    const values = [JSON.stringify(notifications), JSON.stringify(deliveries), JSON.stringify(answers)];
+    const insert = () =>
+      manager ? manager.query(text, values) : this.prepared.query('herald_notifications_insert', text, values);
     // Deliveries' ids carry their notification's time (notification-planner.ts): the notifications' weeks are theirs.
     await withWeekPartitions(
       this.dataSource,

@@ -8,7 +8,7 @@ export interface PlannedDelivery {
   id: string;
   channel: Channel;
   status: Extract<DeliveryStatus, 'queued' | 'scheduled' | 'skipped'>;
-  reason?: 'no_address' | 'opted_out';
+  reason?: 'no_address' | 'opted_out' | 'throttled';
   address?: DeliveryAddress;
   content?: unknown;
 }
@@ -26,6 +26,8 @@ export interface PlannedNotification {
   recipient: Record<string, unknown>;
   sendAt?: Date;
   idempotencyKey?: string;
+  /** Set by a broadcast's fan-out: the broadcast it belongs to. */
+  broadcastId?: string;
   deliveries: PlannedDelivery[];
 }
 
@@ -75,6 +77,8 @@ export interface NotificationView {
   locale: string | null;
   data: Record<string, unknown>;
   sendAt: string | null;
+  /** The broadcast (send to a topic) that created it; null for other sends. */
+  broadcastId: string | null;
   createdAt: string;
   updatedAt: string;
   deliveries: DeliveryView[];

@@ -19,6 +19,12 @@ import { NotificationRepository } from './notification.repository';
 import { DeliveryRetryService } from './retry/delivery-retry.service';
 import { RecipientErasureService } from './erasure/recipient-erasure.service';
 import { RecipientHistoryRepository } from './erasure/recipient-history.repository';
+import { BroadcastAcceptService } from './broadcast/broadcast-accept.service';
+import { BroadcastRepository } from './broadcast/broadcast.repository';
+import { ThrottleRepository } from './throttle/throttle.repository';
+import { ThrottleService } from './throttle/throttle.service';
+import { TopicRepository } from './topics/topic.repository';
+import { TopicService } from './topics/topic.service';
 
 /** The API side: accepting, cancelling and retrying notifications, and reading them back. */
 @Module({
@@ -42,6 +48,12 @@ import { RecipientHistoryRepository } from './erasure/recipient-history.reposito
     DeliveryRetryService,
     RecipientHistoryRepository,
     RecipientErasureService,
+    ThrottleRepository,
+    ThrottleService,
+    TopicRepository,
+    TopicService,
+    BroadcastRepository,
+    BroadcastAcceptService,
   ],
   exports: [
     NotificationAcceptService,
@@ -51,6 +63,13 @@ import { RecipientHistoryRepository } from './erasure/recipient-history.reposito
     NotificationHistoryService,
     DeliveryRetryService,
     RecipientErasureService,
+    TopicService,
+    BroadcastAcceptService,
+    // For the worker's fan-out (FanOutModule), which makes notifications as the batch path does.
+    NotificationPlanner,
+    NotificationRepository,
+    BroadcastRepository,
+    ThrottleService,
   ],
 })
 export class NotificationsModule {}

@@ -6,3 +6,4 @@ export * from './templates.errors';
 export * from './template.service';
 export * from './template.types';
 export * from './templates.module';
+export * from './throttle/throttle-rule';

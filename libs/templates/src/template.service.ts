@@ -5,6 +5,7 @@ import { validateSync } from 'class-validator';
 import { ChannelContentDto } from './dto/channel-content.dto';
 import { DraftPreviewDto, PreviewTemplateDto, TemplateDefinitionDto } from './dto/template-definition.dto';
 import { TemplateRenderer } from './rendering/template-renderer';
+import { checkThrottleKey } from './throttle/throttle-rule';
 import { TemplateRepository, TemplateRow } from './template.repository';
 import { TemplateNotFoundError } from './templates.errors';
 import type { ChannelContentMap, ResolvedTemplate, TemplateDefinition, TemplateView } from './template.types';
@@ -155,12 +156,14 @@ export class TemplateService {
       channels: JSON.parse(JSON.stringify(dto.channels)) as ChannelContentMap,
       locales: dto.locales ?? {},
       schema: dto.schema,
+      ...(dto.throttle ? { throttle: { ...dto.throttle } } : {}),
     };
     const errors: FieldError[] = [];
     if (!templateChannels(definition.channels).length) {
       errors.push({ path: 'channels', message: 'must define at least one channel' });
     }
     errors.push(...checkLocales(dto.locales, definition.channels));
+    errors.push(...checkThrottleKey(definition.throttle));
     if (errors.length) throw new ValidationError(errors);
     this.renderer.check(definition);
     return definition;

@@ -1,3 +1,4 @@
+import type { ThrottleRule } from './throttle/throttle-rule';
 import type { Channel } from '@herald/core';
 
 export interface EmailContent {
@@ -43,6 +44,7 @@ export interface TemplateDefinition {
   channels: ChannelContentMap;
   locales: LocaleOverrides;
   schema?: Record<string, unknown>;
+  throttle?: ThrottleRule;
 }
 
 /** The template as callers see it. */

@@ -32,7 +32,7 @@ export class AcceptedDeliveryDto {
   @ApiProperty({ type: String }) id: string;
   @ApiProperty({ enum: CHANNELS, enumName: 'Channel' }) channel: Channel;
   @ApiProperty({ enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' }) status: DeliveryStatus;
-  /** Why it is skipped: `no_address`, `opted_out`. */
+  /** Why it is skipped: `no_address`, `opted_out`, `throttled`. */
   @ApiPropertyOptional({ type: String }) reason?: string;
 }
 
@@ -115,6 +115,8 @@ export class NotificationViewDto implements NotificationView {
   @ApiProperty(NULLABLE_STRING) locale: string | null;
   @ApiProperty(FREE_OBJECT) data: Record<string, unknown>;
   @ApiProperty(NULLABLE_DATE_TIME) sendAt: string | null;
+  /** The broadcast (send to a topic) that created it; null for other sends. */
+  @ApiProperty(NULLABLE_STRING) broadcastId: string | null;
   @ApiProperty(DATE_TIME) createdAt: string;
   @ApiProperty(DATE_TIME) updatedAt: string;
   @ApiProperty({ type: [DeliveryViewDto] }) deliveries: DeliveryViewDto[];

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ValidationError } from '@herald/core';
 import {
+  AcceptedBroadcast,
   AcceptedNotification,
+  BroadcastAcceptService,
   NotificationAcceptService,
   NotificationCancelService,
   NotificationQueryService,
@@ -13,6 +15,7 @@ import type { FastifyReply } from 'fastify';
 import { Caller, RequireScopes } from '../auth/scopes.decorator';
 import type { ApiCaller } from '@herald/auth';
 import { AcceptedNotificationDto, NotificationViewDto } from '../dto/notification-responses.dto';
+import { AcceptedBroadcastDto } from '../dto/topic-responses.dto';
 import { ApiKeyProtected, ApiProblems, BODY_PROBLEMS } from '../http/openapi.decorators';
 import { uuidIdPipe } from '../http/uuid-id.pipe';
 
@@ -24,11 +27,18 @@ export class NotificationsController {
     private readonly accept: NotificationAcceptService,
     private readonly query: NotificationQueryService,
     private readonly cancellation: NotificationCancelService,
+    private readonly broadcasts: BroadcastAcceptService,
   ) {}
 
   @Post()
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: AcceptedNotificationDto })
+  @ApiExtraModels(AcceptedNotificationDto, AcceptedBroadcastDto)
+  @ApiAcceptedResponse({
+    description: 'The notification; for `to: { topic }`, the broadcast that fans out to its subscribers',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(AcceptedNotificationDto) }, { $ref: getSchemaPath(AcceptedBroadcastDto) }],
+    },
+  })
   @ApiProblems(...BODY_PROBLEMS, 409)
   @RequireScopes('send')
   async send(
@@ -36,11 +46,13 @@ export class NotificationsController {
     @Caller() caller: ApiCaller,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: FastifyReply,
-  ): Promise<AcceptedNotification> {
+  ): Promise<AcceptedNotification | AcceptedBroadcast> {
     if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
       throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1 to 255 characters' }]);
     }
-    const result = await this.accept.accept(body, caller, idempotencyKey ?? body.idempotencyKey);
+    // A topic is a broadcast (API.md §9): its own flow, which fans out in the worker.
+    const flow = body.to.topic !== undefined ? this.broadcasts : this.accept;
+    const result = await flow.accept(body, caller, idempotencyKey ?? body.idempotencyKey);
     if (result.replayed) res.header('Idempotent-Replayed', 'true');
     return result.body;
   }

@@ -1,8 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HeraldConfig } from '@herald/core';
-import { ReconcilerService } from '@herald/notifications';
+import { FanOutService, ReconcilerService, ThrottleService } from '@herald/notifications';
 
-/** Runs the reconciler at start and then every RECONCILE_INTERVAL_MS. */
+/**
+ * Runs the reconciler at start and then every RECONCILE_INTERVAL_MS, with the broadcasts' (fan-outs that stopped
+ * advancing) and the pruning of throttle counts whose window has passed.
+ */
 @Injectable()
 export class ReconcileScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReconcileScheduler.name);
@@ -11,17 +14,19 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     private readonly reconciler: ReconcilerService,
+    private readonly fanOut: FanOutService,
+    private readonly throttles: ThrottleService,
     private readonly config: HeraldConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     const tick = () => {
-      this.running = this.reconciler
-        .reconcile()
-        .catch((error: Error) => this.logger.warn(`reconcile failed: ${error.message}`))
-        .finally(() => {
-          this.timer = setTimeout(tick, this.config.delivery.reconcileIntervalMs);
-        });
+      const passes = [this.reconciler.reconcile(), this.fanOut.reconcile(), this.throttles.prune()];
+      this.running = Promise.all(
+        passes.map((pass) => pass.catch((error: Error) => this.logger.warn(`reconcile failed: ${error.message}`))),
+      ).finally(() => {
+        this.timer = setTimeout(tick, this.config.delivery.reconcileIntervalMs);
+      });
     };
     tick();
   }

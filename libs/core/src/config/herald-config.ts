@@ -49,6 +49,8 @@ export class HeraldConfig {
     reconcileIntervalMs: number;
     /** A `sending` delivery's lease, renewed by its worker every third of it: once it ends, the delivery is taken over. */
     sendingLeaseMs: number;
+    /** Subscribers a broadcast's fan-out turns into notifications per transaction (API.md §9). */
+    fanOutBatchSize: number;
   };
   /**
    * Whole weeks of history (notifications, deliveries, attempts) and of inbox messages are dropped once every row

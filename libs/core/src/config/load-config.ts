@@ -207,6 +207,7 @@ export function loadConfig(env: Env): HeraldConfig {
       backoffMs: integer(env, 'DELIVERY_BACKOFF_MS', 15_000, 0, 86_400_000),
       reconcileIntervalMs: integer(env, 'RECONCILE_INTERVAL_MS', 10_000, 100, 3_600_000),
       sendingLeaseMs: integer(env, 'DELIVERY_SENDING_LEASE_MS', 30_000, 1_000, 86_400_000),
+      fanOutBatchSize: integer(env, 'BROADCAST_BATCH_SIZE', 1000, 1, 1000),
     },
     retention: {
       historyDays: integer(env, 'HISTORY_RETENTION_DAYS', 30, 1, 36_500),

@@ -1,8 +1,8 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AcceptTransport, canonicalHash, DeliveryJobRequest, DeliveryQueue, MetricsService } from '@herald/core';
 import { SendNotificationDto } from '../dto/send-notification.dto';
+import { ABANDONED_AFTER_MS, claimOrReplay } from '../idempotency/idempotency-claim';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
-import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../notifications.errors';
 import { NotificationInsert, NotificationRepository } from '../notification.repository';
 import type { AcceptedNotification } from '../notification.types';
 import { acceptedAnswer, deliveryJobs } from './accepted';
@@ -21,9 +21,6 @@ export interface AcceptResult {
   /** True when the answer is the stored answer of an earlier request with the same idempotency key. */
   replayed: boolean;
 }
-
-/** An in-flight record older than this belonged to a process that died before answering. */
-export const ABANDONED_AFTER_MS = 60_000;
 
 /** The hash an idempotency key protects: the body without the key itself (batch items carry it inline). */
 export function requestHash(dto: SendNotificationDto): string {
@@ -72,13 +69,13 @@ export class NotificationAcceptService {
   ): Promise<AcceptResult> {
     const claimedAt = Date.now();
     if (idempotencyKey) {
-      const hash = requestHash(dto);
-      const existing = await this.idempotency.claim(caller.apiKeyId, idempotencyKey, hash, ABANDONED_AFTER_MS);
-      if (existing) {
-        if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
-        if (existing.responseStatus === null) throw new IdempotencyKeyInFlightError();
-        return { body: existing.responseBody as AcceptedNotification, replayed: true };
-      }
+      const stored = await claimOrReplay<AcceptedNotification>(
+        this.idempotency,
+        caller.apiKeyId,
+        idempotencyKey,
+        requestHash(dto),
+      );
+      if (stored) return { body: stored, replayed: true };
     }
     const plan = await this.planner
       .plan(dto, caller.apiKeyId, idempotencyKey, this.planner.directLookups())

@@ -6,7 +6,8 @@ import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../notif
 import { NotificationInsert, NotificationRepository } from '../notification.repository';
 import type { AcceptedNotification, PlannedNotification } from '../notification.types';
 import { acceptedAnswer, deliveryJobs } from './accepted';
-import { ABANDONED_AFTER_MS, NotificationAcceptService, requestHash, SendCaller } from './notification-accept.service';
+import { ABANDONED_AFTER_MS } from '../idempotency/idempotency-claim';
+import { NotificationAcceptService, requestHash, SendCaller } from './notification-accept.service';
 import { NotificationPlanner } from './notification-planner';
 
 export type BatchItemResult = AcceptedNotification | { error: Problem };

@@ -19,6 +19,7 @@ import {
 import { SendNotificationDto } from '../dto/send-notification.dto';
 import { NotificationRejectedError } from '../notifications.errors';
 import type { PlannedNotification } from '../notification.types';
+import { ThrottleService } from '../throttle/throttle.service';
 import { chooseChannels, planDeliveries } from './accept-plan';
 import { batchLoader } from './batch-loader';
 import { GroupRunner } from './group-runner';
@@ -58,6 +59,7 @@ export class NotificationPlanner {
     private readonly renderer: TemplateRenderer,
     private readonly pushSubscriptions: PushSubscriptionService,
     private readonly unsubscribe: UnsubscribeService,
+    private readonly throttles: ThrottleService,
   ) {}
 
   directLookups(): AcceptLookups {
@@ -109,6 +111,12 @@ export class NotificationPlanner {
         : undefined,
     };
     const hasInline = Object.values(inline).some(Boolean);
+    if (dto.to.topic !== undefined) {
+      errors.push({
+        path: 'to.topic',
+        message: 'a send to a topic is a single POST /v1/notifications, alone in its to',
+      });
+    }
     if (!dto.to.recipientId && !hasInline) {
       errors.push({ path: 'to', message: 'give a recipientId or at least one address' });
     }
@@ -160,17 +168,22 @@ export class NotificationPlanner {
     // The deliveries' ids carry the notification's millisecond: they land in the same weekly partition as it, and
     // their attempts (partitioned on the delivery id) too, so a week of history is dropped whole.
     const mintedAt = Date.now();
-    const deliveries = planDeliveries(
-      {
-        to: { recipientId: dto.to.recipientId, ...inline },
-        recipient: stored,
-        channels,
-        rendered,
-        template: template?.definition,
-        hasStoredPush,
-        scheduled,
-      },
-      () => uuidv7(mintedAt),
+    const deliveries = await this.throttles.apply(
+      template,
+      dto.to.recipientId,
+      dto.data ?? {},
+      planDeliveries(
+        {
+          to: { recipientId: dto.to.recipientId, ...inline },
+          recipient: stored,
+          channels,
+          rendered,
+          template: template?.definition,
+          hasStoredPush,
+          scheduled,
+        },
+        () => uuidv7(mintedAt),
+      ),
     );
     const allSkipped = deliveries.every((delivery) => delivery.status === 'skipped');
     return {

@@ -16,6 +16,7 @@ import {
 import { CHANNELS, Channel, IsBoundedJsonObject, PRIORITIES, Priority } from '@herald/core';
 import { IsE164Phone, IsEmailAddress, IsHttpUrl, PushSubscriptionDto, RECIPIENT_ID } from '@herald/recipients';
 import { ChannelContentDto } from '@herald/templates';
+import { TOPIC_KEY } from '../topics/topic.dto';
 
 export class NotificationRecipientDto {
   @IsOptional()
@@ -32,6 +33,11 @@ export class NotificationRecipientDto {
   @ValidateNested({ each: true })
   @Type(() => PushSubscriptionDto)
   pushSubscriptions?: PushSubscriptionDto[];
+  /** A topic's key: the send goes to each of its subscribers (API.md §9), alone in `to`, with a template. */
+  @IsOptional()
+  @IsString()
+  @Matches(TOPIC_KEY, { message: 'topic must be a topic key' })
+  topic?: string;
 }
 
 /** Body of `POST /v1/notifications`, and of each `notifications.send` message. */

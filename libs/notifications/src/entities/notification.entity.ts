@@ -27,6 +27,8 @@ export class NotificationEntity {
   @Column('jsonb') recipient!: Record<string, unknown>;
   @Column('timestamptz', { name: 'send_at', nullable: true }) sendAt!: Date | null;
   @Column('text', { name: 'idempotency_key', nullable: true }) idempotencyKey!: string | null;
+  /** The broadcast (send to a topic) that created it, if any. */
+  @Column('uuid', { name: 'broadcast_id', nullable: true }) broadcastId!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
   @OneToMany(() => DeliveryEntity, (delivery) => delivery.notification) deliveries!: DeliveryEntity[];

@@ -51,6 +51,7 @@ export function notificationView(notification: NotificationEntity): Notification
     locale: notification.locale,
     data: notification.data,
     sendAt: notification.sendAt?.toISOString() ?? null,
+    broadcastId: notification.broadcastId,
     createdAt: notification.createdAt.toISOString(),
     updatedAt: notification.updatedAt.toISOString(),
     deliveries: notification.deliveries.map(deliveryView),

@@ -10,6 +10,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { ThrottleRuleDto } from '../throttle/throttle-rule';
 import { ChannelContentDto } from './channel-content.dto';
 
 const LOCALES_MAX_BYTES = 256 * 1024;
@@ -26,6 +27,8 @@ export class TemplateDefinitionDto {
   @IsBoundedJsonObject({ maxBytes: LOCALES_MAX_BYTES })
   locales?: Record<string, Record<string, Record<string, unknown>>>;
   @IsOptional() @IsBoundedJsonObject() schema?: Record<string, unknown>;
+  /** At most `limit` sends per recipient and rendered key per `window` seconds (API.md §9). */
+  @IsOptional() @ValidateNested() @Type(() => ThrottleRuleDto) throttle?: ThrottleRuleDto;
 }
 
 export class PreviewTemplateDto {

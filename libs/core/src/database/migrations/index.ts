@@ -12,6 +12,7 @@ import { AttemptProvider1765020000000 } from './1765020000000-attempt-provider';
 import { HistoryLegacyBound1765100000000 } from './1765100000000-history-legacy-bound';
 import { HistoryLegacyValidate1765100001000 } from './1765100001000-history-legacy-validate';
 import { PartitionHistory1765100002000 } from './1765100002000-partition-history';
+import { Topics1765300000000 } from './1765300000000-topics';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   HistoryLegacyBound1765100000000,
   HistoryLegacyValidate1765100001000,
   PartitionHistory1765100002000,
+  Topics1765300000000,
 ];
