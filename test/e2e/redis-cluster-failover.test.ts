@@ -67,13 +67,15 @@ describe.skipIf(!RedisCluster.available())('a Redis Cluster master killed while 
           timeoutMs: 120_000,
           intervalMs: 20,
           what: '30 % delivered',
+        }).catch((error: Error) => {
+          throw new Error(`${error.message} (got ${receiver.deliveredCount})\n${installation.output().slice(-4_000)}`);
         }),
         outcome,
       ]);
       const inFlight = receiver.inProgress;
       cluster.kill(victim);
       const killedAt = performance.now();
-      await cluster.waitUntilOk();
+      await cluster.waitForFailover(victim);
       const promotedInSeconds = (performance.now() - killedAt) / 1000;
       expect(await cluster.masterOf(`{${deliveryQueueName('webhook')}}`)).not.toBe(victim);
 

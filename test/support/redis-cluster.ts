@@ -99,6 +99,21 @@ export class RedisCluster {
     );
   }
 
+  /**
+   * Waits until the live nodes agree that the killed master at `port` has failed and its replica serves its slots
+   * (right after the kill the others still call it a master: it takes the node timeout to notice).
+   */
+  async waitForFailover(port: number, timeoutMs = 60_000): Promise<void> {
+    await eventually(
+      async () => {
+        const nodes = await this.topology(this.live()[0]);
+        return nodes.some((node) => node.port === port && node.failed && node.slots.length === 0);
+      },
+      { timeoutMs, intervalMs: 200, what: `a replica to take over from the master on ${port}` },
+    );
+    await this.waitUntilOk(this.live(), timeoutMs);
+  }
+
   /** The ports of the nodes not killed. */
   live(): number[] {
     return this.ports.filter((port) => !this.killed.has(port));
@@ -161,7 +176,7 @@ export class RedisCluster {
         return {
           port: Number(address.split('@')[0].split(':').pop()),
           master: flags.split(',').includes('master'),
-          failed: /fail|noaddr/.test(flags),
+          failed: /(^|,)(fail|noaddr)(,|$)/.test(flags),
           slots: slots
             .filter((slot) => /^\d/.test(slot))
             .map((slot) => slot.split('-').map(Number))
