@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryQueueName } from '@herald/core';
-import { FaultReceiver } from '../../faults/receiver';
+import type { FaultReceiver } from '../../faults/receiver';
 import { deliverExactlyOnce } from '../scale/support/exactly-once';
+import { WebhookInstallation } from '../scale/support/webhook-installation';
 import { stopChild } from '../support/child-process';
-import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
-import { Installation } from '../support/installation';
+import type { Installation } from '../support/installation';
 import { RedisCluster } from '../support/redis-cluster';
 
 const NOTIFICATIONS = 400;
@@ -19,39 +18,29 @@ const NOTIFICATIONS = 400;
  * recorded failed, and every process still stops in bounded time.
  */
 describe.skipIf(!RedisCluster.available())('a Redis Cluster master killed while webhooks are in flight', () => {
-  const secret = `whsec_${randomBytes(24).toString('base64')}`;
   const cluster = new RedisCluster();
-  let db: TestDatabase;
+  const run = new WebhookInstallation();
   let receiver: FaultReceiver;
   let installation: Installation;
 
   beforeAll(async () => {
     await cluster.start();
-    db = await createTestDatabase();
+    const env = {
+      REDIS_CLUSTER_NODES: cluster.nodes,
+      // Short, so what the failover dropped comes back within seconds.
+      RECONCILE_INTERVAL_MS: '1000',
+      DELIVERY_SENDING_LEASE_MS: '5000',
+      WORKER_CONCURRENCY: '10',
+    };
     // Slow answers and few slots: most of the 400 are still jobs in the queue when its master dies.
-    receiver = await new FaultReceiver(secret, 250).start();
-    installation = new Installation({
-      databaseUrl: db.url,
-      apis: 1,
-      workers: 2,
-      env: {
-        REDIS_CLUSTER_NODES: cluster.nodes,
-        WEBHOOK_SECRET: secret,
-        // Short, so what the failover dropped comes back within seconds.
-        RECONCILE_INTERVAL_MS: '1000',
-        DELIVERY_SENDING_LEASE_MS: '5000',
-        WORKER_CONCURRENCY: '10',
-      },
-    });
-    await installation.start();
+    installation = await run.start({ apis: 1, workers: 2, env }, 250);
+    receiver = run.receiver!;
   }, 120_000);
 
   // Bounded: each process gets SIGTERM, then SIGKILL after 20 s; the cluster's nodes are killed outright.
   afterAll(async () => {
-    await installation?.stop();
-    await receiver?.stop();
+    await run.stop();
     await cluster.stop();
-    await db?.drop();
   }, 90_000);
 
   it(
