@@ -1,4 +1,5 @@
 import { median } from '../support/stats';
+import { HeapSample, HeapSampler } from '../support/heap';
 import { RssSampler } from '../support/rss';
 import { assertAllDelivered, waitDelivered } from './drain';
 import { Backend, HeraldStack } from './herald-stack';
@@ -11,6 +12,8 @@ export interface RssRun {
   seconds: number;
   /** Per process: RSS in MB once ready, after the first tenth of the run, at its peak and at the end. */
   processes: Record<string, { idleMb: number; earlyMb: number; peakMb: number; endMb: number; flat: boolean }>;
+  /** The api's heap at the scrape nearest its RSS peak: what the peak is made of. */
+  apiHeapAtPeak?: HeapSample;
 }
 
 /**
@@ -27,6 +30,7 @@ export async function rssRun(backend: Backend, total: number): Promise<RssRun> {
     },
   );
   const sampler = new RssSampler(() => stack.processes(), 1000);
+  const heap = new HeapSampler(`${stack.target.base}/metrics`, 1000);
   const started = performance.now();
   try {
     const ids: string[] = [];
@@ -45,22 +49,27 @@ export async function rssRun(backend: Backend, total: number): Promise<RssRun> {
     await waitDelivered(stack, ids, 'rss run');
     await assertAllDelivered(stack);
     sampler.stop();
+    heap.stop();
     const processes: RssRun['processes'] = {};
+    let apiHeapAtPeak: HeapSample | undefined;
     for (const [name, samples] of sampler.samples) {
       // The median of the samples around the tenth mark, not one sample: a GC may just have run.
       const early = median(samples.filter((s) => Math.abs(s.at - earlyAt) < 5000).map((s) => s.mb));
       const end = median(samples.slice(-5).map((s) => s.mb));
+      const peak = samples.reduce((top, sample) => (sample.mb > top.mb ? sample : top));
+      if (name === stack.api.name) apiHeapAtPeak = heap.nearest(peak.at);
       processes[name.replace(/^.*-rss-/, '')] = {
         idleMb: samples[0].mb,
         earlyMb: early,
-        peakMb: Math.max(...samples.map((s) => s.mb)),
+        peakMb: peak.mb,
         endMb: end,
         flat: Math.abs(end - early) <= early * 0.1,
       };
     }
-    return { notifications: total, seconds: (performance.now() - started) / 1000, processes };
+    return { notifications: total, seconds: (performance.now() - started) / 1000, processes, apiHeapAtPeak };
   } finally {
     sampler.stop();
+    heap.stop();
     await stack.stop();
     await receiver.stop();
   }

@@ -50,7 +50,11 @@ export function rows(runs: RunResult[], backends: Backend[], rss: Partial<Record
               `${p.replace('1', '')} ${int(r.idleMb)}, ${int(r.earlyMb)}, ${int(r.peakMb)}, ${int(r.endMb)} MB (${r.flat ? 'flat' : 'not flat'})`,
           )
           .join('; '),
-        baseline: `${int(run.seconds)} s`,
+        baseline:
+          `${int(run.seconds)} s` +
+          (run.apiHeapAtPeak
+            ? `; api at its peak: V8 heap ${int(run.apiHeapAtPeak.heapTotalMb)} MB (${int(run.apiHeapAtPeak.heapUsedMb)} used), external ${int(run.apiHeapAtPeak.externalMb)} MB`
+            : ''),
         ratio: '',
         target: '< 200 MB, flat ± 10 %',
       });

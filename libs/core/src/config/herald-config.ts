@@ -21,8 +21,9 @@ export class HeraldConfig {
   /**
    * `url` serves the queries, and may go through PgBouncer in transaction mode; `directUrl` (DATABASE_DIRECT_URL,
    * else `url`) serves what needs a session of its own: migrations and their lock, LISTEN, BullMQ's PostgreSQL backend.
+   * `preparedStatements`: the hot statements are prepared once per connection (off behind a transaction pooler).
    */
-  database!: { url?: string; directUrl?: string; migrate: boolean };
+  database!: { url?: string; directUrl?: string; migrate: boolean; preparedStatements: boolean };
   /**
    * One Redis (`url`) or a Redis Cluster (`cluster`), never both; neither: queues, limits and events on PostgreSQL.
    * `prefix`: the key prefix, so several Herald installations can share one Redis.
@@ -61,6 +62,11 @@ export class HeraldConfig {
     /** A `sending` delivery's lease, renewed by its worker every third of it: once it ends, the delivery is taken over. */
     sendingLeaseMs: number;
   };
+  /**
+   * Whole weeks of history (notifications, deliveries, attempts) and of inbox messages are dropped once every row
+   * of the week is older than these many days (docs/partitioning.md).
+   */
+  retention!: { historyDays: number; inboxDays: number };
   /** Requests per API key per minute (a sliding window); 0 turns the limit off. */
   rateLimit!: { perMinute: number };
   logLevel!: string;

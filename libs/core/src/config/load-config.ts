@@ -172,6 +172,13 @@ export function loadConfig(env: Env): HeraldConfig {
       url: databaseUrl,
       directUrl: databaseDirectUrl ?? databaseUrl,
       migrate: boolean(env, 'DB_MIGRATE', true),
+      // A DATABASE_DIRECT_URL of its own says DATABASE_URL is a transaction pooler, which (PgBouncer before 1.21)
+      // cannot keep a statement prepared on one server connection for the next transaction.
+      preparedStatements: boolean(
+        env,
+        'DATABASE_PREPARED_STATEMENTS',
+        databaseDirectUrl === undefined || databaseDirectUrl === databaseUrl,
+      ),
     },
     redis: { url: redisUrl, cluster: redisCluster, prefix: text(env, 'REDIS_PREFIX') ?? 'herald' },
     auth: { adminApiKey: text(env, 'ADMIN_API_KEY') },
@@ -210,6 +217,10 @@ export function loadConfig(env: Env): HeraldConfig {
       backoffMs: integer(env, 'DELIVERY_BACKOFF_MS', 15_000, 0, 86_400_000),
       reconcileIntervalMs: integer(env, 'RECONCILE_INTERVAL_MS', 10_000, 100, 3_600_000),
       sendingLeaseMs: integer(env, 'DELIVERY_SENDING_LEASE_MS', 30_000, 1_000, 86_400_000),
+    },
+    retention: {
+      historyDays: integer(env, 'HISTORY_RETENTION_DAYS', 30, 1, 36_500),
+      inboxDays: integer(env, 'INBOX_RETENTION_DAYS', 90, 1, 36_500),
     },
     rateLimit: { perMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000) },
     logLevel,

@@ -70,6 +70,7 @@ export class NotificationAcceptService {
     caller: SendCaller,
     idempotencyKey = dto.idempotencyKey,
   ): Promise<AcceptResult> {
+    const claimedAt = Date.now();
     if (idempotencyKey) {
       const hash = requestHash(dto);
       const existing = await this.idempotency.claim(caller.apiKeyId, idempotencyKey, hash, ABANDONED_AFTER_MS);
@@ -92,7 +93,8 @@ export class NotificationAcceptService {
         return { planned, answer };
       })
       .catch(async (error: unknown) => {
-        if (idempotencyKey) await this.idempotency.release(caller.apiKeyId, [idempotencyKey]);
+        if (idempotencyKey)
+          await this.idempotency.release(caller.apiKeyId, [idempotencyKey], claimedAt + ABANDONED_AFTER_MS);
         throw error;
       });
     const jobs = deliveryJobs([plan.planned]);
