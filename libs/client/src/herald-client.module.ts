@@ -29,7 +29,9 @@ export class HeraldClientModule {
         { provide: HERALD_CLIENT_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
         {
           provide: HERALD_CLIENT_PROXY,
-          useFactory: (resolved: HeraldClientOptions) => ClientProxyFactory.create(resolved.transport),
+          useFactory: ({ transport }: HeraldClientOptions) =>
+            // Apart, for the factory's overloads: one takes Nest's transports, the other a custom client class.
+            'customClass' in transport ? ClientProxyFactory.create(transport) : ClientProxyFactory.create(transport),
           inject: [HERALD_CLIENT_OPTIONS],
         },
         HeraldClient,

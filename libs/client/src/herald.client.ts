@@ -73,7 +73,8 @@ export class HeraldClient implements OnApplicationShutdown {
    */
   private message(body: object): object {
     const data = this.options.token === undefined ? body : { ...body, token: this.options.token };
-    if (this.options.transport.transport !== Transport.RMQ) return data;
+    const { transport } = this.options;
+    if (!('transport' in transport) || transport.transport !== Transport.RMQ) return data;
     return new RmqRecord(data, { messageId: randomUUID(), persistent: true });
   }
 }

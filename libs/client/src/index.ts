@@ -4,3 +4,4 @@ export * from './herald-client.options';
 export * from './herald-client.types';
 export * from './herald-patterns';
 export * from './herald.client';
+export * from './redis-cluster.client';

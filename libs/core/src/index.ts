@@ -36,6 +36,7 @@ export * from './queue/delivery-job';
 export * from './queue/delivery-queue';
 export * from './queue/queue-backend';
 export * from './queue/queue.module';
+export * from './queue/redis-connections';
 export * from './runtime/free-port';
 export * from './runtime/herald-core.module';
 export * from './runtime/run-process';

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
-import { HeraldConfig, redisOptions } from '@herald/core';
+import { HeraldConfig } from '@herald/core';
 import { AckAfterCommitRmqServer } from './ack-after-commit-rmq.server';
 import { ClaimingRedisServer } from './claiming-redis.server';
 
@@ -18,13 +18,7 @@ export function microserviceTransports(config: HeraldConfig): MicroserviceOption
         // All interfaces, like the HTTP port: sibling services reach it from other hosts or containers.
         return { transport: Transport.TCP, options: { host: '0.0.0.0', port: tcpPort } };
       case 'redis':
-        return {
-          strategy: new ClaimingRedisServer(
-            // Without retryAttempts Nest's Redis server gives up at the first disconnect, and the transport stays dead.
-            { ...redisOptions(config.redis.url!), retryAttempts: Number.POSITIVE_INFINITY, retryDelay: 1_000 },
-            config.redis.prefix,
-          ),
-        };
+        return { strategy: new ClaimingRedisServer(config.redis) };
       case 'rmq':
         return {
           strategy: new AckAfterCommitRmqServer({

@@ -19,6 +19,9 @@ import { DeliveryChunkService, DeliveryService } from '@herald/notifications';
 /** How often a worker paused by a PostgreSQL outage asks whether it is back. */
 const OUTAGE_PROBE_MS = 1_000;
 
+/** How long a worker may take to close once its sends have ended, before its connections are dropped instead. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
 /**
  * One BullMQ worker per channel queue that has a driver. Every queue carries the
  * same jobs (deliver one delivery row, or a chunk of them), so each worker hands
@@ -32,6 +35,8 @@ export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestr
   private readonly workers: Worker<DeliveryQueueJobData>[] = [];
   private outage?: Promise<void>;
   private closing = false;
+  /** The runs (sends) in progress, waited for at shutdown. */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     private readonly backend: QueueBackend,
@@ -71,12 +76,18 @@ export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestr
   /**
    * Lets in-flight sends finish, so their outcome is recorded rather than left to
    * the lease. The first shutdown phase: the database, queues and inbox events
-   * these sends need close in the later ones.
+   * these sends need close in the later ones. The sends are waited for as long
+   * as they take (each driver bounds its own); closing the workers after them is
+   * bounded, since it can wait for good on a queue store that is gone (a Redis
+   * Cluster master lost in a failover).
    */
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
     await this.outage;
-    await Promise.all(this.workers.map((worker) => worker.close()));
+    // pause(true) stops taking jobs without a round trip to the queue store.
+    await Promise.all(this.workers.map((worker) => worker.pause(true)));
+    await Promise.allSettled([...this.running]);
+    await Promise.all(this.workers.map((worker) => this.backend.close(worker, CLOSE_TIMEOUT_MS)));
   }
 
   /** Which job this is: a chunk (the batch path) or one delivery (a single send, a retry, the reconciler). */
@@ -93,11 +104,14 @@ export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestr
    * PostgreSQL is back; meanwhile the workers pause.
    */
   private async pausingOnOutage(run: Promise<void>): Promise<void> {
+    this.running.add(run);
     try {
       await run;
     } catch (error) {
       if (isDatabaseUnreachable(error)) this.pauseWhileDatabaseDown();
       throw error;
+    } finally {
+      this.running.delete(run);
     }
   }
 

@@ -19,8 +19,9 @@ export interface RateLimitCounts {
 
 /**
  * Where the counters live, shared by every API instance: Redis when REDIS_URL
- * is set, else PostgreSQL. `take` checks and counts in one atomic step, so
- * concurrent requests on several instances never pass the limit together.
+ * or REDIS_CLUSTER_NODES is set, else PostgreSQL. `take` checks and counts in
+ * one atomic step, so concurrent requests on several instances never pass the
+ * limit together.
  */
 export abstract class RateLimitStore {
   abstract readonly kind: 'redis' | 'postgres';

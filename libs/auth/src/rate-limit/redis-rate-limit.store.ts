@@ -1,6 +1,5 @@
 import { OnApplicationShutdown } from '@nestjs/common';
-import { redisOptions } from '@herald/core';
-import { Redis } from 'ioredis';
+import { closeRedisClient, createRedisClient, HeraldConfig, RedisClient } from '@herald/core';
 import { RateLimitCounts, RateLimitStore, RateLimitTake } from './rate-limit.store';
 
 /** Check and count in one round trip; a refused request is not counted, so hammering does not extend the wait. */
@@ -15,7 +14,7 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {1, current, previous}
 `;
 
-type ScriptedRedis = Redis & {
+type ScriptedRedis = RedisClient & {
   heraldRateLimitTake(
     current: string,
     previous: string,
@@ -29,7 +28,7 @@ type ScriptedRedis = Redis & {
  * Counters in Redis, `${REDIS_PREFIX}:ratelimit:{<api key id or recipient:<id>>}:<window start>`,
  * each expiring once it can no longer be a previous window. The braces are a
  * Redis Cluster hash tag: the script reads both windows of a key, so they must
- * share a slot.
+ * share a slot (and the keys of different API keys spread over the masters).
  */
 export class RedisRateLimitStore extends RateLimitStore implements OnApplicationShutdown {
   readonly kind = 'redis' as const;
@@ -37,15 +36,12 @@ export class RedisRateLimitStore extends RateLimitStore implements OnApplication
   /** Set once connected: from then on a lost connection fails takes at once instead of after the timeout. */
   private connectedOnce = false;
 
-  constructor(
-    private readonly url: string,
-    private readonly prefix: string,
-  ) {
+  constructor(private readonly target: HeraldConfig['redis']) {
     super();
   }
 
   async take(request: RateLimitTake): Promise<RateLimitCounts> {
-    const key = (start: number) => `${this.prefix}:ratelimit:{${request.key}}:${start}`;
+    const key = (start: number) => `${this.target.prefix}:ratelimit:{${request.key}}:${start}`;
     const redis = this.connection();
     // The first requests wait for the first connection (up to the command timeout); during an outage
     // nothing waits, so the API does not slow down while the limiter lets requests through.
@@ -64,8 +60,7 @@ export class RedisRateLimitStore extends RateLimitStore implements OnApplication
     if (!this.redis) {
       // Short, bounded waits (unlike BullMQ's connections): a request is not held for the limiter;
       // past the timeout the limiter lets it through.
-      const redis = new Redis({
-        ...redisOptions(this.url),
+      const redis = createRedisClient(this.target, {
         maxRetriesPerRequest: 1,
         commandTimeout: 1_000,
         connectionName: 'herald-rate-limit',
@@ -81,6 +76,6 @@ export class RedisRateLimitStore extends RateLimitStore implements OnApplication
   async onApplicationShutdown(): Promise<void> {
     const redis = this.redis;
     this.redis = undefined;
-    if (redis) await (redis.status === 'ready' ? redis.quit().catch(() => redis.disconnect()) : redis.disconnect());
+    if (redis) await closeRedisClient(redis);
   }
 }

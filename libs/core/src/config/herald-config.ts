@@ -3,6 +3,14 @@ import type { ServiceAccount } from './fcm-service-account';
 
 export type MicroserviceTransport = 'redis' | 'tcp' | 'rmq';
 
+/** A Redis Cluster reached through seed nodes (REDIS_CLUSTER_NODES), with one set of credentials for every node. */
+export interface RedisClusterTarget {
+  nodes: { host: string; port: number }[];
+  username?: string;
+  password?: string;
+  tls: boolean;
+}
+
 /** The validated, typed configuration every module reads instead of `process.env`. */
 export class HeraldConfig {
   /** `publicUrl`: where users and providers reach Herald (unsubscribe links, provider callbacks), no trailing slash. */
@@ -16,7 +24,11 @@ export class HeraldConfig {
    * `preparedStatements`: the hot statements are prepared once per connection (off behind a transaction pooler).
    */
   database!: { url?: string; directUrl?: string; migrate: boolean; preparedStatements: boolean };
-  redis!: { url?: string; /** Key prefix, so several Herald installations can share one Redis. */ prefix: string };
+  /**
+   * One Redis (`url`) or a Redis Cluster (`cluster`), never both; neither: queues, limits and events on PostgreSQL.
+   * `prefix`: the key prefix, so several Herald installations can share one Redis.
+   */
+  redis!: { url?: string; cluster?: RedisClusterTarget; prefix: string };
   auth!: { adminApiKey?: string };
   /** `fallbackUrls`: SMTP servers tried in order when `smtpUrl` (and each one before) fails transiently. */
   email!: { smtpUrl?: string; fallbackUrls: string[]; from: string };

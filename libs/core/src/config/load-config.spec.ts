@@ -111,7 +111,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).microservice.transports).toEqual(['redis']);
   });
 
+  it('reads REDIS_CLUSTER_NODES: host:port entries, credentials and TLS from the first URL', () => {
+    const config = loadConfig({ REDIS_CLUSTER_NODES: 'rediss://u:p%40ss@10.0.0.1:7000, 10.0.0.2:7001,[::1]' });
+    expect(config.redis.url).toBeUndefined();
+    expect(config.redis.cluster).toEqual({
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+        { host: '::1', port: 6379 },
+      ],
+      username: 'u',
+      password: 'p@ss',
+      tls: true,
+    });
+    expect(config.microservice.transports).toEqual(['redis']);
+  });
+
   it.each([
+    [{ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000' }, 'REDIS_CLUSTER_NODES'],
+    [{ REDIS_CLUSTER_NODES: '127.0.0.1:7000,' }, 'REDIS_CLUSTER_NODES'],
+    [{ REDIS_CLUSTER_NODES: 'http://127.0.0.1:7000' }, 'REDIS_CLUSTER_NODES'],
+    [{ REDIS_CLUSTER_NODES: '127.0.0.1:7000/2' }, 'REDIS_CLUSTER_NODES'],
+    [{ REDIS_CLUSTER_NODES: '127.0.0.1:port' }, 'REDIS_CLUSTER_NODES'],
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ METRICS_PORT: 'x9100' }, 'METRICS_PORT'],

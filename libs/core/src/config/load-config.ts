@@ -4,6 +4,7 @@ import { loadServiceAccount } from './fcm-service-account';
 import { sendgridPublicKey } from './sendgrid-key';
 import { checkVapid } from './vapid-keys';
 import { HeraldConfig, MicroserviceTransport } from './herald-config';
+import { redisClusterNodes } from './redis-cluster-nodes';
 
 type Env = Record<string, string | undefined>;
 
@@ -86,8 +87,8 @@ function group<K extends string>(env: Env, names: Record<K, string>): Record<K, 
   return values as Record<K, string>;
 }
 
-function transports(env: Env, redisUrl: string | undefined): MicroserviceTransport[] {
-  const raw = text(env, 'MICROSERVICE_TRANSPORT') ?? (redisUrl ? 'redis' : 'tcp');
+function transports(env: Env, hasRedis: boolean): MicroserviceTransport[] {
+  const raw = text(env, 'MICROSERVICE_TRANSPORT') ?? (hasRedis ? 'redis' : 'tcp');
   const names = raw.split(',').map((name) => name.trim().toLowerCase());
   if (names.length === 1 && names[0] === 'none') return [];
   for (const name of names) {
@@ -95,8 +96,11 @@ function transports(env: Env, redisUrl: string | undefined): MicroserviceTranspo
       throw new ConfigError('MICROSERVICE_TRANSPORT', `must list redis, tcp, rmq or be none, got "${raw}"`);
     }
   }
-  if (names.includes('redis') && !redisUrl) {
-    throw new ConfigError('MICROSERVICE_TRANSPORT', 'includes redis but REDIS_URL is not set');
+  if (names.includes('redis') && !hasRedis) {
+    throw new ConfigError(
+      'MICROSERVICE_TRANSPORT',
+      'includes redis but neither REDIS_URL nor REDIS_CLUSTER_NODES is set',
+    );
   }
   return [...new Set(names)] as MicroserviceTransport[];
 }
@@ -104,6 +108,12 @@ function transports(env: Env, redisUrl: string | undefined): MicroserviceTranspo
 /** Reads and validates the environment once; throws a ConfigError naming the first bad variable. */
 export function loadConfig(env: Env): HeraldConfig {
   const redisUrl = url(env, 'REDIS_URL', ['redis', 'rediss']);
+  const clusterNodes = text(env, 'REDIS_CLUSTER_NODES');
+  // Two stores would split the queues, limits and claims in two: refuse rather than pick one silently.
+  if (clusterNodes !== undefined && redisUrl) {
+    throw new ConfigError('REDIS_CLUSTER_NODES', 'is set with REDIS_URL: set one');
+  }
+  const redisCluster = clusterNodes === undefined ? undefined : redisClusterNodes(clusterNodes);
   const webhookSecret = text(env, 'WEBHOOK_SECRET');
   if (webhookSecret && !/^whsec_[A-Za-z0-9+/=]+$/.test(webhookSecret)) {
     throw new ConfigError('WEBHOOK_SECRET', 'must be whsec_ followed by base64');
@@ -115,7 +125,7 @@ export function loadConfig(env: Env): HeraldConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
-  const microserviceTransports = transports(env, redisUrl);
+  const microserviceTransports = transports(env, !!(redisUrl || redisCluster));
   const rabbitmqUrl = url(env, 'RABBITMQ_URL', ['amqp', 'amqps']);
   if (microserviceTransports.includes('rmq') && !rabbitmqUrl) {
     throw new ConfigError('RABBITMQ_URL', 'is required when MICROSERVICE_TRANSPORT includes rmq');
@@ -170,7 +180,7 @@ export function loadConfig(env: Env): HeraldConfig {
         databaseDirectUrl === undefined || databaseDirectUrl === databaseUrl,
       ),
     },
-    redis: { url: redisUrl, prefix: text(env, 'REDIS_PREFIX') ?? 'herald' },
+    redis: { url: redisUrl, cluster: redisCluster, prefix: text(env, 'REDIS_PREFIX') ?? 'herald' },
     auth: { adminApiKey: text(env, 'ADMIN_API_KEY') },
     email: { smtpUrl, fallbackUrls: smtpFallbackUrls(env, smtpUrl), from: mailFrom },
     webhook: { secret: webhookSecret, allowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false) },

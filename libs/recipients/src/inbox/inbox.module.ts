@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { DatabaseRuntime, HeraldConfig } from '@herald/core';
+import { DatabaseRuntime, HeraldConfig, usesRedis } from '@herald/core';
 import { DataSource } from 'typeorm';
 import { InboxEvents } from './inbox-events';
 import { InboxMessageEntity } from '../entities/inbox-message.entity';
@@ -9,14 +9,14 @@ import { InboxService } from './inbox.service';
 import { PostgresInboxEvents } from './postgres-inbox-events';
 import { RedisInboxEvents } from './redis-inbox-events';
 
-/** Redis pub/sub when REDIS_URL is set (the instances share it already), PostgreSQL LISTEN/NOTIFY otherwise. */
+/** Redis pub/sub when Herald has Redis or a Redis Cluster (the instances share it), PostgreSQL LISTEN/NOTIFY otherwise. */
 export function createInboxEvents(
   config: HeraldConfig,
   database: DatabaseRuntime,
   dataSource: DataSource,
 ): InboxEvents {
-  return config.redis.url
-    ? new RedisInboxEvents(config.redis.url, config.redis.prefix)
+  return usesRedis(config.redis)
+    ? new RedisInboxEvents(config.redis)
     : new PostgresInboxEvents(database.directUrl, dataSource);
 }
 

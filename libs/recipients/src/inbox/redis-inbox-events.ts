@@ -1,5 +1,4 @@
-import { redisOptions } from '@herald/core';
-import { Redis } from 'ioredis';
+import { closeRedisClient, createRedisClient, HeraldConfig, RedisClient } from '@herald/core';
 import { InboxEvents, parseInboxEvent } from './inbox-events';
 import type { InboxEvent } from './inbox.types';
 
@@ -7,22 +6,20 @@ import type { InboxEvent } from './inbox.types';
  * Inbox events over Redis pub/sub, on one channel per REDIS_PREFIX so several
  * installations can share a Redis. A subscribed connection can do nothing
  * else, hence two connections, each opened on first use: workers only
- * publish, API instances only listen.
+ * publish, API instances only listen. On a Redis Cluster a message published
+ * on any node reaches the subscribers of every node.
  */
 export class RedisInboxEvents extends InboxEvents {
   readonly kind = 'redis' as const;
   readonly channel: string;
-  private publisher?: Redis;
-  private subscriber?: Redis;
+  private publisher?: RedisClient;
+  private subscriber?: RedisClient;
   private subscribed?: Promise<void>;
   private live = false;
 
-  constructor(
-    private readonly url: string,
-    prefix: string,
-  ) {
+  constructor(private readonly target: HeraldConfig['redis']) {
     super();
-    this.channel = `${prefix}:inbox`;
+    this.channel = `${target.prefix}:inbox`;
   }
 
   async publish(event: InboxEvent): Promise<void> {
@@ -63,10 +60,9 @@ export class RedisInboxEvents extends InboxEvents {
     this.live = true;
   }
 
-  private connection(role: string): Redis {
+  private connection(role: string): RedisClient {
     // A bounded retry, unlike BullMQ's connections: an event is not worth holding a delivery or a request for.
-    const redis = new Redis({
-      ...redisOptions(this.url),
+    const redis = createRedisClient(this.target, {
       maxRetriesPerRequest: 2,
       connectionName: `herald-inbox-${role}`,
     });
@@ -77,13 +73,8 @@ export class RedisInboxEvents extends InboxEvents {
   protected async disconnect(): Promise<void> {
     this.live = false;
     this.subscribed = undefined;
-    const connections = [this.publisher, this.subscriber].filter((redis): redis is Redis => !!redis);
+    const connections = [this.publisher, this.subscriber].filter((redis): redis is RedisClient => !!redis);
     this.publisher = this.subscriber = undefined;
-    await Promise.all(
-      connections.map(async (redis) => {
-        if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
-        else redis.disconnect();
-      }),
-    );
+    await Promise.all(connections.map((redis) => closeRedisClient(redis)));
   }
 }
