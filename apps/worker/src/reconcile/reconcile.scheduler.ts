@@ -1,33 +1,27 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HeraldConfig } from '@herald/core';
 import { ReconcilerService } from '@herald/notifications';
+import { RepeatingTask } from '../schedule/repeating-task';
 
 /** Runs the reconciler at start and then every RECONCILE_INTERVAL_MS. */
 @Injectable()
 export class ReconcileScheduler implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(ReconcileScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly task: RepeatingTask;
 
-  constructor(
-    private readonly reconciler: ReconcilerService,
-    private readonly config: HeraldConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const tick = () => {
-      this.running = this.reconciler
-        .reconcile()
-        .catch((error: Error) => this.logger.warn(`reconcile failed: ${error.message}`))
-        .finally(() => {
-          this.timer = setTimeout(tick, this.config.delivery.reconcileIntervalMs);
-        });
-    };
-    tick();
+  constructor(reconciler: ReconcilerService, config: HeraldConfig) {
+    this.task = new RepeatingTask(
+      'reconcile',
+      () => reconciler.reconcile(),
+      config.delivery.reconcileIntervalMs,
+      new Logger(ReconcileScheduler.name),
+    );
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.running;
-    clearTimeout(this.timer);
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 }

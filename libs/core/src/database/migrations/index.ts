@@ -9,6 +9,7 @@ import { DeliveryLeasesBackfill1764910001000 } from './1764910001000-delivery-le
 import { Suppressions1765000000000 } from './1765000000000-suppressions';
 import { InstallationSecrets1765010000000 } from './1765010000000-installation-secrets';
 import { AttemptProvider1765020000000 } from './1765020000000-attempt-provider';
+import { HistoryCounts1765200000000 } from './1765200000000-history-counts';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Suppressions1765000000000,
   InstallationSecrets1765010000000,
   AttemptProvider1765020000000,
+  HistoryCounts1765200000000,
 ];
