@@ -37,8 +37,11 @@ export class ChangeLog {
         INSERT INTO fuzz.changes (tbl, op) VALUES (TG_TABLE_NAME, TG_OP);
         RETURN NULL;
       END $$;`);
+    // Partitions are left out: the trigger on their partitioned table is cloned onto each (and onto later ones).
     const { rows } = await pg.query<{ tablename: string }>(
-      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
+      `SELECT c.relname AS tablename FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+         AND c.relname <> 'schema_migrations'`,
     );
     for (const { tablename } of rows) {
       const table = `public."${tablename.replace(/"/g, '""')}"`;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CHANNELS } from '@herald/core';
+import { CHANNELS, clientSql, createWeekPartitions, HISTORY_TABLES, weeksBetween } from '@herald/core';
 import { Client } from 'pg';
 import { CHUNK_SQL } from './chunk.sql';
 
@@ -48,6 +48,25 @@ async function connect(url: string): Promise<Client> {
 }
 
 /**
+ * Partitioned history (docs/partitioning.md) has weeks only from its installation on, and the app creates a
+ * missing one when an insert finds none: the weeks of the past that the seed writes are created first.
+ */
+async function ensureWeekPartitions(client: Client, from: number, to: number): Promise<void> {
+  const { rows } = await client.query<{ partitioned: boolean }>(
+    `SELECT relkind = 'p' AS partitioned FROM pg_class WHERE oid = 'notifications'::regclass`,
+  );
+  if (!rows[0].partitioned) return;
+  await client.query('BEGIN');
+  try {
+    await createWeekPartitions(clientSql(client), HISTORY_TABLES, weeksBetween(from, to));
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
  * Loads made-up history (README, "A large history"; what the rows hold: chunk.sql.ts) through the parent tables,
  * so it works whether or not they are partitioned, and the history count triggers see every row: the stats are
  * exact when it ends. It folds the count changes as it goes, so they never pile up.
@@ -67,6 +86,7 @@ export async function seedHistory(options: SeedOptions): Promise<void> {
     );
     const end = Date.now();
     const span = options.days * DAY_MS;
+    await ensureWeekPartitions(admin, end - span, end);
     const tag = randomBytes(2).toString('hex').slice(0, 3);
     let next = 0;
     let done = 0;

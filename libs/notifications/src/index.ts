@@ -16,6 +16,8 @@ export * from './history/notification-query.service';
 export * from './notifications.errors';
 export * from './notification.types';
 export * from './notifications.module';
+export * from './retention/history-retention.service';
+export * from './retention/retention.module';
 export * from './retry/delivery-retry.service';
 export * from './erasure/recipient-erasure.service';
 export * from './provider-callbacks/provider-callbacks.module';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { HISTORY_TABLES, uuidTime, withWeekPartitions } from '@herald/core';
 import { DataSource } from 'typeorm';
 import { NotificationEntity } from './entities/notification.entity';
 import type { PlannedNotification } from './notification.types';
@@ -53,8 +54,9 @@ export class NotificationRepository {
     const answers = rows.flatMap(({ answer }) =>
       answer ? [{ api_key_id: answer.apiKeyId, key: answer.key, body: answer.body }] : [],
     );
-    await this.dataSource.query(
-      `WITH stored AS (
+    const insert = () =>
+      this.dataSource.query(
+        `WITH stored AS (
          INSERT INTO notifications (id, api_key_id, recipient_id, template_key, template_version, status, priority,
            locale, data, recipient, send_at, idempotency_key, created_at, updated_at)
          SELECT n.id, n.api_key_id, n.recipient_id, n.template_key, n.template_version, n.status, n.priority,
@@ -64,7 +66,6 @@ export class NotificationRepository {
            send_at timestamptz, idempotency_key text, created_at timestamptz)
          RETURNING id
        ), deliveries AS (
-         -- The foreign key to notifications is checked at the end of the statement, when both are inserted.
          INSERT INTO deliveries (id, notification_id, channel, status, reason, address, content, next_attempt_at)
          SELECT d.id, d.notification_id, d.channel, d.status, d.reason, d.address, d.content, d.next_attempt_at
          FROM jsonb_to_recordset($2::jsonb) AS d(id uuid, notification_id uuid, channel text, status text,
@@ -75,7 +76,14 @@ export class NotificationRepository {
          WHERE k.api_key_id = a.api_key_id AND k.key = a.key
        )
        SELECT count(*)::int AS stored FROM stored`,
-      [JSON.stringify(notifications), JSON.stringify(deliveries), JSON.stringify(answers)],
+        [JSON.stringify(notifications), JSON.stringify(deliveries), JSON.stringify(answers)],
+      );
+    // Deliveries' ids carry their notification's time (notification-planner.ts): the notifications' weeks are theirs.
+    await withWeekPartitions(
+      this.dataSource,
+      HISTORY_TABLES,
+      notifications.map((row) => uuidTime(row.id)),
+      insert,
     );
   }
 

@@ -49,6 +49,11 @@ export class HeraldConfig {
     /** A `sending` delivery's lease, renewed by its worker every third of it: once it ends, the delivery is taken over. */
     sendingLeaseMs: number;
   };
+  /**
+   * Whole weeks of history (notifications, deliveries, attempts) and of inbox messages are dropped once every row
+   * of the week is older than these many days (docs/partitioning.md).
+   */
+  retention!: { historyDays: number; inboxDays: number };
   /** Requests per API key per minute (a sliding window); 0 turns the limit off. */
   rateLimit!: { perMinute: number };
   logLevel!: string;

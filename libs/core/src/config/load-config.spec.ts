@@ -27,6 +27,15 @@ describe('loadConfig', () => {
     expect(config.rateLimit).toEqual({ perMinute: 6000 });
   });
 
+  it('reads HISTORY_RETENTION_DAYS and INBOX_RETENTION_DAYS, 30 and 90 days unless set', () => {
+    expect(loadConfig({}).retention).toEqual({ historyDays: 30, inboxDays: 90 });
+    expect(loadConfig({ HISTORY_RETENTION_DAYS: '7', INBOX_RETENTION_DAYS: '365' }).retention).toEqual({
+      historyDays: 7,
+      inboxDays: 365,
+    });
+    expect(() => loadConfig({ HISTORY_RETENTION_DAYS: '0' })).toThrow(/HISTORY_RETENTION_DAYS/);
+  });
+
   it('reads RATE_LIMIT_PER_MINUTE, 0 turning the limit off', () => {
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '5' }).rateLimit.perMinute).toBe(5);
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }).rateLimit.perMinute).toBe(0);

@@ -201,6 +201,10 @@ export function loadConfig(env: Env): HeraldConfig {
       reconcileIntervalMs: integer(env, 'RECONCILE_INTERVAL_MS', 10_000, 100, 3_600_000),
       sendingLeaseMs: integer(env, 'DELIVERY_SENDING_LEASE_MS', 30_000, 1_000, 86_400_000),
     },
+    retention: {
+      historyDays: integer(env, 'HISTORY_RETENTION_DAYS', 30, 1, 36_500),
+      inboxDays: integer(env, 'INBOX_RETENTION_DAYS', 90, 1, 36_500),
+    },
     rateLimit: { perMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000) },
     logLevel,
   };

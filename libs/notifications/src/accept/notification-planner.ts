@@ -157,18 +157,24 @@ export class NotificationPlanner {
     const hasStoredPush =
       channels.includes('push') && !inline.pushSubscriptions && !!stored && (await lookups.hasStoredPush(stored.id));
     const scheduled = sendAt !== undefined && sendAt.getTime() > Date.now();
-    const deliveries = planDeliveries({
-      to: { recipientId: dto.to.recipientId, ...inline },
-      recipient: stored,
-      channels,
-      rendered,
-      template: template?.definition,
-      hasStoredPush,
-      scheduled,
-    });
+    // The deliveries' ids carry the notification's millisecond: they land in the same weekly partition as it, and
+    // their attempts (partitioned on the delivery id) too, so a week of history is dropped whole.
+    const mintedAt = Date.now();
+    const deliveries = planDeliveries(
+      {
+        to: { recipientId: dto.to.recipientId, ...inline },
+        recipient: stored,
+        channels,
+        rendered,
+        template: template?.definition,
+        hasStoredPush,
+        scheduled,
+      },
+      () => uuidv7(mintedAt),
+    );
     const allSkipped = deliveries.every((delivery) => delivery.status === 'skipped');
     return {
-      id: uuidv7(),
+      id: uuidv7(mintedAt),
       apiKeyId,
       recipientId: dto.to.recipientId,
       templateKey: template?.key,

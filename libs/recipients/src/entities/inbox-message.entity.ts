@@ -4,7 +4,7 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 @Entity('inbox_messages')
 export class InboxMessageEntity {
   @PrimaryColumn('uuid') id!: string;
-  /** The delivery that stored it: unique, so a retried delivery stores nothing more. */
+  /** The delivery that stored it: one message per delivery, so a retried delivery stores nothing more. */
   @Column('uuid', { name: 'delivery_id' }) deliveryId!: string;
   @Column('text', { name: 'recipient_id' }) recipientId!: string;
   @Column('uuid', { name: 'notification_id', nullable: true }) notificationId!: string | null;

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { uuidv7 } from '@herald/core';
+import { INBOX_TABLE, uuidTime, uuidv7, withWeekPartitions } from '@herald/core';
 import { FindOptionsWhere, IsNull, LessThan, MoreThan, Repository } from 'typeorm';
 import { InboxMessageEntity } from '../entities/inbox-message.entity';
 import type { NewInboxMessage } from './inbox.types';
+
+/** The advisory lock space of inbox stores, keyed by the hash of the delivery id. */
+const INBOX_STORE_LOCK = 7215010;
 
 export interface InboxPageQuery {
   unread: boolean;
@@ -19,25 +22,33 @@ export class InboxRepository {
   /**
    * Stores the message of a delivery once: a retried delivery (its worker died
    * after storing) finds the message it stored before and `created` is false.
+   * The partitioned inbox cannot keep delivery_id UNIQUE (a unique index must
+   * hold the partition key, the id), so a transaction lock on the delivery id
+   * makes two stores of one delivery take turns, and the second finds the first.
    */
   async insert(message: NewInboxMessage): Promise<{ message: InboxMessageEntity; created: boolean }> {
-    const rows: unknown[] = await this.messages.query(
-      `INSERT INTO inbox_messages (id, delivery_id, recipient_id, notification_id, title, body, url)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (delivery_id) DO NOTHING
-       RETURNING id`,
-      [
-        uuidv7(),
-        message.deliveryId,
-        message.recipientId,
-        message.notificationId,
-        message.title ?? null,
-        message.body,
-        message.url ?? null,
-      ],
+    const id = uuidv7();
+    return withWeekPartitions(this.messages.manager.dataSource, [INBOX_TABLE], [uuidTime(id)], () =>
+      this.messages.manager.transaction(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(${INBOX_STORE_LOCK}, hashtext($1))`, [message.deliveryId]);
+        const stored = await tx.findOneBy(InboxMessageEntity, { deliveryId: message.deliveryId });
+        if (stored) return { message: stored, created: false };
+        await tx.query(
+          `INSERT INTO inbox_messages (id, delivery_id, recipient_id, notification_id, title, body, url)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [
+            id,
+            message.deliveryId,
+            message.recipientId,
+            message.notificationId,
+            message.title ?? null,
+            message.body,
+            message.url ?? null,
+          ],
+        );
+        return { message: await tx.findOneByOrFail(InboxMessageEntity, { id }), created: true };
+      }),
     );
-    const stored = await this.messages.findOneByOrFail({ deliveryId: message.deliveryId });
-    return { message: stored, created: rows.length > 0 };
   }
 
   /** Newest first; one row more than asked, so the caller knows whether another page follows. */

@@ -9,6 +9,9 @@ import { DeliveryLeasesBackfill1764910001000 } from './1764910001000-delivery-le
 import { Suppressions1765000000000 } from './1765000000000-suppressions';
 import { InstallationSecrets1765010000000 } from './1765010000000-installation-secrets';
 import { AttemptProvider1765020000000 } from './1765020000000-attempt-provider';
+import { HistoryLegacyBound1765100000000 } from './1765100000000-history-legacy-bound';
+import { HistoryLegacyValidate1765100001000 } from './1765100001000-history-legacy-validate';
+import { PartitionHistory1765100002000 } from './1765100002000-partition-history';
 import { HistoryCounts1765200000000 } from './1765200000000-history-counts';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
@@ -24,5 +27,8 @@ export const MIGRATIONS = [
   Suppressions1765000000000,
   InstallationSecrets1765010000000,
   AttemptProvider1765020000000,
+  HistoryLegacyBound1765100000000,
+  HistoryLegacyValidate1765100001000,
+  PartitionHistory1765100002000,
   HistoryCounts1765200000000,
 ];
