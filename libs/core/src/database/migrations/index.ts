@@ -13,6 +13,7 @@ import { HistoryLegacyBound1765100000000 } from './1765100000000-history-legacy-
 import { HistoryLegacyValidate1765100001000 } from './1765100001000-history-legacy-validate';
 import { PartitionHistory1765100002000 } from './1765100002000-partition-history';
 import { HistoryCounts1765200000000 } from './1765200000000-history-counts';
+import { DeliveryStatusChannelIndex1765200001000 } from './1765200001000-delivery-status-channel-index';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   HistoryLegacyValidate1765100001000,
   PartitionHistory1765100002000,
   HistoryCounts1765200000000,
+  DeliveryStatusChannelIndex1765200001000,
 ];

@@ -44,7 +44,9 @@ export async function createWeekPartitions(
       const end = week + WEEK_MS;
       if (existing.some((p) => (p.from ?? -Infinity) < end && p.to > week)) continue;
       const name = weekPartitionName(table.name, week);
-      await sql(`CREATE TABLE ${name} (LIKE ${table.name} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+      await sql(
+        `CREATE TABLE ${name} (LIKE ${table.name} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STATISTICS)`,
+      );
       await sql(
         `ALTER TABLE ${table.name} ATTACH PARTITION ${name} FOR VALUES FROM ('${uuidAt(week)}') TO ('${uuidAt(end)}')`,
       );
