@@ -15,7 +15,7 @@ export class DeliveryStatusChannelIndex1765200001000 implements MigrationInterfa
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`CREATE INDEX deliveries_status_channel_idx ON deliveries (status, channel, id DESC)`);
-    const tables: { name: string }[] = await db.query(
+    const tables = await db.query<{ name: string }[]>(
       `SELECT 'deliveries' AS name UNION ALL
        SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
        WHERE i.inhparent = 'deliveries'::regclass`,
@@ -26,7 +26,7 @@ export class DeliveryStatusChannelIndex1765200001000 implements MigrationInterfa
   }
 
   async down(db: QueryRunner): Promise<void> {
-    const statistics: { name: string }[] = await db.query(
+    const statistics = await db.query<{ name: string }[]>(
       `SELECT stxname AS name FROM pg_statistic_ext WHERE stxname LIKE 'deliveries%status_channel_stat%'`,
     );
     for (const { name } of statistics) await db.query(`DROP STATISTICS ${name}`);
