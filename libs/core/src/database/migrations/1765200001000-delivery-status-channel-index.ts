@@ -15,20 +15,20 @@ export class DeliveryStatusChannelIndex1765200001000 implements MigrationInterfa
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`CREATE INDEX deliveries_status_channel_idx ON deliveries (status, channel, id DESC)`);
-    const tables = await db.query<{ name: string }[]>(
+    const tables = (await db.query(
       `SELECT 'deliveries' AS name UNION ALL
        SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
        WHERE i.inhparent = 'deliveries'::regclass`,
-    );
+    )) as { name: string }[];
     for (const { name } of tables) {
       await db.query(`CREATE STATISTICS ${name}_status_channel_stats (mcv) ON status, channel FROM ${name}`);
     }
   }
 
   async down(db: QueryRunner): Promise<void> {
-    const statistics = await db.query<{ name: string }[]>(
+    const statistics = (await db.query(
       `SELECT stxname AS name FROM pg_statistic_ext WHERE stxname LIKE 'deliveries%status_channel_stat%'`,
-    );
+    )) as { name: string }[];
     for (const { name } of statistics) await db.query(`DROP STATISTICS ${name}`);
     await db.query(`DROP INDEX deliveries_status_channel_idx`);
   }
