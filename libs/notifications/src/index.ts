@@ -13,6 +13,7 @@ export * from './dto/batch-notifications.dto';
 export * from './dto/send-notification.dto';
 export * from './entities/delivery.entity';
 export * from './entities/notification.entity';
+export * from './history/history-counts.repository';
 export * from './history/history.types';
 export * from './history/notification-history.service';
 export * from './history/notification-query.service';

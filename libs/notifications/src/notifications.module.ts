@@ -11,6 +11,7 @@ import { DeliveryAttemptEntity } from './entities/delivery-attempt.entity';
 import { DeliveryEntity } from './entities/delivery.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { NotificationEntity } from './entities/notification.entity';
+import { HistoryCountsRepository } from './history/history-counts.repository';
 import { HistoryRepository } from './history/history.repository';
 import { NotificationHistoryService } from './history/notification-history.service';
 import { NotificationQueryService } from './history/notification-query.service';
@@ -43,6 +44,7 @@ import { TopicService } from './topics/topic.service';
     // Cancel and retry change delivery statuses through the repository that holds the notification-lock rule.
     DeliveryRepository,
     HistoryRepository,
+    HistoryCountsRepository,
     NotificationCancelService,
     NotificationHistoryService,
     DeliveryRetryService,

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HeraldConfig } from '@herald/core';
 import { FanOutService, ReconcilerService, ThrottleService } from '@herald/notifications';
+import { RepeatingTask } from '../schedule/repeating-task';
 
 /**
  * Runs the reconciler at start and then every RECONCILE_INTERVAL_MS, with the broadcasts' (fan-outs that stopped
@@ -9,30 +10,27 @@ import { FanOutService, ReconcilerService, ThrottleService } from '@herald/notif
 @Injectable()
 export class ReconcileScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReconcileScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly task: RepeatingTask;
 
-  constructor(
-    private readonly reconciler: ReconcilerService,
-    private readonly fanOut: FanOutService,
-    private readonly throttles: ThrottleService,
-    private readonly config: HeraldConfig,
-  ) {}
+  constructor(reconciler: ReconcilerService, fanOut: FanOutService, throttles: ThrottleService, config: HeraldConfig) {
+    // Each pass on its own: one failing does not hold back the others.
+    const passes = () => [reconciler.reconcile(), fanOut.reconcile(), throttles.prune()];
+    this.task = new RepeatingTask(
+      'reconcile',
+      () =>
+        Promise.all(
+          passes().map((pass) => pass.catch((error: Error) => this.logger.warn(`reconcile failed: ${error.message}`))),
+        ),
+      config.delivery.reconcileIntervalMs,
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    const tick = () => {
-      const passes = [this.reconciler.reconcile(), this.fanOut.reconcile(), this.throttles.prune()];
-      this.running = Promise.all(
-        passes.map((pass) => pass.catch((error: Error) => this.logger.warn(`reconcile failed: ${error.message}`))),
-      ).finally(() => {
-        this.timer = setTimeout(tick, this.config.delivery.reconcileIntervalMs);
-      });
-    };
-    tick();
+    this.task.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.running;
-    clearTimeout(this.timer);
+    await this.task.stop();
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Channel } from '@herald/core';
 import { DataSource, FindOptionsSelect, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { DeliveryEntity, DeliveryStatus } from '../entities/delivery.entity';
-import { NotificationEntity, NotificationStatus } from '../entities/notification.entity';
+import { DeliveryEntity } from '../entities/delivery.entity';
+import { NotificationEntity } from '../entities/notification.entity';
 import type { DeliveryHistoryFilter, HistoryPageFilter, NotificationHistoryFilter } from './history.types';
 
 /** The columns a delivery summary shows: not the rendered content nor the address. */
@@ -84,29 +83,5 @@ export class HistoryRepository {
 
   findDeliverySummary(id: string): Promise<DeliveryEntity | null> {
     return this.dataSource.getRepository(DeliveryEntity).findOne({ select: DELIVERY_SUMMARY_COLUMNS, where: { id } });
-  }
-
-  async countNotificationsByStatus(): Promise<{ status: NotificationStatus; count: number }[]> {
-    return this.dataSource.query(`SELECT status, count(*)::int AS count FROM notifications GROUP BY status`);
-  }
-
-  async countDeliveriesByChannelAndStatus(): Promise<{ channel: Channel; status: DeliveryStatus; count: number }[]> {
-    return this.dataSource.query(
-      `SELECT channel, status, count(*)::int AS count FROM deliveries GROUP BY channel, status`,
-    );
-  }
-
-  /** Deliveries created in [since, until), counted by the minute they were created in and their status now. */
-  async countDeliveriesPerMinute(
-    since: Date,
-    until: Date,
-  ): Promise<{ minute: Date; status: DeliveryStatus; count: number }[]> {
-    // The window is an id range (UUIDv7), so it rides the primary key instead of scanning created_at.
-    return this.dataSource.query(
-      `SELECT date_trunc('minute', created_at) AS minute, status, count(*)::int AS count
-         FROM deliveries WHERE id >= $1 AND id < $2
-        GROUP BY 1, 2`,
-      [uuidv7Floor(since), uuidv7Floor(until)],
-    );
   }
 }

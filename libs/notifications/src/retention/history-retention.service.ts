@@ -18,7 +18,7 @@ const DAY_MS = 86_400_000;
 /** Partitions exist this far ahead, so inserts never wait for one while the job runs hourly. */
 const AHEAD_MS = 14 * DAY_MS;
 /** Held by the process running the job: the other workers' runs skip theirs. */
-const JOB_LOCK = 7215002;
+const JOB_LOCK = 7215004;
 /** Idempotency records deleted per statement, so none holds many row locks or runs long. */
 const IDEMPOTENCY_BATCH = 1000;
 

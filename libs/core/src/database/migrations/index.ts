@@ -12,6 +12,8 @@ import { AttemptProvider1765020000000 } from './1765020000000-attempt-provider';
 import { HistoryLegacyBound1765100000000 } from './1765100000000-history-legacy-bound';
 import { HistoryLegacyValidate1765100001000 } from './1765100001000-history-legacy-validate';
 import { PartitionHistory1765100002000 } from './1765100002000-partition-history';
+import { HistoryCounts1765200000000 } from './1765200000000-history-counts';
+import { DeliveryStatusChannelIndex1765200001000 } from './1765200001000-delivery-status-channel-index';
 import { Topics1765300000000 } from './1765300000000-topics';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
@@ -30,5 +32,7 @@ export const MIGRATIONS = [
   HistoryLegacyBound1765100000000,
   HistoryLegacyValidate1765100001000,
   PartitionHistory1765100002000,
+  HistoryCounts1765200000000,
+  DeliveryStatusChannelIndex1765200001000,
   Topics1765300000000,
 ];

@@ -1,3 +1,4 @@
+import { dropPartitionSql } from './drop-partition.sql';
 import type { PartitionedTable } from './partitioned-tables';
 import { parsePartitionRange, PartitionRange, uuidAt, WEEK_MS, weekPartitionName } from './week-bounds';
 
@@ -43,7 +44,9 @@ export async function createWeekPartitions(
       const end = week + WEEK_MS;
       if (existing.some((p) => (p.from ?? -Infinity) < end && p.to > week)) continue;
       const name = weekPartitionName(table.name, week);
-      await sql(`CREATE TABLE ${name} (LIKE ${table.name} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+      await sql(
+        `CREATE TABLE ${name} (LIKE ${table.name} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STATISTICS)`,
+      );
       await sql(
         `ALTER TABLE ${table.name} ATTACH PARTITION ${name} FOR VALUES FROM ('${uuidAt(week)}') TO ('${uuidAt(end)}')`,
       );
@@ -91,7 +94,7 @@ export async function dropPartitionsBefore(
      WHERE relkind = 'r' AND NOT relispartition AND relname ~ $1`,
     [`^${table}_(w[0-9]{8}|legacy)$`],
   );
-  for (const { name } of leftovers) await retryLocked(options, () => sql(`DROP TABLE ${name}`));
+  for (const { name } of leftovers) await retryLocked(options, () => sql(dropPartitionSql(table, name)));
   return leftovers.map((row) => row.name);
 }
 
