@@ -15,6 +15,7 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { MeController } from './api-keys/me.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ConsoleModule } from './console/console.module';
+import { DigestsController } from './digests/digests.controller';
 import { HealthController } from './health/health.controller';
 import { ApiMetricsModule } from './metrics/api-metrics.module';
 import { NotificationsBatchController } from './notifications/notifications-batch.controller';
@@ -67,6 +68,7 @@ import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
     TwilioCallbacksController,
     SendgridEventsController,
     UnsubscribeController,
+    DigestsController,
   ],
   providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
 })

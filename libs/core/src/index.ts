@@ -31,3 +31,4 @@ export * from './queue/queue.module';
 export * from './runtime/free-port';
 export * from './runtime/herald-core.module';
 export * from './runtime/run-process';
+export * from './runtime/within';

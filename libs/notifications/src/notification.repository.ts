@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { NotificationEntity } from './entities/notification.entity';
 import type { PlannedNotification } from './notification.types';
 
@@ -20,9 +20,10 @@ export class NotificationRepository {
    * idempotency record of each that has a key (its stored answer), in one
    * statement: atomic without a transaction block, one round trip for a single
    * send, a group of concurrent ones or a whole batch. Each row's `createdAt`
-   * is given, so its stored answer carries exactly the stored time.
+   * is given, so its stored answer carries exactly the stored time. `runner`: a transaction's manager, for a
+   * caller that stores more with it (a digest's close).
    */
-  async insertAll(rows: NotificationInsert[]): Promise<void> {
+  async insertAll(rows: NotificationInsert[], runner: DataSource | EntityManager = this.dataSource): Promise<void> {
     const notifications = rows.map(({ plan, createdAt }) => ({
       id: plan.id,
       api_key_id: plan.apiKeyId,
@@ -47,13 +48,14 @@ export class NotificationRepository {
         reason: delivery.reason ?? null,
         address: delivery.address ?? null,
         content: delivery.content ?? null,
-        next_attempt_at: plan.sendAt ?? null,
+        next_attempt_at: delivery.dueAt ?? null,
+        unless: delivery.unless ?? null,
       })),
     );
     const answers = rows.flatMap(({ answer }) =>
       answer ? [{ api_key_id: answer.apiKeyId, key: answer.key, body: answer.body }] : [],
     );
-    await this.dataSource.query(
+    await runner.query(
       `WITH stored AS (
          INSERT INTO notifications (id, api_key_id, recipient_id, template_key, template_version, status, priority,
            locale, data, recipient, send_at, idempotency_key, created_at, updated_at)
@@ -65,10 +67,12 @@ export class NotificationRepository {
          RETURNING id
        ), deliveries AS (
          -- The foreign key to notifications is checked at the end of the statement, when both are inserted.
-         INSERT INTO deliveries (id, notification_id, channel, status, reason, address, content, next_attempt_at)
-         SELECT d.id, d.notification_id, d.channel, d.status, d.reason, d.address, d.content, d.next_attempt_at
+         INSERT INTO deliveries (id, notification_id, channel, status, reason, address, content, next_attempt_at,
+           unless)
+         SELECT d.id, d.notification_id, d.channel, d.status, d.reason, d.address, d.content, d.next_attempt_at,
+           d.unless
          FROM jsonb_to_recordset($2::jsonb) AS d(id uuid, notification_id uuid, channel text, status text,
-           reason text, address jsonb, content jsonb, next_attempt_at timestamptz)
+           reason text, address jsonb, content jsonb, next_attempt_at timestamptz, unless text)
        ), answered AS (
          UPDATE idempotency_keys k SET response_status = 202, response_body = a.body
          FROM jsonb_to_recordset($3::jsonb) AS a(api_key_id text, key text, body jsonb)

@@ -7,6 +7,7 @@ import { NotificationBatchService } from './accept/notification-batch.service';
 import { NotificationPlanner } from './accept/notification-planner';
 import { NotificationCancelService } from './cancel/notification-cancel.service';
 import { DeliveryRepository } from './deliver/delivery.repository';
+import { DigestModule } from './digest/digest.module';
 import { DeliveryAttemptEntity } from './entities/delivery-attempt.entity';
 import { DeliveryEntity } from './entities/delivery.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
@@ -26,6 +27,7 @@ import { RecipientHistoryRepository } from './erasure/recipient-history.reposito
     TypeOrmModule.forFeature([NotificationEntity, DeliveryEntity, DeliveryAttemptEntity, IdempotencyKeyEntity]),
     RecipientsModule,
     TemplatesModule,
+    DigestModule,
   ],
   providers: [
     NotificationRepository,
@@ -51,6 +53,7 @@ import { RecipientHistoryRepository } from './erasure/recipient-history.reposito
     NotificationHistoryService,
     DeliveryRetryService,
     RecipientErasureService,
+    DigestModule,
   ],
 })
 export class NotificationsModule {}

@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ChannelContentDto } from './dto/channel-content.dto';
 import { DraftPreviewDto, PreviewTemplateDto, TemplateDefinitionDto } from './dto/template-definition.dto';
+import { stepsErrors } from './orchestration/orchestration-rules';
 import { TemplateRenderer } from './rendering/template-renderer';
 import { TemplateRepository, TemplateRow } from './template.repository';
 import { TemplateNotFoundError } from './templates.errors';
@@ -155,12 +156,15 @@ export class TemplateService {
       channels: JSON.parse(JSON.stringify(dto.channels)) as ChannelContentMap,
       locales: dto.locales ?? {},
       schema: dto.schema,
+      ...(dto.digest ? { digest: { ...dto.digest } } : {}),
+      ...(dto.steps ? { steps: dto.steps.map((step) => ({ ...step })) } : {}),
     };
     const errors: FieldError[] = [];
     if (!templateChannels(definition.channels).length) {
       errors.push({ path: 'channels', message: 'must define at least one channel' });
     }
     errors.push(...checkLocales(dto.locales, definition.channels));
+    errors.push(...stepsErrors(definition.steps, definition.channels));
     if (errors.length) throw new ValidationError(errors);
     this.renderer.check(definition);
     return definition;

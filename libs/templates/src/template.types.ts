@@ -1,4 +1,5 @@
 import type { Channel } from '@herald/core';
+import type { DigestRule, TemplateStep } from './orchestration/orchestration.types';
 
 export interface EmailContent {
   subject: string;
@@ -43,6 +44,8 @@ export interface TemplateDefinition {
   channels: ChannelContentMap;
   locales: LocaleOverrides;
   schema?: Record<string, unknown>;
+  digest?: DigestRule;
+  steps?: TemplateStep[];
 }
 
 /** The template as callers see it. */

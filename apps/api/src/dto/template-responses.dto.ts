@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ChannelContentDto, TemplateView } from '@herald/templates';
+import { ChannelContentDto, DigestRuleDto, TemplateStepDto, TemplateView } from '@herald/templates';
 
 /** A template version as the admin routes answer it. */
 @ApiSchema({ name: 'Template' })
@@ -15,6 +15,8 @@ export class TemplateViewDto implements TemplateView {
   locales: TemplateView['locales'];
   /** JSON Schema the data of a send must satisfy. */
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) schema?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: DigestRuleDto }) digest?: DigestRuleDto;
+  @ApiPropertyOptional({ type: [TemplateStepDto] }) steps?: TemplateStepDto[];
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt: string;
 }

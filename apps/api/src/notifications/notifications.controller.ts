@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ValidationError } from '@herald/core';
 import {
   AcceptedNotification,
+  DigestedSend,
   NotificationAcceptService,
   NotificationCancelService,
   NotificationQueryService,
@@ -12,6 +13,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Caller, RequireScopes } from '../auth/scopes.decorator';
 import type { ApiCaller } from '@herald/auth';
+import { DigestedSendDto } from '../dto/digest-responses.dto';
 import { AcceptedNotificationDto, NotificationViewDto } from '../dto/notification-responses.dto';
 import { ApiKeyProtected, ApiProblems, BODY_PROBLEMS } from '../http/openapi.decorators';
 import { uuidIdPipe } from '../http/uuid-id.pipe';
@@ -28,7 +30,11 @@ export class NotificationsController {
 
   @Post()
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: AcceptedNotificationDto })
+  @ApiExtraModels(AcceptedNotificationDto, DigestedSendDto)
+  @ApiAcceptedResponse({
+    description: 'The notification accepted; for a digest template and a stored recipient, the digest it joined',
+    schema: { oneOf: [{ $ref: getSchemaPath(AcceptedNotificationDto) }, { $ref: getSchemaPath(DigestedSendDto) }] },
+  })
   @ApiProblems(...BODY_PROBLEMS, 409)
   @RequireScopes('send')
   async send(
@@ -36,7 +42,7 @@ export class NotificationsController {
     @Caller() caller: ApiCaller,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: FastifyReply,
-  ): Promise<AcceptedNotification> {
+  ): Promise<AcceptedNotification | DigestedSend> {
     if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
       throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1 to 255 characters' }]);
     }

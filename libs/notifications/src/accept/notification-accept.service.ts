@@ -1,5 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AcceptTransport, canonicalHash, DeliveryJobRequest, DeliveryQueue, MetricsService } from '@herald/core';
+import { DigestService } from '../digest/digest.service';
+import type { DigestedSend } from '../digest/digest.types';
 import { SendNotificationDto } from '../dto/send-notification.dto';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../notifications.errors';
@@ -17,7 +19,8 @@ export interface SendCaller {
 }
 
 export interface AcceptResult {
-  body: AcceptedNotification;
+  /** The notification accepted, or the digest a send of a digest template joined (API.md §9). */
+  body: AcceptedNotification | DigestedSend;
   /** True when the answer is the stored answer of an earlier request with the same idempotency key. */
   replayed: boolean;
 }
@@ -62,6 +65,7 @@ export class NotificationAcceptService {
     private readonly idempotency: IdempotencyRepository,
     private readonly planner: NotificationPlanner,
     private readonly queue: DeliveryQueue,
+    private readonly digests: DigestService,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
@@ -76,11 +80,19 @@ export class NotificationAcceptService {
       if (existing) {
         if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
         if (existing.responseStatus === null) throw new IdempotencyKeyInFlightError();
-        return { body: existing.responseBody as AcceptedNotification, replayed: true };
+        return { body: existing.responseBody as AcceptedNotification | DigestedSend, replayed: true };
       }
     }
+    const lookups = this.planner.directLookups();
+    const digested = await this.digests
+      .joinIfDigest(dto, caller.apiKeyId, idempotencyKey, lookups)
+      .catch(async (error: unknown) => {
+        if (idempotencyKey) await this.idempotency.release(caller.apiKeyId, [idempotencyKey]);
+        throw error;
+      });
+    if (digested) return { body: digested, replayed: false };
     const plan = await this.planner
-      .plan(dto, caller.apiKeyId, idempotencyKey, this.planner.directLookups())
+      .plan(dto, caller.apiKeyId, idempotencyKey, lookups)
       .then(async (planned) => {
         const createdAt = new Date();
         const answer = acceptedAnswer(planned, createdAt);

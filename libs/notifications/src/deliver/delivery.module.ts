@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@herald/channels';
+import { DigestModule } from '../digest/digest.module';
+import { StepConditionRepository } from '../steps/step-condition.repository';
 import { SuppressionModule } from '../suppression/suppression.module';
 import { DeliveryChunkService } from './delivery-chunk.service';
 import { DeliveryLeaseService } from './delivery-lease.service';
@@ -9,8 +11,15 @@ import { ReconcilerService } from './reconciler.service';
 
 /** The worker side: delivering deliveries and reconciling the queues with PostgreSQL. */
 @Module({
-  imports: [ChannelsModule, SuppressionModule],
-  providers: [DeliveryRepository, DeliveryLeaseService, DeliveryService, DeliveryChunkService, ReconcilerService],
-  exports: [DeliveryService, DeliveryChunkService, ReconcilerService, ChannelsModule],
+  imports: [ChannelsModule, SuppressionModule, DigestModule],
+  providers: [
+    DeliveryRepository,
+    DeliveryLeaseService,
+    DeliveryService,
+    DeliveryChunkService,
+    ReconcilerService,
+    StepConditionRepository,
+  ],
+  exports: [DeliveryService, DeliveryChunkService, ReconcilerService, ChannelsModule, DigestModule],
 })
 export class DeliveryModule {}

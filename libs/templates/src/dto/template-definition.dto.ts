@@ -1,6 +1,9 @@
 import { Type } from 'class-transformer';
 import { INT4_MAX, IsBoundedJsonObject, IsIntegerText } from '@herald/core';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsDefined,
   IsOptional,
@@ -11,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ChannelContentDto } from './channel-content.dto';
+import { DigestRuleDto, TemplateStepDto } from './orchestration.dto';
 
 const LOCALES_MAX_BYTES = 256 * 1024;
 
@@ -26,6 +30,16 @@ export class TemplateDefinitionDto {
   @IsBoundedJsonObject({ maxBytes: LOCALES_MAX_BYTES })
   locales?: Record<string, Record<string, Record<string, unknown>>>;
   @IsOptional() @IsBoundedJsonObject() schema?: Record<string, unknown>;
+  /** Sends to one recipient with the same rendered key inside the window become one notification (API.md §9). */
+  @IsOptional() @ValidateNested() @Type(() => DigestRuleDto) digest?: DigestRuleDto;
+  /** Escalation: channels sent in order, a later one after its delay, unless the in-app message was read. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(5)
+  @ValidateNested({ each: true })
+  @Type(() => TemplateStepDto)
+  steps?: TemplateStepDto[];
 }
 
 export class PreviewTemplateDto {

@@ -9,6 +9,8 @@ import { DeliveryLeasesBackfill1764910001000 } from './1764910001000-delivery-le
 import { Suppressions1765000000000 } from './1765000000000-suppressions';
 import { InstallationSecrets1765010000000 } from './1765010000000-installation-secrets';
 import { AttemptProvider1765020000000 } from './1765020000000-attempt-provider';
+import { Digests1765400000000 } from './1765400000000-digests';
+import { DeliveryUnless1765400001000 } from './1765400001000-delivery-unless';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
 export const MIGRATIONS = [
@@ -23,4 +25,6 @@ export const MIGRATIONS = [
   Suppressions1765000000000,
   InstallationSecrets1765010000000,
   AttemptProvider1765020000000,
+  Digests1765400000000,
+  DeliveryUnless1765400001000,
 ];
