@@ -12,6 +12,7 @@ import { dropDatabases } from './support/databases';
 import { machine, revision } from './support/machine';
 import { killAll } from './support/processes';
 import { profileAccept } from './profile/profile-accept';
+import { profileDelivery } from './profile/profile-delivery';
 
 /**
  * `npm run bench`: Herald in split mode, the way production runs it, against baselines measured in the same run
@@ -43,18 +44,30 @@ async function main(): Promise<void> {
     for (const backend of options.backends) rss[backend] = await rssRun(backend, options.rssNotifications);
   }
   const profile = options.profile ? await profileAccept(options.sizes) : undefined;
+  const deliveryProfile = options.profile ? await profileDelivery(options.sizes) : undefined;
+  const profileMarkdown = profile && deliveryProfile ? `${profile.markdown}\n\n${deliveryProfile.markdown}` : undefined;
 
   const table = markdownTable(rows(runs, options.backends, rss));
   const runsText =
     options.runs === 0 ? 'no runs, RSS run only' : options.runs === 1 ? '1 run' : `median of ${options.runs} runs`;
   const mode = `${options.quick ? 'quick' : 'full sizes'}, ${runsText}`;
   console.log(`\n${table}\n`);
-  if (profile) console.log(`${profile.markdown}\n`);
+  if (profileMarkdown) console.log(`${profileMarkdown}\n`);
   const info = { machine: machine(), revision: measured };
-  const file = writeLatest({ at: new Date().toISOString(), ...info, options, mode, table, runs, rss, profile });
+  const file = writeLatest({
+    at: new Date().toISOString(),
+    ...info,
+    options,
+    mode,
+    table,
+    runs,
+    rss,
+    profile,
+    deliveryProfile,
+  });
   console.log(`written to ${file} (${Math.round((performance.now() - started) / 1000)} s)`);
   if (options.record) {
-    await appendToBenchmarks(options.record, info.machine, info.revision, mode, table, profile?.markdown);
+    await appendToBenchmarks(options.record, info.machine, info.revision, mode, table, profileMarkdown);
     console.log('appended to BENCHMARKS.md');
   }
 }

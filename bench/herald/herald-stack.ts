@@ -19,6 +19,8 @@ export interface StackOptions {
   label: string;
   /** Write a V8 CPU profile of the api process into this folder (`--cpu-prof`). */
   apiCpuProfileDir?: string;
+  /** Likewise for each worker process. */
+  workerCpuProfileDir?: string;
   /** `ALTER DATABASE … SET` settings of the fresh database (statement logging for round-trip counts). */
   databaseSettings?: Record<string, string>;
   /** Start without a worker (round-trip counts of the api alone). */
@@ -90,10 +92,12 @@ export class HeraldStack {
       RATE_LIMIT_PER_MINUTE: '10000000',
     };
     await runNode(`${label}-migrate`, [START, 'migrate'], this.env, this.cwd);
-    const profile = this.options.apiCpuProfileDir
-      ? ['--cpu-prof', `--cpu-prof-dir=${this.options.apiCpuProfileDir}`]
-      : [];
-    this.api = startNode(`${label}-api`, [...profile, START, 'api'], this.env, this.cwd);
+    this.api = startNode(
+      `${label}-api`,
+      [...profiling(this.options.apiCpuProfileDir), START, 'api'],
+      this.env,
+      this.cwd,
+    );
     const base = `http://127.0.0.1:${port}`;
     await waitForHttp(`${base}/health/ready`, () => this.api.assertAlive());
     await this.admin('PUT', `/v1/admin/templates/${TEMPLATE_KEY}`, TEMPLATE);
@@ -124,7 +128,7 @@ export class HeraldStack {
   async addWorker(): Promise<void> {
     const worker = startNode(
       `${this.options.label}-worker${this.workers.length + 1}`,
-      [START, 'worker'],
+      [...profiling(this.options.workerCpuProfileDir), START, 'worker'],
       this.env,
       this.cwd,
     );
@@ -178,6 +182,11 @@ export class HeraldStack {
     livePrefixes.delete(this.prefix);
     rmSync(this.cwd, { recursive: true, force: true });
   }
+}
+
+/** Node's flags that write a V8 CPU profile into `dir` at exit. */
+function profiling(dir: string | undefined): string[] {
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 async function deleteKeys(pattern: string): Promise<void> {

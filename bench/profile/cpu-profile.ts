@@ -77,3 +77,19 @@ export function summarizeProfile(file: string, fromUs: number, toUs: number, top
       .map((f) => ({ name: f.name, where: f.where, percent: percent(f.us) })),
   };
 }
+
+/** A summary as Markdown lines under `title`: categories, then the top functions. */
+export function summaryMarkdown(title: string, summary: ProfileSummary): string[] {
+  return [
+    `${title} (${summary.totalMs} ms sampled), self time by category:`,
+    '',
+    summary.categories.map((c) => `${c.name} ${c.percent} %`).join(', '),
+    '',
+    'Top functions by self time:',
+    '',
+    '| function | where | self % |',
+    '| --- | --- | --- |',
+    ...summary.functions.map((f) => `| ${f.name} | ${f.where} | ${f.percent} |`),
+    '',
+  ];
+}

@@ -8,7 +8,7 @@ import { WebhookReceiver } from '../herald/receiver';
 import { sendOne } from '../herald/send';
 import { RESULTS_DIR } from '../report/record';
 import { AcceptCost, acceptCost } from './accept-cost';
-import { ProfileSummary, summarizeProfile } from './cpu-profile';
+import { ProfileSummary, summarizeProfile, summaryMarkdown } from './cpu-profile';
 import { countRedisCommands, countStatements } from './round-trips';
 
 export interface AcceptProfile {
@@ -105,21 +105,6 @@ export async function profileAccept(sizes: Sizes): Promise<AcceptProfile> {
   return { file, summary, batchSummary, cost, roundTrips, markdown: markdown(summary, batchSummary, cost, roundTrips) };
 }
 
-function summaryMarkdown(what: string, summary: ProfileSummary): string[] {
-  return [
-    `api CPU profile, ${what} (${summary.totalMs} ms sampled), self time by category:`,
-    '',
-    summary.categories.map((c) => `${c.name} ${c.percent} %`).join(', '),
-    '',
-    'Top functions by self time:',
-    '',
-    '| function | where | self % |',
-    '| --- | --- | --- |',
-    ...summary.functions.map((f) => `| ${f.name} | ${f.where} | ${f.percent} |`),
-    '',
-  ];
-}
-
 function markdown(
   summary: ProfileSummary,
   batchSummary: ProfileSummary,
@@ -132,8 +117,8 @@ function markdown(
       `(${cost.batchItems} items in batches of 1,000); at rest it uses ${cost.idleMsPerSecond.toFixed(0)} ms a second, ` +
       'subtracted.',
     '',
-    ...summaryMarkdown('single accept', summary),
-    ...summaryMarkdown('batch accept', batchSummary),
+    ...summaryMarkdown('api CPU profile, single accept', summary),
+    ...summaryMarkdown('api CPU profile, batch accept', batchSummary),
     `Round trips of one accept (statement log of a fresh database, Redis MONITOR of the stack's prefix): ${describe(trips.accept)}.`,
     '',
     `One delivery (accept + delivery, less the accept; the worker's idle polling in that second included): ${describe(trips.delivery)}.`,

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DeliveryWorkerHost } from '@herald/worker';
 import { expectProblem } from '../support/api-client';
@@ -108,5 +109,53 @@ describe.each(queueBackends())('a PostgreSQL outage on the $name queue backend',
       );
     },
     240_000,
+  );
+
+  it.skipIf(backend.skip)(
+    'frees the idempotency key of a send cut off by the outage once PostgreSQL is back, not a minute later',
+    async () => {
+      const viaProxy = new URL(installation.db.url);
+      viaProxy.host = `127.0.0.1:${proxy.port}`;
+      const herald = await installation.start({ databaseUrl: viaProxy.toString(), apps: ['api'] });
+      const key = { 'Idempotency-Key': 'cut-off-send' };
+      const body = anEmail('cut-off@example.com');
+      // The send claims its key, then waits for the table the test holds locked: cut off between the two.
+      const lock = new Client({ connectionString: installation.db.url });
+      await lock.connect();
+      try {
+        await lock.query('BEGIN');
+        await lock.query('LOCK TABLE notifications IN ACCESS EXCLUSIVE MODE');
+        const cutOff = herald.admin.post('/v1/notifications', body, key);
+        await eventually(
+          async () =>
+            (await installation.pg.query(`SELECT 1 FROM idempotency_keys WHERE key = 'cut-off-send'`)).rowCount === 1,
+          { what: 'the send to claim its key', timeoutMs: 30_000 },
+        );
+        proxy.sever();
+        expectProblem(await cutOff, 503);
+        // PostgreSQL would go on with the statement once the lock is free: end it, as a server shutting down does.
+        await lock.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+        );
+      } finally {
+        await lock.query('ROLLBACK');
+        await lock.end();
+      }
+      proxy.restore();
+      // Answered 409 (in flight) until the claim counted as abandoned (60 s) before the release was retried.
+      const retried = await eventually(
+        async () => {
+          const response = await herald.admin.post<{ id: string }>('/v1/notifications', body, key);
+          expect(response.status, JSON.stringify(response.body)).not.toBe(409);
+          return response.status === 202 && response;
+        },
+        { what: 'the retry to be accepted', timeoutMs: 30_000 },
+      );
+      await expect(
+        installation.pg.query(`SELECT id FROM notifications WHERE id = $1`, [retried.body.id]),
+      ).resolves.toMatchObject({ rowCount: 1 });
+    },
+    120_000,
   );
 });

@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataSourceOptions } from '@herald/core';
+import { dataSourceOptions, loadConfig, PreparedStatements } from '@herald/core';
 import { queuedNotification } from '../support/delivery-rows';
 import { useHerald } from '../support/herald-harness';
+import { testEnv } from '../support/test-env';
 import { ClaimedDelivery, DeliveryRepository } from '../../libs/notifications/src/deliver/delivery.repository';
 
 const LEASE_MS = 60_000;
@@ -15,7 +16,9 @@ describe('a stale worker after a takeover', () => {
 
   beforeAll(async () => {
     dataSource = await new DataSource(dataSourceOptions(database.db.url)).initialize();
-    repository = new DeliveryRepository(dataSource);
+    // Prepared, as a worker on PostgreSQL runs them.
+    const prepared = new PreparedStatements(dataSource, loadConfig(testEnv(database.db.url)));
+    repository = new DeliveryRepository(dataSource, prepared);
   });
 
   afterAll(async () => {

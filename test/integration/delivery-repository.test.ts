@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataSourceOptions } from '@herald/core';
+import { dataSourceOptions, loadConfig, PreparedStatements } from '@herald/core';
 import { queuedNotification } from '../support/delivery-rows';
 import { useHerald } from '../support/herald-harness';
+import { testEnv } from '../support/test-env';
 import { ClaimedDelivery, DeliveryRepository } from '../../libs/notifications/src/deliver/delivery.repository';
 
 /** On real PostgreSQL: the statements that change a delivery's status, raced against each other. */
@@ -14,7 +15,9 @@ describe('DeliveryRepository', () => {
 
   beforeAll(async () => {
     dataSource = await new DataSource(dataSourceOptions(database.db.url)).initialize();
-    repository = new DeliveryRepository(dataSource);
+    // Prepared, as a worker on PostgreSQL runs them.
+    const prepared = new PreparedStatements(dataSource, loadConfig(testEnv(database.db.url)));
+    repository = new DeliveryRepository(dataSource, prepared);
   });
 
   afterAll(async () => {

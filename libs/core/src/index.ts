@@ -7,6 +7,7 @@ export * from './config/vapid-keys';
 export * from './core.errors';
 export * from './database/data-source';
 export * from './database/database-availability';
+export * from './database/prepared-statements';
 export * from './database/database-runtime';
 export * from './database/database.module';
 export * from './database/ensure-database';

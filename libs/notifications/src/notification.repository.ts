@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { PreparedStatements } from '@herald/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotificationEntity } from './entities/notification.entity';
 import type { PlannedNotification } from './notification.types';
@@ -13,17 +14,20 @@ export interface NotificationInsert {
 
 @Injectable()
 export class NotificationRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly prepared: PreparedStatements,
+  ) {}
 
   /**
    * Stores notifications with all their deliveries, and completes the
    * idempotency record of each that has a key (its stored answer), in one
    * statement: atomic without a transaction block, one round trip for a single
    * send, a group of concurrent ones or a whole batch. Each row's `createdAt`
-   * is given, so its stored answer carries exactly the stored time. `runner`: a transaction's manager, for a
-   * caller that stores more with it (a digest's close).
+   * is given, so its stored answer carries exactly the stored time. `manager`: a transaction's, for a caller that
+   * stores more with it (a digest's close); without one the statement is the prepared one of every send.
    */
-  async insertAll(rows: NotificationInsert[], runner: DataSource | EntityManager = this.dataSource): Promise<void> {
+  async insertAll(rows: NotificationInsert[], manager?: EntityManager): Promise<void> {
     const notifications = rows.map(({ plan, createdAt }) => ({
       id: plan.id,
       api_key_id: plan.apiKeyId,
@@ -55,8 +59,7 @@ export class NotificationRepository {
     const answers = rows.flatMap(({ answer }) =>
       answer ? [{ api_key_id: answer.apiKeyId, key: answer.key, body: answer.body }] : [],
     );
-    await runner.query(
-      `WITH stored AS (
+    const insert = `WITH stored AS (
          INSERT INTO notifications (id, api_key_id, recipient_id, template_key, template_version, status, priority,
            locale, data, recipient, send_at, idempotency_key, created_at, updated_at)
          SELECT n.id, n.api_key_id, n.recipient_id, n.template_key, n.template_version, n.status, n.priority,
@@ -78,9 +81,10 @@ export class NotificationRepository {
          FROM jsonb_to_recordset($3::jsonb) AS a(api_key_id text, key text, body jsonb)
          WHERE k.api_key_id = a.api_key_id AND k.key = a.key
        )
-       SELECT count(*)::int AS stored FROM stored`,
-      [JSON.stringify(notifications), JSON.stringify(deliveries), JSON.stringify(answers)],
-    );
+       SELECT count(*)::int AS stored FROM stored`;
+    const values = [JSON.stringify(notifications), JSON.stringify(deliveries), JSON.stringify(answers)];
+    if (manager) await manager.query(insert, values);
+    else await this.prepared.query('herald_notifications_insert', insert, values);
   }
 
   findWithDeliveries(id: string): Promise<NotificationEntity | null> {

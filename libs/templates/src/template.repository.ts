@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { PreparedStatements } from '@herald/core';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { TemplateVersionEntity } from './entities/template-version.entity';
 import { TemplateEntity } from './entities/template.entity';
@@ -12,7 +13,10 @@ export interface TemplateRow {
 
 @Injectable()
 export class TemplateRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly prepared: PreparedStatements,
+  ) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
@@ -42,7 +46,8 @@ export class TemplateRepository {
   async findActiveDefinitions(
     keys: string[],
   ): Promise<Map<string, { version: number; definition: TemplateDefinition }>> {
-    const rows = await this.dataSource.query<{ key: string; version: number; definition: TemplateDefinition }[]>(
+    const rows = await this.prepared.query<{ key: string; version: number; definition: TemplateDefinition }>(
+      'herald_template_definitions',
       `SELECT t.key, v.version, v.definition
        FROM templates t JOIN template_versions v ON v.template_key = t.key AND v.version = t.active_version
        WHERE t.key = ANY($1::text[]) AND t.deleted_at IS NULL`,

@@ -13,8 +13,9 @@ export class HeraldConfig {
   /**
    * `url` serves the queries, and may go through PgBouncer in transaction mode; `directUrl` (DATABASE_DIRECT_URL,
    * else `url`) serves what needs a session of its own: migrations and their lock, LISTEN, BullMQ's PostgreSQL backend.
+   * `preparedStatements`: the hot statements are prepared once per connection (off behind a transaction pooler).
    */
-  database!: { url?: string; directUrl?: string; migrate: boolean };
+  database!: { url?: string; directUrl?: string; migrate: boolean; preparedStatements: boolean };
   redis!: { url?: string; /** Key prefix, so several Herald installations can share one Redis. */ prefix: string };
   auth!: { adminApiKey?: string };
   /** `fallbackUrls`: SMTP servers tried in order when `smtpUrl` (and each one before) fails transiently. */

@@ -13,7 +13,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.http).toEqual({ port: 3000, publicUrl: 'http://localhost:3000' });
     expect(config.dataDir).toBe('./var');
-    expect(config.database).toEqual({ url: undefined, directUrl: undefined, migrate: true });
+    expect(config.database).toEqual({ url: undefined, directUrl: undefined, migrate: true, preparedStatements: true });
     expect(config.redis.url).toBeUndefined();
     expect(config.email).toEqual({ smtpUrl: undefined, fallbackUrls: [], from: 'Herald <no-reply@localhost>' });
     expect(config.webhook.allowPrivate).toBe(false);
@@ -67,6 +67,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('prepares statements unless DATABASE_DIRECT_URL says DATABASE_URL is a pooler, or told', () => {
+    const pooled = 'postgres://herald@pgbouncer:6432/herald';
+    const direct = 'postgres://herald@db:5432/herald';
+    const prepared = (env: Record<string, string>) => loadConfig(env).database.preparedStatements;
+    expect(prepared({ DATABASE_URL: direct })).toBe(true);
+    expect(prepared({ DATABASE_URL: direct, DATABASE_DIRECT_URL: direct })).toBe(true);
+    expect(prepared({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct })).toBe(false);
+    expect(prepared({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct, DATABASE_PREPARED_STATEMENTS: 'true' })).toBe(
+      true,
+    );
+    expect(prepared({ DATABASE_URL: direct, DATABASE_PREPARED_STATEMENTS: 'false' })).toBe(false);
+  });
+
   it('reads METRICS_PORT only when set', () => {
     expect(loadConfig({}).metrics.port).toBeUndefined();
     expect(loadConfig({ METRICS_PORT: '9100' }).metrics.port).toBe(9100);
@@ -98,6 +111,7 @@ describe('loadConfig', () => {
     [{ DATABASE_DIRECT_URL: 'postgres://a/b' }, 'DATABASE_DIRECT_URL'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ WEBHOOK_ALLOW_PRIVATE: 'maybe' }, 'WEBHOOK_ALLOW_PRIVATE'],
+    [{ DATABASE_PREPARED_STATEMENTS: 'sometimes' }, 'DATABASE_PREPARED_STATEMENTS'],
     [{ WEBHOOK_SECRET: 'plain' }, 'WEBHOOK_SECRET'],
     [{ MAIL_FROM: 'Herald <a@b.c>\r\nBcc: x@y.z' }, 'MAIL_FROM'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],

@@ -162,6 +162,13 @@ export function loadConfig(env: Env): HeraldConfig {
       url: databaseUrl,
       directUrl: databaseDirectUrl ?? databaseUrl,
       migrate: boolean(env, 'DB_MIGRATE', true),
+      // A DATABASE_DIRECT_URL of its own says DATABASE_URL is a transaction pooler, which (PgBouncer before 1.21)
+      // cannot keep a statement prepared on one server connection for the next transaction.
+      preparedStatements: boolean(
+        env,
+        'DATABASE_PREPARED_STATEMENTS',
+        databaseDirectUrl === undefined || databaseDirectUrl === databaseUrl,
+      ),
     },
     redis: { url: redisUrl, prefix: text(env, 'REDIS_PREFIX') ?? 'herald' },
     auth: { adminApiKey: text(env, 'ADMIN_API_KEY') },

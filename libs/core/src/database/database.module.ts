@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source';
 import { DatabaseAvailability } from './database-availability';
 import { DatabaseRuntime } from './database-runtime';
+import { PreparedStatements } from './prepared-statements';
 
 @Global()
 @Module({})
@@ -11,8 +12,8 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(runtime.url), autoLoadEntities: true })],
-      providers: [{ provide: DatabaseRuntime, useValue: runtime }, DatabaseAvailability],
-      exports: [DatabaseRuntime, DatabaseAvailability],
+      providers: [{ provide: DatabaseRuntime, useValue: runtime }, DatabaseAvailability, PreparedStatements],
+      exports: [DatabaseRuntime, DatabaseAvailability, PreparedStatements],
     };
   }
 }

@@ -74,6 +74,7 @@ export class NotificationAcceptService {
     caller: SendCaller,
     idempotencyKey = dto.idempotencyKey,
   ): Promise<AcceptResult> {
+    const claimedAt = Date.now();
     if (idempotencyKey) {
       const hash = requestHash(dto);
       const existing = await this.idempotency.claim(caller.apiKeyId, idempotencyKey, hash, ABANDONED_AFTER_MS);
@@ -83,13 +84,14 @@ export class NotificationAcceptService {
         return { body: existing.responseBody as AcceptedNotification | DigestedSend, replayed: true };
       }
     }
+    // A send refused (or cut off) after its claim frees its key for the client's retry.
+    const releasing = async (error: unknown): Promise<never> => {
+      if (idempotencyKey)
+        await this.idempotency.release(caller.apiKeyId, [idempotencyKey], claimedAt + ABANDONED_AFTER_MS);
+      throw error;
+    };
     const lookups = this.planner.directLookups();
-    const digested = await this.digests
-      .joinIfDigest(dto, caller.apiKeyId, idempotencyKey, lookups)
-      .catch(async (error: unknown) => {
-        if (idempotencyKey) await this.idempotency.release(caller.apiKeyId, [idempotencyKey]);
-        throw error;
-      });
+    const digested = await this.digests.joinIfDigest(dto, caller.apiKeyId, idempotencyKey, lookups).catch(releasing);
     if (digested) return { body: digested, replayed: false };
     const plan = await this.planner
       .plan(dto, caller.apiKeyId, idempotencyKey, lookups)
@@ -103,10 +105,7 @@ export class NotificationAcceptService {
         });
         return { planned, answer };
       })
-      .catch(async (error: unknown) => {
-        if (idempotencyKey) await this.idempotency.release(caller.apiKeyId, [idempotencyKey]);
-        throw error;
-      });
+      .catch(releasing);
     const jobs = deliveryJobs([plan.planned]);
     if (jobs.length) await this.enqueues.submit(jobs);
     this.metrics?.recordAccepted(caller.transport ?? 'http', plan.answer.deliveries);

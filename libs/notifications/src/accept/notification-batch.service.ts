@@ -75,8 +75,10 @@ export class NotificationBatchService {
       else if (first.has(key)) later.push(item);
       else first.set(key, item);
     }
+    let claimedAt = Date.now();
     if (first.size) {
       const hashes = new Map([...first].map(([key, item]) => [key, requestHash(item.dto)]));
+      claimedAt = Date.now();
       const { claimed, held } = await this.idempotency.claimMany(
         caller.apiKeyId,
         [...hashes].map(([key, hash]) => ({ key, requestHash: hash })),
@@ -111,10 +113,7 @@ export class NotificationBatchService {
     planned.sort((a, b) => a.index - b.index);
 
     const stored = await this.store(planned, caller, results, released);
-    // A key not released here is taken over once ABANDONED_AFTER_MS has passed.
-    await this.idempotency
-      .release(caller.apiKeyId, released)
-      .catch((error: Error) => this.logger.warn(`releasing idempotency keys failed: ${error.message}`));
+    await this.idempotency.release(caller.apiKeyId, released, claimedAt + ABANDONED_AFTER_MS);
     await this.queue.enqueueAfterCommit(deliveryJobs(stored));
     for (const plan of stored) this.metrics?.recordAccepted(caller.transport ?? 'http', plan.deliveries);
 

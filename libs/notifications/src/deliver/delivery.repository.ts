@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Channel, DeliveryAddress, Priority } from '@herald/core';
+import { PreparedStatements, type Channel, type DeliveryAddress, type Priority } from '@herald/core';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AttemptOutcome } from '../entities/delivery-attempt.entity';
 import type { DeliveryStatus } from '../entities/delivery.entity';
@@ -78,7 +78,10 @@ const LOST_ATTEMPT = 'worker stopped during the attempt';
 
 @Injectable()
 export class DeliveryRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly prepared: PreparedStatements,
+  ) {}
 
   /**
    * The conditional status change that makes a worker the only one sending this
@@ -89,7 +92,8 @@ export class DeliveryRepository {
    * renews it): its open attempt is closed as lost and the delivery is claimed again.
    */
   async claim(deliveryId: string, leaseMs: number): Promise<ClaimedDelivery | null> {
-    const rows = await this.dataSource.query<ClaimedRow[]>(
+    const rows = await this.prepared.query<ClaimedRow>(
+      'herald_delivery_claim',
       `WITH notification AS (
          SELECT n.id, n.priority, n.send_at FROM notifications n
          WHERE n.id = (SELECT notification_id FROM deliveries WHERE id = $1)
@@ -154,7 +158,8 @@ export class DeliveryRepository {
     status: Extract<DeliveryStatus, 'sent' | 'delivered' | 'failed'>,
     result: AttemptResult & { captured?: boolean },
   ): Promise<boolean> {
-    const [{ ended }] = await this.dataSource.query<[{ ended: number }]>(
+    const [{ ended }] = await this.prepared.query<{ ended: number }>(
+      'herald_delivery_finish',
       `WITH notification AS (
          SELECT id FROM notifications WHERE id = $8 FOR UPDATE
        ), siblings AS (

@@ -1,6 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isDatabaseUnreachable } from '@herald/core';
 import { DataSource } from 'typeorm';
+
+/** How often a release that could not reach PostgreSQL is tried again. */
+const RELEASE_RETRY_MS = 500;
+/** A release stops trying this long before its claim may be taken over, so it never deletes a newer claim. */
+const RELEASE_MARGIN_MS = 5_000;
 
 export interface IdempotencyRecord {
   requestHash: string;
@@ -16,6 +23,8 @@ interface IdempotencyRow {
 
 @Injectable()
 export class IdempotencyRepository {
+  private readonly logger = new Logger(IdempotencyRepository.name);
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
@@ -79,12 +88,43 @@ export class IdempotencyRepository {
     return { claimed, held };
   }
 
-  /** A refused request stores nothing: the key is free for a corrected retry. */
-  async release(apiKeyId: string, keys: string[]): Promise<void> {
+  /**
+   * A refused request stores nothing: the key is free for a corrected retry. Never throws. A request refused
+   * because PostgreSQL was unreachable could not release its keys either: the release is tried again in the
+   * background until PostgreSQL answers, so the client's retry finds its keys free once PostgreSQL is back
+   * rather than answered 409 until the claim counts as abandoned. It gives up shortly before `abandonAt` (the
+   * claim's start plus the abandon delay), when another request may have taken the key over.
+   */
+  async release(apiKeyId: string, keys: string[], abandonAt: number): Promise<void> {
     if (!keys.length) return;
-    await this.dataSource.query(
-      `DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = ANY($2::text[]) AND response_status IS NULL`,
-      [apiKeyId, keys],
-    );
+    const attempt = () =>
+      this.dataSource.query(
+        `DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = ANY($2::text[]) AND response_status IS NULL`,
+        [apiKeyId, keys],
+      );
+    try {
+      await attempt();
+    } catch (error) {
+      if (!isDatabaseUnreachable(error)) {
+        this.logger.warn(`releasing idempotency keys failed: ${(error as Error).message}`);
+        return;
+      }
+      this.logger.warn('PostgreSQL is unreachable; releasing idempotency keys again until it answers');
+      void this.releaseLater(attempt, abandonAt - RELEASE_MARGIN_MS);
+    }
+  }
+
+  private async releaseLater(attempt: () => Promise<unknown>, giveUpAt: number): Promise<void> {
+    while (Date.now() + RELEASE_RETRY_MS < giveUpAt) {
+      // Unref'd: a process shutting down does not wait for it (the claim is then abandoned in time).
+      await sleep(RELEASE_RETRY_MS, undefined, { ref: false });
+      try {
+        await attempt();
+        return;
+      } catch (error) {
+        if (!isDatabaseUnreachable(error)) break;
+      }
+    }
+    this.logger.warn('idempotency keys left to be taken over once abandoned');
   }
 }
