@@ -9,6 +9,7 @@ import type {
   AcceptedNotification,
   CreatedApiKey,
   DeliveryHistoryItem,
+  DigestedSend,
   InboxPage,
   Page,
   PushSubscriptionView,
@@ -295,6 +296,16 @@ describe('every route answers as documented', () => {
     await call(404, 'get', '/v1/notifications/{id}', { params: { id: '0190a5c2-0000-7000-8000-000000000000' } });
     await call(200, 'post', '/v1/notifications/{id}/cancel', { params: { id: later.body.id } });
     await call(404, 'post', '/v1/notifications/{id}/cancel', { params: { id: 'not-a-uuid' } });
+
+    // A digest (API.md §9): its template, a send that joins it, the digest read back.
+    const digest = aTemplate({ channels: inApp, digest: { window: 3600, key: '{{orderId}}', maxEvents: 10 } });
+    await call(201, 'put', '/v1/admin/templates/{key}', { params: { key: 'order-digest' }, body: digest });
+    const digested = await call<DigestedSend>(202, 'post', '/v1/notifications', {
+      client: sender,
+      body: aTemplatedNotification('order-digest', 'ada', { orderId: 'A-1', name: 'Ada' }),
+    });
+    await call(200, 'get', '/v1/digests/{id}', { params: { id: digested.body.digestId }, client: sender });
+    await call(404, 'get', '/v1/digests/{id}', { params: { id: '0190a5c2-0000-7000-8000-000000000000' } });
 
     // The in-app message lands in Ada's inbox; the webhook fails for good (one attempt).
     const inbox = await eventually(async () => {

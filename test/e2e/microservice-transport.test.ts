@@ -9,10 +9,11 @@ import {
   HeraldClientError,
   HeraldClientModule,
   HeraldPatterns,
+  HeraldSendAnswer,
   HeraldSendRequest,
 } from '@herald/client';
 import { freePort, MetricsService, redisOptions } from '@herald/core';
-import type { AcceptedNotification, BatchAnswer, SendNotificationDto } from '@herald/notifications';
+import type { AcceptedNotification, BatchAnswer, DigestedSend, SendNotificationDto } from '@herald/notifications';
 import { firstValueFrom, lastValueFrom, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, inject, it } from 'vitest';
 import type { Problem } from '../support/api-types';
@@ -409,9 +410,9 @@ describe('libs/client: a sibling Nest app importing HeraldClientModule', () => {
     const client = sibling.get(OrderNotifier).herald;
     const body = notification();
     const sent = await client.send(body);
-    expectTypeOf(sent).toEqualTypeOf<HeraldAcceptedNotification>();
+    expectTypeOf(sent).toEqualTypeOf<HeraldSendAnswer>();
     expect(sent).toMatchObject({ status: 'accepted', deliveries: [{ channel: 'email', status: 'queued' }] });
-    await expectDelivered(sent.id, body.data.marker);
+    await expectDelivered((sent as HeraldAcceptedNotification).id, body.data.marker);
 
     const batch = await client.batch({ notifications: [notification(), { ...notification(), to: {} }] });
     expectTypeOf(batch).toEqualTypeOf<HeraldBatchAnswer>();
@@ -443,6 +444,7 @@ describe('libs/client: a sibling Nest app importing HeraldClientModule', () => {
     // and what Herald answers is what the client promises.
     expectTypeOf<HeraldSendRequest>().toExtend<SendNotificationDto>();
     expectTypeOf<AcceptedNotification>().toExtend<HeraldAcceptedNotification>();
+    expectTypeOf<AcceptedNotification | DigestedSend>().toExtend<HeraldSendAnswer>();
     expectTypeOf<BatchAnswer>().toExtend<HeraldBatchAnswer>();
   });
 });

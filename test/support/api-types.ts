@@ -7,6 +7,8 @@ import type { Channel, Problem } from '@herald/core';
 import type {
   AcceptedNotification,
   DeliveryHistoryItem,
+  DigestedSend,
+  DigestView,
   DeliveryStatus,
   DeliveryView,
   HistoryStats,
@@ -23,11 +25,13 @@ import type {
   RecipientView,
 } from '@herald/recipients';
 import type { ApiKeyView } from '@herald/auth';
-import type { ChannelContentMap, TemplateView } from '@herald/templates';
+import type { ChannelContentMap, DigestRule, TemplateStep, TemplateView } from '@herald/templates';
 
 export type {
   AcceptedNotification,
   Channel,
+  DigestedSend,
+  DigestView,
   DeliveryHistoryItem,
   DeliveryStatus,
   DeliveryView,
@@ -90,6 +94,8 @@ export interface TemplateBody {
   locales?: Record<string, Partial<Record<Channel, Record<string, unknown>>>>;
   schema?: Record<string, unknown>;
   throttle?: { limit: number; window: number; key?: string };
+  digest?: DigestRule;
+  steps?: TemplateStep[];
 }
 
 /** `POST /v1/admin/templates/{key}/preview`: the rendered content per channel. */

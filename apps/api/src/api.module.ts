@@ -16,6 +16,7 @@ import { BroadcastsController } from './broadcasts/broadcasts.controller';
 import { MeController } from './api-keys/me.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ConsoleModule } from './console/console.module';
+import { DigestsController } from './digests/digests.controller';
 import { HealthController } from './health/health.controller';
 import { ApiMetricsModule } from './metrics/api-metrics.module';
 import { NotificationsBatchController } from './notifications/notifications-batch.controller';
@@ -71,6 +72,7 @@ import { UnsubscribeController } from './unsubscribe/unsubscribe.controller';
     TwilioCallbacksController,
     SendgridEventsController,
     UnsubscribeController,
+    DigestsController,
   ],
   providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
 })

@@ -35,6 +35,8 @@ export interface HeraldSendRequest {
   channels?: HeraldChannel[];
   /** ISO 8601; later than now schedules the notification. */
   sendAt?: string;
+  /** `sendAt` as the recipient's local time (`2026-12-02T09:00`), read in their timezone; not with `sendAt`. */
+  sendAtLocal?: string;
   priority?: 'high' | 'normal' | 'low';
   locale?: string;
   /** The same key with the same body answers the first answer again, for 24 hours. */
@@ -70,7 +72,17 @@ export interface HeraldAcceptedNotification {
   deliveries: HeraldDeliverySummary[];
 }
 
-export type HeraldBatchItem = HeraldAcceptedNotification | { error: HeraldProblem };
+/** The 202 answer of a send of a digest template to a stored recipient: the digest it joined (no notification yet). */
+export interface HeraldDigestedSend {
+  status: 'digested';
+  digestId: string;
+  createdAt: string;
+}
+
+/** What a send answers: the notification accepted, or the digest it joined. */
+export type HeraldSendAnswer = HeraldAcceptedNotification | HeraldDigestedSend;
+
+export type HeraldBatchItem = HeraldSendAnswer | { error: HeraldProblem };
 
 /** The answer of a batch: one item per notification, in the order sent. */
 export interface HeraldBatchAnswer {

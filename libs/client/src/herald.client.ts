@@ -4,12 +4,7 @@ import { ClientProxy, RmqRecord, Transport } from '@nestjs/microservices';
 import { firstValueFrom, lastValueFrom, timeout } from 'rxjs';
 import { HeraldClientError } from './client.errors';
 import { HERALD_CLIENT_OPTIONS, HERALD_CLIENT_PROXY, HeraldClientOptions } from './herald-client.options';
-import type {
-  HeraldAcceptedNotification,
-  HeraldBatchAnswer,
-  HeraldBatchRequest,
-  HeraldSendRequest,
-} from './herald-client.types';
+import type { HeraldBatchAnswer, HeraldBatchRequest, HeraldSendAnswer, HeraldSendRequest } from './herald-client.types';
 import { HeraldPattern, HeraldPatterns } from './herald-patterns';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -29,8 +24,8 @@ export class HeraldClient implements OnApplicationShutdown {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  /** Accepts one notification: the 202 body of `POST /v1/notifications`. */
-  send(body: HeraldSendRequest): Promise<HeraldAcceptedNotification> {
+  /** Accepts one notification: the 202 body of `POST /v1/notifications` (a digest template's send: the digest). */
+  send(body: HeraldSendRequest): Promise<HeraldSendAnswer> {
     return this.request(HeraldPatterns.send, body);
   }
 

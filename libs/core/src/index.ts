@@ -40,3 +40,4 @@ export * from './queue/redis-connections';
 export * from './runtime/free-port';
 export * from './runtime/herald-core.module';
 export * from './runtime/run-process';
+export * from './runtime/within';

@@ -24,9 +24,9 @@ export class NotificationRepository {
    * idempotency record of each that has a key (its stored answer), in one
    * statement: atomic without a transaction block, one round trip for a single
    * send, a group of concurrent ones or a whole batch. Each row's `createdAt`
-   * is given, so its stored answer carries exactly the stored time. A broadcast's fan-out passes the manager of
-   * the transaction that advances its cursor (the statement then runs on that transaction's connection, not
-   * prepared).
+   * is given, so its stored answer carries exactly the stored time. `manager`: a transaction's, for a caller that
+   * stores more with it (a broadcast's fan-out advancing its cursor, a digest's close): the statement then runs on
+   * that transaction's connection, not prepared. Without one it is the prepared statement of every send.
    */
   async insertAll(rows: NotificationInsert[], manager?: EntityManager): Promise<void> {
     const notifications = rows.map(({ plan, createdAt }) => ({
@@ -54,7 +54,8 @@ export class NotificationRepository {
         reason: delivery.reason ?? null,
         address: delivery.address ?? null,
         content: delivery.content ?? null,
-        next_attempt_at: plan.sendAt ?? null,
+        next_attempt_at: delivery.dueAt ?? null,
+        unless: delivery.unless ?? null,
       })),
     );
     const answers = rows.flatMap(({ answer }) =>
@@ -70,10 +71,13 @@ export class NotificationRepository {
            send_at timestamptz, idempotency_key text, broadcast_id uuid, created_at timestamptz)
          RETURNING id
        ), deliveries AS (
-         INSERT INTO deliveries (id, notification_id, channel, status, reason, address, content, next_attempt_at)
-         SELECT d.id, d.notification_id, d.channel, d.status, d.reason, d.address, d.content, d.next_attempt_at
+         -- The foreign key to notifications is checked at the end of the statement, when both are inserted.
+         INSERT INTO deliveries (id, notification_id, channel, status, reason, address, content, next_attempt_at,
+           unless)
+         SELECT d.id, d.notification_id, d.channel, d.status, d.reason, d.address, d.content, d.next_attempt_at,
+           d.unless
          FROM jsonb_to_recordset($2::jsonb) AS d(id uuid, notification_id uuid, channel text, status text,
-           reason text, address jsonb, content jsonb, next_attempt_at timestamptz)
+           reason text, address jsonb, content jsonb, next_attempt_at timestamptz, unless text)
        ), answered AS (
          UPDATE idempotency_keys k SET response_status = 202, response_body = a.body
          FROM jsonb_to_recordset($3::jsonb) AS a(api_key_id text, key text, body jsonb)

@@ -8,9 +8,14 @@ export interface PlannedDelivery {
   id: string;
   channel: Channel;
   status: Extract<DeliveryStatus, 'queued' | 'scheduled' | 'skipped'>;
-  reason?: 'no_address' | 'opted_out' | 'throttled';
+  /** Why it is skipped (`no_address`, `opted_out`, `throttled`), or which rule scheduled it (`step_delay`, `quiet_hours`). */
+  reason?: 'no_address' | 'opted_out' | 'throttled' | 'step_delay' | 'quiet_hours';
   address?: DeliveryAddress;
   content?: unknown;
+  /** When a `scheduled` delivery is due. */
+  dueAt?: Date;
+  /** An escalation step's condition, checked when it is due: `read` skips it once the in-app message was read. */
+  unless?: 'read';
 }
 
 export interface PlannedNotification {
@@ -82,4 +87,6 @@ export interface NotificationView {
   createdAt: string;
   updatedAt: string;
   deliveries: DeliveryView[];
+  /** The digest it was made of, when it is a digest's notification (API.md §9). */
+  digestId?: string;
 }

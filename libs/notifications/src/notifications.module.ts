@@ -7,6 +7,7 @@ import { NotificationBatchService } from './accept/notification-batch.service';
 import { NotificationPlanner } from './accept/notification-planner';
 import { NotificationCancelService } from './cancel/notification-cancel.service';
 import { DeliveryRepository } from './deliver/delivery.repository';
+import { DigestModule } from './digest/digest.module';
 import { DeliveryAttemptEntity } from './entities/delivery-attempt.entity';
 import { DeliveryEntity } from './entities/delivery.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
@@ -33,6 +34,7 @@ import { TopicService } from './topics/topic.service';
     TypeOrmModule.forFeature([NotificationEntity, DeliveryEntity, DeliveryAttemptEntity, IdempotencyKeyEntity]),
     RecipientsModule,
     TemplatesModule,
+    DigestModule,
   ],
   providers: [
     NotificationRepository,
@@ -72,6 +74,7 @@ import { TopicService } from './topics/topic.service';
     NotificationRepository,
     BroadcastRepository,
     ThrottleService,
+    DigestModule,
   ],
 })
 export class NotificationsModule {}

@@ -14,6 +14,8 @@ export * from './inbox/inbox.types';
 export * from './preferences/opted-out';
 export * from './preferences/preferences.service';
 export * from './preferences/preferences.types';
+export * from './preferences/quiet-hours';
+export * from './preferences/zoned-time';
 export * from './push-subscriptions/push-subscription.service';
 export * from './push-subscriptions/push-subscription.types';
 export * from './recipient.service';

@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ChannelContentDto } from './dto/channel-content.dto';
 import { DraftPreviewDto, PreviewTemplateDto, TemplateDefinitionDto } from './dto/template-definition.dto';
+import { stepsErrors } from './orchestration/orchestration-rules';
 import { TemplateRenderer } from './rendering/template-renderer';
 import { checkThrottleKey } from './throttle/throttle-rule';
 import { TemplateRepository, TemplateRow } from './template.repository';
@@ -157,6 +158,8 @@ export class TemplateService {
       locales: dto.locales ?? {},
       schema: dto.schema,
       ...(dto.throttle ? { throttle: { ...dto.throttle } } : {}),
+      ...(dto.digest ? { digest: { ...dto.digest } } : {}),
+      ...(dto.steps ? { steps: dto.steps.map((step) => ({ ...step })) } : {}),
     };
     const errors: FieldError[] = [];
     if (!templateChannels(definition.channels).length) {
@@ -164,6 +167,7 @@ export class TemplateService {
     }
     errors.push(...checkLocales(dto.locales, definition.channels));
     errors.push(...checkThrottleKey(definition.throttle));
+    errors.push(...stepsErrors(definition.steps, definition.channels));
     if (errors.length) throw new ValidationError(errors);
     this.renderer.check(definition);
     return definition;

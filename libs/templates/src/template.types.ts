@@ -1,5 +1,6 @@
 import type { ThrottleRule } from './throttle/throttle-rule';
 import type { Channel } from '@herald/core';
+import type { DigestRule, TemplateStep } from './orchestration/orchestration.types';
 
 export interface EmailContent {
   subject: string;
@@ -45,6 +46,8 @@ export interface TemplateDefinition {
   locales: LocaleOverrides;
   schema?: Record<string, unknown>;
   throttle?: ThrottleRule;
+  digest?: DigestRule;
+  steps?: TemplateStep[];
 }
 
 /** The template as callers see it. */

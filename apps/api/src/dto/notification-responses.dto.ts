@@ -17,6 +17,7 @@ import {
   NotificationView,
   QueueCounts,
 } from '@herald/notifications';
+import { DigestedSendDto } from './digest-responses.dto';
 import { ProblemDocumentDto } from './problem-document.dto';
 
 /** The response schemas of the notification routes; each implements the lib's type the route answers with. */
@@ -32,7 +33,10 @@ export class AcceptedDeliveryDto {
   @ApiProperty({ type: String }) id: string;
   @ApiProperty({ enum: CHANNELS, enumName: 'Channel' }) channel: Channel;
   @ApiProperty({ enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' }) status: DeliveryStatus;
-  /** Why it is skipped: `no_address`, `opted_out`, `throttled`. */
+  /**
+   * Why it is skipped (`no_address`, `opted_out`, `throttled`), or which rule scheduled it (`quiet_hours`,
+   * `step_delay`).
+   */
   @ApiPropertyOptional({ type: String }) reason?: string;
 }
 
@@ -53,13 +57,19 @@ export class BatchItemRefusedDto {
 
 /** The 202 answer of a batch: one item per notification, in order, accepted or refused. */
 @ApiSchema({ name: 'BatchAnswer' })
-@ApiExtraModels(AcceptedNotificationDto, BatchItemRefusedDto)
+@ApiExtraModels(AcceptedNotificationDto, DigestedSendDto, BatchItemRefusedDto)
 export class BatchAnswerDto implements BatchAnswer {
   @ApiProperty({
     type: 'array',
-    items: { oneOf: [{ $ref: getSchemaPath(AcceptedNotificationDto) }, { $ref: getSchemaPath(BatchItemRefusedDto) }] },
+    items: {
+      oneOf: [
+        { $ref: getSchemaPath(AcceptedNotificationDto) },
+        { $ref: getSchemaPath(DigestedSendDto) },
+        { $ref: getSchemaPath(BatchItemRefusedDto) },
+      ],
+    },
   })
-  items: (AcceptedNotificationDto | BatchItemRefusedDto)[];
+  items: (AcceptedNotificationDto | DigestedSendDto | BatchItemRefusedDto)[];
 }
 
 @ApiSchema({ name: 'DeliveryAttempt' })
@@ -80,7 +90,10 @@ export class DeliveryViewDto implements DeliveryView {
   @ApiProperty({ type: String }) id: string;
   @ApiProperty({ enum: CHANNELS, enumName: 'Channel' }) channel: Channel;
   @ApiProperty({ enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' }) status: DeliveryStatus;
-  /** Why it is skipped or cancelled: `no_address`, `opted_out`, ... */
+  /**
+   * Why it is skipped or cancelled (`no_address`, `opted_out`, `suppressed`, `already_read`, ...), or which rule
+   * scheduled it (`quiet_hours`, `step_delay`; kept once it is sent).
+   */
   @ApiProperty(NULLABLE_STRING) reason: string | null;
   @ApiProperty(NULLABLE_STRING) error: string | null;
   /** Email without SMTP_URL: stored, not sent. */
@@ -120,6 +133,8 @@ export class NotificationViewDto implements NotificationView {
   @ApiProperty(DATE_TIME) createdAt: string;
   @ApiProperty(DATE_TIME) updatedAt: string;
   @ApiProperty({ type: [DeliveryViewDto] }) deliveries: DeliveryViewDto[];
+  /** The digest it was made of (its sends' data are `data.events`); absent for any other notification. */
+  @ApiPropertyOptional({ type: String }) digestId?: string;
 }
 
 /** A delivery in a list: without its attempt log and rendered content (one GET away). */

@@ -34,6 +34,14 @@ export class RecipientPreferencesDto implements RecipientPreferences {
   /** Per category: off as a whole (`false`), or per channel. */
   @ApiProperty({ type: 'object', additionalProperties: { oneOf: [{ type: 'boolean' }, CHANNEL_SWITCHES] } })
   categories: RecipientPreferences['categories'];
+
+  /** Local `HH:MM` times, in the recipient's timezone, when non-critical deliveries wait; absent when none. */
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { start: { type: 'string', example: '22:00' }, end: { type: 'string', example: '08:00' } },
+    required: ['start', 'end'],
+  })
+  quietHours?: RecipientPreferences['quietHours'];
 }
 
 @ApiSchema({ name: 'PushSubscriptionKeys' })

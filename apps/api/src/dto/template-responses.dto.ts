@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ChannelContentDto, TemplateView, ThrottleRuleDto } from '@herald/templates';
+import { ChannelContentDto, DigestRuleDto, TemplateStepDto, TemplateView, ThrottleRuleDto } from '@herald/templates';
 
 /** A template version as the admin routes answer it. */
 @ApiSchema({ name: 'Template' })
@@ -17,6 +17,8 @@ export class TemplateViewDto implements TemplateView {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) schema?: Record<string, unknown>;
   /** At most `limit` sends per recipient and rendered key per `window` seconds. */
   @ApiPropertyOptional({ type: ThrottleRuleDto }) throttle?: ThrottleRuleDto;
+  @ApiPropertyOptional({ type: DigestRuleDto }) digest?: DigestRuleDto;
+  @ApiPropertyOptional({ type: [TemplateStepDto] }) steps?: TemplateStepDto[];
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt: string;
 }

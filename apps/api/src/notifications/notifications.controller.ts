@@ -5,6 +5,7 @@ import {
   AcceptedBroadcast,
   AcceptedNotification,
   BroadcastAcceptService,
+  DigestedSend,
   NotificationAcceptService,
   NotificationCancelService,
   NotificationQueryService,
@@ -14,6 +15,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Caller, RequireScopes } from '../auth/scopes.decorator';
 import type { ApiCaller } from '@herald/auth';
+import { DigestedSendDto } from '../dto/digest-responses.dto';
 import { AcceptedNotificationDto, NotificationViewDto } from '../dto/notification-responses.dto';
 import { AcceptedBroadcastDto } from '../dto/topic-responses.dto';
 import { ApiKeyProtected, ApiProblems, BODY_PROBLEMS } from '../http/openapi.decorators';
@@ -32,11 +34,17 @@ export class NotificationsController {
 
   @Post()
   @HttpCode(202)
-  @ApiExtraModels(AcceptedNotificationDto, AcceptedBroadcastDto)
+  @ApiExtraModels(AcceptedNotificationDto, AcceptedBroadcastDto, DigestedSendDto)
   @ApiAcceptedResponse({
-    description: 'The notification; for `to: { topic }`, the broadcast that fans out to its subscribers',
+    description:
+      'The notification; for `to: { topic }`, the broadcast that fans out to its subscribers; for a digest ' +
+      'template and a stored recipient, the digest it joined',
     schema: {
-      oneOf: [{ $ref: getSchemaPath(AcceptedNotificationDto) }, { $ref: getSchemaPath(AcceptedBroadcastDto) }],
+      oneOf: [
+        { $ref: getSchemaPath(AcceptedNotificationDto) },
+        { $ref: getSchemaPath(AcceptedBroadcastDto) },
+        { $ref: getSchemaPath(DigestedSendDto) },
+      ],
     },
   })
   @ApiProblems(...BODY_PROBLEMS, 409)
@@ -46,7 +54,7 @@ export class NotificationsController {
     @Caller() caller: ApiCaller,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) res: FastifyReply,
-  ): Promise<AcceptedNotification | AcceptedBroadcast> {
+  ): Promise<AcceptedNotification | AcceptedBroadcast | DigestedSend> {
     if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
       throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1 to 255 characters' }]);
     }

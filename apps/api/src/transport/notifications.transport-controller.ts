@@ -3,6 +3,7 @@ import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservice
 import { HeraldPatterns } from '@herald/client';
 import {
   AcceptedNotification,
+  DigestedSend,
   BatchAnswer,
   BatchNotificationsDto,
   IdempotencyKeyInFlightError,
@@ -45,7 +46,7 @@ export class NotificationsTransportController {
     @Payload() body: SendNotificationDto,
     @Ctx() context: unknown,
     @TransportCaller() caller: SendCaller,
-  ): Promise<AcceptedNotification> {
+  ): Promise<AcceptedNotification | DigestedSend> {
     return (await this.accept.accept(body, caller, body.idempotencyKey ?? messageKey(context))).body;
   }
 

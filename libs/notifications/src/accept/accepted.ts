@@ -16,12 +16,16 @@ export function acceptedAnswer(plan: PlannedNotification, createdAt: Date): Acce
   };
 }
 
-/** The jobs of stored notifications: one per delivery not skipped, delayed until `sendAt`. */
+/** The jobs of stored notifications: one per delivery not skipped, a scheduled one delayed until it is due. */
 export function deliveryJobs(plans: PlannedNotification[], now = Date.now()): DeliveryJobRequest[] {
-  return plans.flatMap((plan) => {
-    const delayMs = plan.sendAt ? Math.max(0, plan.sendAt.getTime() - now) : 0;
-    return plan.deliveries
+  return plans.flatMap((plan) =>
+    plan.deliveries
       .filter((delivery) => delivery.status !== 'skipped')
-      .map((delivery) => ({ deliveryId: delivery.id, channel: delivery.channel, priority: plan.priority, delayMs }));
-  });
+      .map((delivery) => ({
+        deliveryId: delivery.id,
+        channel: delivery.channel,
+        priority: plan.priority,
+        delayMs: delivery.dueAt ? Math.max(0, delivery.dueAt.getTime() - now) : 0,
+      })),
+  );
 }

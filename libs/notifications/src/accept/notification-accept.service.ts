@@ -1,5 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AcceptTransport, canonicalHash, DeliveryJobRequest, DeliveryQueue, MetricsService } from '@herald/core';
+import { DigestService } from '../digest/digest.service';
+import type { DigestedSend } from '../digest/digest.types';
 import { SendNotificationDto } from '../dto/send-notification.dto';
 import { ABANDONED_AFTER_MS, claimOrReplay } from '../idempotency/idempotency-claim';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
@@ -17,7 +19,8 @@ export interface SendCaller {
 }
 
 export interface AcceptResult {
-  body: AcceptedNotification;
+  /** The notification accepted, or the digest a send of a digest template joined (API.md §9). */
+  body: AcceptedNotification | DigestedSend;
   /** True when the answer is the stored answer of an earlier request with the same idempotency key. */
   replayed: boolean;
 }
@@ -59,6 +62,7 @@ export class NotificationAcceptService {
     private readonly idempotency: IdempotencyRepository,
     private readonly planner: NotificationPlanner,
     private readonly queue: DeliveryQueue,
+    private readonly digests: DigestService,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
@@ -69,7 +73,7 @@ export class NotificationAcceptService {
   ): Promise<AcceptResult> {
     const claimedAt = Date.now();
     if (idempotencyKey) {
-      const stored = await claimOrReplay<AcceptedNotification>(
+      const stored = await claimOrReplay<AcceptedNotification | DigestedSend>(
         this.idempotency,
         caller.apiKeyId,
         idempotencyKey,
@@ -77,8 +81,17 @@ export class NotificationAcceptService {
       );
       if (stored) return { body: stored, replayed: true };
     }
+    // A send refused (or cut off) after its claim frees its key for the client's retry.
+    const releasing = async (error: unknown): Promise<never> => {
+      if (idempotencyKey)
+        await this.idempotency.release(caller.apiKeyId, [idempotencyKey], claimedAt + ABANDONED_AFTER_MS);
+      throw error;
+    };
+    const lookups = this.planner.directLookups();
+    const digested = await this.digests.joinIfDigest(dto, caller.apiKeyId, idempotencyKey, lookups).catch(releasing);
+    if (digested) return { body: digested, replayed: false };
     const plan = await this.planner
-      .plan(dto, caller.apiKeyId, idempotencyKey, this.planner.directLookups())
+      .plan(dto, caller.apiKeyId, idempotencyKey, lookups)
       .then(async (planned) => {
         const createdAt = new Date();
         const answer = acceptedAnswer(planned, createdAt);
@@ -89,11 +102,7 @@ export class NotificationAcceptService {
         });
         return { planned, answer };
       })
-      .catch(async (error: unknown) => {
-        if (idempotencyKey)
-          await this.idempotency.release(caller.apiKeyId, [idempotencyKey], claimedAt + ABANDONED_AFTER_MS);
-        throw error;
-      });
+      .catch(releasing);
     const jobs = deliveryJobs([plan.planned]);
     if (jobs.length) await this.enqueues.submit(jobs);
     this.metrics?.recordAccepted(caller.transport ?? 'http', plan.answer.deliveries);

@@ -1,5 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { createValidationPipe, DeliveryQueue, MetricsService, Problem, toProblem, ValidationError } from '@herald/core';
+import { DigestService } from '../digest/digest.service';
+import type { DigestedSend } from '../digest/digest.types';
 import { SendNotificationDto } from '../dto/send-notification.dto';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../notifications.errors';
@@ -8,9 +10,9 @@ import type { AcceptedNotification, PlannedNotification } from '../notification.
 import { acceptedAnswer, deliveryJobs } from './accepted';
 import { ABANDONED_AFTER_MS } from '../idempotency/idempotency-claim';
 import { NotificationAcceptService, requestHash, SendCaller } from './notification-accept.service';
-import { NotificationPlanner } from './notification-planner';
+import { AcceptLookups, NotificationPlanner } from './notification-planner';
 
-export type BatchItemResult = AcceptedNotification | { error: Problem };
+export type BatchItemResult = AcceptedNotification | DigestedSend | { error: Problem };
 
 /** The answer of a batch: one item per notification, in the order given. */
 export interface BatchAnswer {
@@ -43,6 +45,7 @@ export class NotificationBatchService {
     private readonly notifications: NotificationRepository,
     private readonly idempotency: IdempotencyRepository,
     private readonly queue: DeliveryQueue,
+    private readonly digests: DigestService,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
@@ -89,16 +92,17 @@ export class NotificationBatchService {
           later.push(item); // freed between the two statements: claimed again on its own
         else if (record.requestHash !== hashes.get(key)) refuse(item.index, new IdempotencyKeyReusedError());
         else if (record.responseStatus === null) refuse(item.index, new IdempotencyKeyInFlightError());
-        else results[item.index] = record.responseBody as AcceptedNotification;
+        else results[item.index] = record.responseBody as AcceptedNotification | DigestedSend;
       }
       later.sort((a, b) => a.index - b.index);
     }
 
     const released: string[] = [];
     const lookups = this.planner.batchLookups();
+    const undigested = await this.joinDigests(fresh, caller, lookups, results, released);
     const planned: { index: number; plan: PlannedNotification }[] = [];
     await Promise.all(
-      fresh.map(async ({ index, dto }) => {
+      undigested.map(async ({ index, dto }) => {
         try {
           planned.push({ index, plan: await this.planner.plan(dto, caller.apiKeyId, dto.idempotencyKey, lookups) });
         } catch (error) {
@@ -122,6 +126,40 @@ export class NotificationBatchService {
       }
     }
     return { items: results };
+  }
+
+  /**
+   * The items of digest templates join their digests one after the other, in the batch's order (a digest's
+   * events keep the order they were sent in); answers the other items, to be planned as notifications.
+   */
+  private async joinDigests(
+    items: Item[],
+    caller: SendCaller,
+    lookups: AcceptLookups,
+    results: BatchItemResult[],
+    released: string[],
+  ): Promise<Item[]> {
+    const templates = await Promise.all(
+      items.map(({ dto }) =>
+        dto.template ? lookups.template(dto.template).catch(() => undefined) : Promise.resolve(undefined),
+      ),
+    );
+    const rest: Item[] = [];
+    for (const [i, item] of items.entries()) {
+      if (!templates[i]?.definition.digest) {
+        rest.push(item);
+        continue;
+      }
+      try {
+        const joined = await this.digests.joinIfDigest(item.dto, caller.apiKeyId, item.dto.idempotencyKey, lookups);
+        if (joined) results[item.index] = joined;
+        else rest.push(item);
+      } catch (error) {
+        results[item.index] = { error: toProblem(error, this.logger).problem };
+        if (item.dto.idempotencyKey) released.push(item.dto.idempotencyKey);
+      }
+    }
+    return rest;
   }
 
   /**

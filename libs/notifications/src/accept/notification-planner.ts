@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { FieldError, uuidv7 } from '@herald/core';
 import {
+  instantOf,
+  isTimeZone,
+  parseLocalDateTime,
   PushSubscriptionService,
   pushSubscriptionData,
+  normalizePreferences,
   RecipientEntity,
   RecipientService,
   UnsubscribeService,
@@ -19,6 +23,7 @@ import {
 import { SendNotificationDto } from '../dto/send-notification.dto';
 import { NotificationRejectedError } from '../notifications.errors';
 import type { PlannedNotification } from '../notification.types';
+import { timedStatus, timeDeliveries } from '../steps/delivery-timing';
 import { ThrottleService } from '../throttle/throttle.service';
 import { chooseChannels, planDeliveries } from './accept-plan';
 import { batchLoader } from './batch-loader';
@@ -62,10 +67,16 @@ export class NotificationPlanner {
     private readonly throttles: ThrottleService,
   ) {}
 
+  /** Each template read once, however often asked for (a digest's check and the plan of one send). */
   directLookups(): AcceptLookups {
+    const templates = new Map<string, Promise<ResolvedTemplate>>();
     return {
       recipient: (id) => this.recipients.find(id),
-      template: (key) => this.templateReads.submit(key),
+      template: (key) => {
+        let template = templates.get(key);
+        if (!template) templates.set(key, (template = this.templateReads.submit(key)));
+        return template;
+      },
       hasStoredPush: (recipientId) => this.pushSubscriptions.hasAny(recipientId),
     };
   }
@@ -120,7 +131,13 @@ export class NotificationPlanner {
     if (!dto.to.recipientId && !hasInline) {
       errors.push({ path: 'to', message: 'give a recipientId or at least one address' });
     }
-    const sendAt = dto.sendAt ? new Date(dto.sendAt) : undefined;
+    if (dto.sendAt && dto.sendAtLocal) {
+      errors.push({ path: 'sendAtLocal', message: 'give either sendAt or sendAtLocal, not both' });
+    }
+    const sendAtLocal = dto.sendAtLocal ? parseLocalDateTime(dto.sendAtLocal) : undefined;
+    if (dto.sendAtLocal && !sendAtLocal) {
+      errors.push({ path: 'sendAtLocal', message: 'must be a local date and time YYYY-MM-DDTHH:MM' });
+    }
     if (errors.length) throw new NotificationRejectedError(errors);
 
     const stored = dto.to.recipientId ? await lookups.recipient(dto.to.recipientId) : null;
@@ -130,6 +147,10 @@ export class NotificationPlanner {
       ]);
     }
     const locale = dto.locale ?? stored?.locale ?? undefined;
+    // The recipient's own clock: quiet hours and sendAtLocal are read in it (API.md §9). PUT checked the zone;
+    // one this Node no longer knows (an older ICU) falls back to UTC rather than failing every send.
+    const zone = stored?.timezone && isTimeZone(stored.timezone) ? stored.timezone : 'UTC';
+    const sendAt = sendAtLocal ? instantOf(sendAtLocal, zone) : dto.sendAt ? new Date(dto.sendAt) : undefined;
 
     const template = dto.template ? await this.resolveTemplate(dto.template, lookups) : undefined;
     const content = (template?.definition.channels ?? JSON.parse(JSON.stringify(dto.content))) as ChannelContentMap;
@@ -164,11 +185,12 @@ export class NotificationPlanner {
 
     const hasStoredPush =
       channels.includes('push') && !inline.pushSubscriptions && !!stored && (await lookups.hasStoredPush(stored.id));
-    const scheduled = sendAt !== undefined && sendAt.getTime() > Date.now();
+    const now = new Date();
+    const scheduled = sendAt !== undefined && sendAt > now;
     // The deliveries' ids carry the notification's millisecond: they land in the same weekly partition as it, and
     // their attempts (partitioned on the delivery id) too, so a week of history is dropped whole.
     const mintedAt = Date.now();
-    const deliveries = await this.throttles.apply(
+    const planned = await this.throttles.apply(
       template,
       dto.to.recipientId,
       dto.data ?? {},
@@ -185,19 +207,27 @@ export class NotificationPlanner {
         () => uuidv7(mintedAt),
       ),
     );
-    const allSkipped = deliveries.every((delivery) => delivery.status === 'skipped');
+    // Throttled deliveries are skipped already; the rest are timed by steps, quiet hours and sendAt.
+    const deliveries = timeDeliveries(planned, {
+      now,
+      sendAt,
+      steps: template?.definition.steps,
+      quietHours: template?.definition.critical ? undefined : normalizePreferences(stored?.preferences).quietHours,
+      zone,
+    });
+    const timed = timedStatus(deliveries);
     return {
       id: uuidv7(mintedAt),
       apiKeyId,
       recipientId: dto.to.recipientId,
       templateKey: template?.key,
       templateVersion: template?.version,
-      status: allSkipped ? 'completed' : scheduled ? 'scheduled' : 'accepted',
+      status: timed.status,
       priority: dto.priority ?? 'normal',
       locale,
       data: dto.data ?? {},
       recipient: { ...dto.to },
-      sendAt: scheduled ? sendAt : undefined,
+      sendAt: timed.sendAt,
       idempotencyKey,
       deliveries,
     };

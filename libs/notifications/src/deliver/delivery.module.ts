@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@herald/channels';
+import { DigestModule } from '../digest/digest.module';
 import { HistoryCountsRepository } from '../history/history-counts.repository';
+import { StepConditionRepository } from '../steps/step-condition.repository';
 import { SuppressionModule } from '../suppression/suppression.module';
 import { DeliveryChunkService } from './delivery-chunk.service';
 import { DeliveryLeaseService } from './delivery-lease.service';
@@ -10,7 +12,7 @@ import { ReconcilerService } from './reconciler.service';
 
 /** The worker side: delivering deliveries, reconciling the queues with PostgreSQL, folding the history counts. */
 @Module({
-  imports: [ChannelsModule, SuppressionModule],
+  imports: [ChannelsModule, SuppressionModule, DigestModule],
   providers: [
     DeliveryRepository,
     DeliveryLeaseService,
@@ -18,7 +20,15 @@ import { ReconcilerService } from './reconciler.service';
     DeliveryChunkService,
     ReconcilerService,
     HistoryCountsRepository,
+    StepConditionRepository,
   ],
-  exports: [DeliveryService, DeliveryChunkService, ReconcilerService, HistoryCountsRepository, ChannelsModule],
+  exports: [
+    DeliveryService,
+    DeliveryChunkService,
+    ReconcilerService,
+    HistoryCountsRepository,
+    ChannelsModule,
+    DigestModule,
+  ],
 })
 export class DeliveryModule {}

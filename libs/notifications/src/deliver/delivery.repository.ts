@@ -16,6 +16,8 @@ export interface ClaimedDelivery {
   priority: Priority;
   /** When the notification was accepted, or its sendAt when later: where the delivery latency is measured from. */
   dueAt: Date;
+  /** An escalation step's condition (`read`), checked before it is sent. */
+  unless?: 'read';
 }
 
 export interface AttemptResult {
@@ -50,6 +52,7 @@ interface ClaimedRow {
   content: unknown;
   priority: Priority;
   due_at: Date;
+  unless: 'read' | null;
 }
 
 interface ReconcileRow {
@@ -110,7 +113,7 @@ export class DeliveryRepository {
          UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = NULL, updated_at = now(),
            lease_expires_at = now() + $2 * interval '1 millisecond'
          FROM previous p WHERE d.id = p.id
-         RETURNING d.id, d.notification_id, d.channel, d.attempts, d.address, d.content, d.created_at
+         RETURNING d.id, d.notification_id, d.channel, d.attempts, d.address, d.content, d.created_at, d.unless
        ), attempt AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, started_at)
          SELECT id, attempts, now() FROM claimed
@@ -134,6 +137,7 @@ export class DeliveryRepository {
       content: row.content,
       priority: row.priority,
       dueAt: row.due_at,
+      ...(row.unless ? { unless: row.unless } : {}),
     };
   }
 

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryQueue, HeraldConfig, isDatabaseUnreachable, MetricsService } from '@herald/core';
 import { ChannelRegistry, DriverResult, PermanentDeliveryError, TransientDeliveryError } from '@herald/channels';
 import { PinoLogger } from 'nestjs-pino';
+import { StepConditionRepository } from '../steps/step-condition.repository';
 import { SuppressionRepository } from '../suppression/suppression.repository';
 import { suppressionApplies } from '../suppression/suppression.types';
 import { retryDelayMs } from './backoff';
@@ -31,6 +32,7 @@ export class DeliveryService {
     private readonly metrics: MetricsService,
     private readonly log: PinoLogger,
     private readonly suppressions: SuppressionRepository,
+    private readonly steps: StepConditionRepository,
   ) {}
 
   /** Every line logged while delivering, the drivers' included, carries `deliveryId` and, once claimed, `notificationId`. */
@@ -46,11 +48,20 @@ export class DeliveryService {
     // Renewed while the send runs, and released once its outcome is recorded (or could not be).
     this.leases.hold(delivery);
     try {
-      if (await this.skippedAsSuppressed(delivery)) return;
+      if ((await this.skippedAsRead(delivery)) || (await this.skippedAsSuppressed(delivery))) return;
       await this.attempt(delivery);
     } finally {
       this.leases.release(delivery);
     }
+  }
+
+  /** An escalation step `unless: "read"` whose notification's in-app message was read by now ends `already_read`. */
+  private async skippedAsRead(delivery: ClaimedDelivery): Promise<boolean> {
+    if (delivery.unless !== 'read' || !(await this.steps.inAppRead(delivery.notificationId))) return false;
+    const skipped = await this.record(() => this.deliveries.skipClaimed(delivery, 'already_read'));
+    if (!skipped) this.lost(delivery);
+    else this.logger.log('delivery skipped: the in-app message was read');
+    return true;
   }
 
   /**

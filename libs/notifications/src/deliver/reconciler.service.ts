@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryQueue, HeraldConfig } from '@herald/core';
+import { DigestCloseService } from '../digest/digest-close.service';
 import { DeliveryRepository } from './delivery.repository';
 
 const BATCH = 1000;
@@ -22,6 +23,7 @@ export class ReconcilerService {
     private readonly deliveries: DeliveryRepository,
     private readonly queue: DeliveryQueue,
     private readonly config: HeraldConfig,
+    private readonly digests: DigestCloseService,
   ) {}
 
   /** One pass; returns how many deliveries were handed back to their queues. */
@@ -44,6 +46,8 @@ export class ReconcilerService {
       if (batch.length < BATCH) break;
     }
     if (total) this.logger.log(`re-enqueued ${total} deliveries`);
+    // Digests past their time whose close job was lost (or whose worker died closing them).
+    await this.digests.closeDue();
     return total;
   }
 }

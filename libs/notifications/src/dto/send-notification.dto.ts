@@ -64,6 +64,13 @@ export class SendNotificationDto {
 
   @IsOptional() @IsISO8601({ strict: true }) sendAt?: string;
 
+  /**
+   * `sendAt` as a local time of the recipient (their `timezone`, UTC when none); not with `sendAt`. A time the
+   * clocks skip (a DST gap) moves forward by the gap.
+   * @example "2026-12-02T09:00"
+   */
+  @IsOptional() @IsString() @MaxLength(19) sendAtLocal?: string;
+
   @IsOptional() @IsIn(PRIORITIES) priority?: Priority;
 
   @IsOptional() @IsString() @Matches(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/) locale?: string;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RecipientNotFoundError, RecipientService } from '@herald/recipients';
 import { DataSource } from 'typeorm';
+import { DigestRepository } from '../digest/digest.repository';
 import { RecipientHistoryRepository } from './recipient-history.repository';
 
 /**
@@ -17,6 +18,7 @@ export class RecipientErasureService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly recipients: RecipientService,
     private readonly history: RecipientHistoryRepository,
+    private readonly digests: DigestRepository,
   ) {}
 
   async erase(id: string): Promise<void> {
@@ -26,6 +28,7 @@ export class RecipientErasureService {
       const addresses = [...stored, ...(await this.history.knownAddresses(manager, id))];
       await this.history.cancelUnstarted(manager, id);
       await this.history.scrub(manager, id, addresses);
+      await this.digests.eraseRecipient(manager, id);
       await this.recipients.deleteWithDependents(manager, id);
       return true;
     });

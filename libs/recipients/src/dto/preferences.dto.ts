@@ -1,6 +1,7 @@
 import { CHANNELS, type Channel, type FieldError } from '@herald/core';
 import { IsObject, IsOptional } from 'class-validator';
 import type { RecipientPreferences } from '../preferences/preferences.types';
+import { CLOCK_TIME, type QuietHours } from '../preferences/quiet-hours';
 
 /** The rule template categories follow (TemplateDefinitionDto.category), so every category can be named here. */
 const CATEGORY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -30,6 +31,15 @@ export class PutPreferencesDto {
   @IsOptional()
   @IsObject()
   categories?: Record<string, unknown>;
+
+  /**
+   * Local times (`HH:MM`, in the recipient's `timezone`, UTC when none) between which non-critical deliveries wait
+   * until `end`; a start after the end runs over midnight.
+   * @example { "start": "22:00", "end": "08:00" }
+   */
+  @IsOptional()
+  @IsObject()
+  quietHours?: Record<string, unknown>;
 }
 
 /** `categories.orders`, or `categories["odd key"]` when the key would not read as a path segment. */
@@ -80,6 +90,24 @@ export function preferencesErrors(body: PutPreferencesDto): FieldError[] {
       }
     }
   }
+  if (body.quietHours !== undefined) errors.push(...quietHoursErrors(body.quietHours));
+  return errors;
+}
+
+function quietHoursErrors(value: unknown): FieldError[] {
+  if (!isRecord(value)) return [{ path: 'quietHours', message: 'must be an object { start, end }' }];
+  const errors: FieldError[] = Object.keys(value)
+    .filter((key) => key !== 'start' && key !== 'end')
+    .map((key) => ({ path: pathOf('quietHours', key), message: 'is not a field of quietHours (start, end)' }));
+  for (const field of ['start', 'end'] as const) {
+    const clock = value[field];
+    if (typeof clock !== 'string' || !CLOCK_TIME.test(clock)) {
+      errors.push({ path: `quietHours.${field}`, message: 'must be a local time HH:MM, 00:00 to 23:59' });
+    }
+  }
+  if (!errors.length && value.start === value.end) {
+    errors.push({ path: 'quietHours.end', message: 'must differ from start' });
+  }
   return errors;
 }
 
@@ -88,5 +116,6 @@ export function preferencesOf(body: PutPreferencesDto): RecipientPreferences {
   return {
     channels: body.channels ?? {},
     categories: (body.categories ?? {}) as RecipientPreferences['categories'],
+    ...(body.quietHours ? { quietHours: body.quietHours as unknown as QuietHours } : {}),
   };
 }

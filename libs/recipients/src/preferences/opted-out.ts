@@ -1,5 +1,6 @@
 import { CHANNELS, type Channel } from '@herald/core';
 import type { RecipientPreferences } from './preferences.types';
+import { quietHoursOf } from './quiet-hours';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -13,6 +14,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function normalizePreferences(stored: unknown): RecipientPreferences {
   if (!isRecord(stored)) return { channels: {}, categories: {} };
   const categories = isRecord(stored.categories) ? stored.categories : {};
+  const quietHours = quietHoursOf(stored.quietHours);
   return {
     channels: channelFlags(stored.channels),
     // fromEntries defines own properties, so even a hand-written "__proto__" key stays data.
@@ -21,6 +23,7 @@ export function normalizePreferences(stored: unknown): RecipientPreferences {
         typeof rule === 'boolean' ? [[category, rule]] : isRecord(rule) ? [[category, channelFlags(rule)]] : [],
       ),
     ),
+    ...(quietHours ? { quietHours } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Channel } from '@herald/core';
+import type { QuietHours } from './quiet-hours';
 
 /**
  * What a recipient opted out of (API.md §4). `false` opts out; `true` and a
@@ -8,4 +9,6 @@ import type { Channel } from '@herald/core';
 export interface RecipientPreferences {
   channels: Partial<Record<Channel, boolean>>;
   categories: Record<string, boolean | Partial<Record<Channel, boolean>>>;
+  /** Local times, in the recipient's `timezone`, when non-critical deliveries wait (API.md §9). */
+  quietHours?: QuietHours;
 }

@@ -1,6 +1,9 @@
 import { Type } from 'class-transformer';
 import { INT4_MAX, IsBoundedJsonObject, IsIntegerText } from '@herald/core';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsDefined,
   IsOptional,
@@ -12,6 +15,7 @@ import {
 } from 'class-validator';
 import { ThrottleRuleDto } from '../throttle/throttle-rule';
 import { ChannelContentDto } from './channel-content.dto';
+import { DigestRuleDto, TemplateStepDto } from './orchestration.dto';
 
 const LOCALES_MAX_BYTES = 256 * 1024;
 
@@ -29,6 +33,16 @@ export class TemplateDefinitionDto {
   @IsOptional() @IsBoundedJsonObject() schema?: Record<string, unknown>;
   /** At most `limit` sends per recipient and rendered key per `window` seconds (API.md §9). */
   @IsOptional() @ValidateNested() @Type(() => ThrottleRuleDto) throttle?: ThrottleRuleDto;
+  /** Sends to one recipient with the same rendered key inside the window become one notification (API.md §9). */
+  @IsOptional() @ValidateNested() @Type(() => DigestRuleDto) digest?: DigestRuleDto;
+  /** Escalation: channels sent in order, a later one after its delay, unless the in-app message was read. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(5)
+  @ValidateNested({ each: true })
+  @Type(() => TemplateStepDto)
+  steps?: TemplateStepDto[];
 }
 
 export class PreviewTemplateDto {

@@ -47,6 +47,7 @@ export class TemplateRenderer {
   check(definition: TemplateDefinition): void {
     const errors: FieldError[] = [];
     const sources = [...strings(definition.channels, 'channels'), ...strings(definition.locales, 'locales')];
+    if (definition.digest) sources.push(['digest.key', definition.digest.key]);
     for (const [path, source] of sources) {
       try {
         this.handlebars.precompile(source, { strict: true });
@@ -90,6 +91,19 @@ export class TemplateRenderer {
     }
     if (errors.length) throw new TemplateDataError(errors);
     return rendered;
+  }
+
+  /**
+   * One text with `data` alone, unescaped (a digest's key): the data is checked against `schema` first, as `render`
+   * does. Any failure is the caller's 422, its path `path`.
+   */
+  renderText(source: string, data: Record<string, unknown>, schema: Record<string, unknown> | undefined, path: string) {
+    if (schema) this.validateData(schema, data);
+    try {
+      return this.template(source, false)(data);
+    } catch (error) {
+      throw new TemplateDataError([{ path, message: (error as Error).message.split('\n')[0] }]);
+    }
   }
 
   private renderValue(value: unknown, path: string, data: unknown, errors: FieldError[]): unknown {

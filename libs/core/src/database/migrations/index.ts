@@ -15,6 +15,8 @@ import { PartitionHistory1765100002000 } from './1765100002000-partition-history
 import { HistoryCounts1765200000000 } from './1765200000000-history-counts';
 import { DeliveryStatusChannelIndex1765200001000 } from './1765200001000-delivery-status-channel-index';
 import { Topics1765300000000 } from './1765300000000-topics';
+import { Digests1765400000000 } from './1765400000000-digests';
+import { DeliveryUnless1765400001000 } from './1765400001000-delivery-unless';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
 export const MIGRATIONS = [
@@ -35,4 +37,6 @@ export const MIGRATIONS = [
   HistoryCounts1765200000000,
   DeliveryStatusChannelIndex1765200001000,
   Topics1765300000000,
+  Digests1765400000000,
+  DeliveryUnless1765400001000,
 ];
