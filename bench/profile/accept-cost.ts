@@ -3,6 +3,7 @@ import { sendBatch } from '../herald/send';
 import { singleAcceptLoad } from '../herald/single-accept';
 import { autocannon } from '../support/autocannon';
 import { cpuMs } from '../support/rss';
+import { monotonicUs } from './cpu-profile';
 import { sleep } from '../support/wait';
 
 /**
@@ -22,8 +23,6 @@ export interface AcceptCost {
   windows: { single: [number, number]; batch: [number, number] };
 }
 
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-
 /** Single accepts for `seconds`, then `batches` batches of 1,000, each phase's api CPU time divided by its count. */
 export async function acceptCost(
   stack: HeraldStack,
@@ -39,19 +38,19 @@ export async function acceptCost(
 
   // What the api burns doing nothing (timers, metrics, queue connections) is no accept's cost: subtracted.
   let cpu = cpuMs(stack.api.pid);
-  let from = nowUs();
+  let from = monotonicUs();
   await sleep(3000);
-  const idlePerUs = (cpuMs(stack.api.pid) - cpu) / (nowUs() - from);
-  const busy = (since: number, sinceUs: number) => cpuMs(stack.api.pid) - since - idlePerUs * (nowUs() - sinceUs);
+  const idlePerUs = (cpuMs(stack.api.pid) - cpu) / (monotonicUs() - from);
+  const busy = (since: number, sinceUs: number) => cpuMs(stack.api.pid) - since - idlePerUs * (monotonicUs() - sinceUs);
 
-  from = nowUs();
+  from = monotonicUs();
   cpu = cpuMs(stack.api.pid);
   const run = await autocannon(label, { url, body, headers, connections, seconds });
   const singleMs = busy(cpu, from) / Math.max(1, run.ok + run.non2xx);
-  const single: [number, number] = [from, nowUs()];
+  const single: [number, number] = [from, monotonicUs()];
   stack.check();
 
-  from = nowUs();
+  from = monotonicUs();
   cpu = cpuMs(stack.api.pid);
   for (let i = 0; i < batches; i++) await sendBatch(stack.target, 1000, i * 1000);
   const batchItemMs = busy(cpu, from) / (batches * 1000);
@@ -61,6 +60,6 @@ export async function acceptCost(
     singleRequests: run.ok,
     batchItemMs,
     batchItems: batches * 1000,
-    windows: { single, batch: [from, nowUs()] },
+    windows: { single, batch: [from, monotonicUs()] },
   };
 }

@@ -12,6 +12,9 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
+/** Now on the clock of a V8 profile's timestamps (the monotonic clock, in µs): the windows passed to `summarizeProfile`. */
+export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
 export interface ProfileSummary {
   /** Sampled ms inside the window. */
   totalMs: number;

@@ -10,7 +10,7 @@ import { REDIS_URL } from '../support/databases';
 import { log } from '../support/log';
 import { cpuMs } from '../support/rss';
 import { RESULTS_DIR } from '../report/record';
-import { ProfileSummary, summarizeProfile, summaryMarkdown } from './cpu-profile';
+import { monotonicUs, ProfileSummary, summarizeProfile, summaryMarkdown } from './cpu-profile';
 
 export interface DeliveryProfile {
   file: string;
@@ -20,8 +20,6 @@ export interface DeliveryProfile {
   perDelivery: { worker: number; api: number; redis: number; postgres: number; receiver: number };
   markdown: string;
 }
-
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** redis-server's own CPU time (user + system), from INFO. */
 async function redisCpuMs(): Promise<number> {
@@ -56,12 +54,6 @@ function postgresCpuSince(before: Map<number, number>): number {
   return total;
 }
 
-/** This process's CPU time: the webhook receiver is most of what it does meanwhile. */
-const ownCpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
-
 /**
  * The worker's side of end to end on the Redis backend: its CPU profile over one end-to-end run (the bench's
  * sizes), and the CPU time per delivery of the worker, the api and redis-server over the same window, so the
@@ -87,11 +79,12 @@ export async function profileDelivery(sizes: Sizes): Promise<DeliveryProfile> {
       api: cpuMs(stack.api.pid),
       redis: await redisCpuMs(),
       postgres: postgresCpu(),
-      receiver: ownCpuMs(),
+      // This process: the webhook receiver is most of what it does meanwhile.
+      receiver: cpuMs(process.pid),
     };
-    const from = nowUs();
+    const from = monotonicUs();
     const deliveriesPerSecond = await endToEnd(stack, batches, size);
-    window = [from, nowUs()];
+    window = [from, monotonicUs()];
     const count = batches * size;
     measured = {
       deliveriesPerSecond,
@@ -100,7 +93,7 @@ export async function profileDelivery(sizes: Sizes): Promise<DeliveryProfile> {
         api: (cpuMs(stack.api.pid) - before.api) / count,
         redis: ((await redisCpuMs()) - before.redis) / count,
         postgres: postgresCpuSince(before.postgres) / count,
-        receiver: (ownCpuMs() - before.receiver) / count,
+        receiver: (cpuMs(process.pid) - before.receiver) / count,
       },
     };
   } finally {
