@@ -39,6 +39,7 @@ export class FanOutWorkerHost implements OnApplicationBootstrap, OnModuleDestroy
    */
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
-    await this.worker?.close();
+    // Bounded: on a Redis Cluster that lost a master, BullMQ's close can wait for good (QueueBackend.close).
+    if (this.worker) await this.backend.close(this.worker);
   }
 }

@@ -19,9 +19,6 @@ import { DeliveryChunkService, DeliveryService } from '@herald/notifications';
 /** How often a worker paused by a PostgreSQL outage asks whether it is back. */
 const OUTAGE_PROBE_MS = 1_000;
 
-/** How long a worker may take to close once its sends have ended, before its connections are dropped instead. */
-const CLOSE_TIMEOUT_MS = 5_000;
-
 /**
  * One BullMQ worker per channel queue that has a driver. Every queue carries the
  * same jobs (deliver one delivery row, or a chunk of them), so each worker hands
@@ -87,7 +84,7 @@ export class DeliveryWorkerHost implements OnApplicationBootstrap, OnModuleDestr
     // pause(true) stops taking jobs without a round trip to the queue store.
     await Promise.all(this.workers.map((worker) => worker.pause(true)));
     await Promise.allSettled([...this.running]);
-    await Promise.all(this.workers.map((worker) => this.backend.close(worker, CLOSE_TIMEOUT_MS)));
+    await Promise.all(this.workers.map((worker) => this.backend.close(worker)));
   }
 
   /** Which job this is: a chunk (the batch path) or one delivery (a single send, a retry, the reconciler). */

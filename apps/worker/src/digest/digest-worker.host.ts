@@ -30,6 +30,7 @@ export class DigestWorkerHost implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
+    // Bounded: on a Redis Cluster that lost a master, BullMQ's close can wait for good (QueueBackend.close).
+    if (this.worker) await this.backend.close(this.worker);
   }
 }

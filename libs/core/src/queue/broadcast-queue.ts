@@ -49,6 +49,6 @@ export class BroadcastQueue implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.queue?.close();
+    if (this.queue) await this.backend.close(this.queue);
   }
 }

@@ -17,9 +17,6 @@ import { QueueBackend } from './queue-backend';
 /** How long `enqueueAfterCommit` waits for the queue store before it logs and leaves the rows to the reconciler. */
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
-/** How long closing a queue at shutdown may take before its connections are dropped instead. */
-const CLOSE_TIMEOUT_MS = 5_000;
-
 /** The most deliveries one chunk job carries (one worker runs them one after the other). */
 const MAX_CHUNK = 100;
 
@@ -180,6 +177,6 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => this.backend.close(queue, CLOSE_TIMEOUT_MS)));
+    await Promise.all([...this.queues.values()].map((queue) => this.backend.close(queue)));
   }
 }

@@ -15,6 +15,12 @@ import { within } from '../runtime/within';
 import { closeRedisClient, createRedisClient, RedisClient, redisOptions, usesRedis } from './redis-connections';
 
 /**
+ * How long closing a queue or a worker may take before its connections are dropped (`QueueBackend.close`): every
+ * process's shutdown is bounded by it, per queue, even when the queue store is gone.
+ */
+export const QUEUE_CLOSE_TIMEOUT_MS = 5_000;
+
+/**
  * BullMQ's key prefix for the queue `name`: REDIS_PREFIX, then the queue's name as a Redis Cluster hash tag, so
  * every key of one queue (its lists, sets, jobs) hashes to one slot, as BullMQ's scripts need on a cluster, while
  * the channels' queues spread over the masters. The same layout on one Redis: one shape to test and to read, and
@@ -76,7 +82,7 @@ export class QueueBackend implements OnApplicationShutdown {
    * connections are dropped instead. After a failover, BullMQ's close can wait for good on a cluster connection
    * to a master that is gone, and a process that never exits is worse than a job left to the reconciler.
    */
-  async close<T>(target: Queue<T> | Worker<T>, timeoutMs: number): Promise<void> {
+  async close<T>(target: Queue<T> | Worker<T>, timeoutMs = QUEUE_CLOSE_TIMEOUT_MS): Promise<void> {
     try {
       await within(target.close(), timeoutMs);
     } catch (error) {

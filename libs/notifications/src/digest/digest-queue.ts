@@ -57,6 +57,6 @@ export class DigestQueue implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.created?.close();
+    if (this.created) await this.backend.close(this.created);
   }
 }
