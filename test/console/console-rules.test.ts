@@ -95,11 +95,12 @@ describe('the console shows the rules', () => {
     "a send inside quiet hours: scheduled until their end in the recipient's zone; an escalation step: its delay",
     async () => {
       const zone = 'Europe/Berlin';
-      const end = clockIn(zone, 120);
+      // Read once: the expected words must name the very window stored, whatever minute the test reaches.
+      const [start, end] = [clockIn(zone, -60), clockIn(zone, 120)];
       await herald.admin.put('/v1/recipients/rules-q', aRecipient({ email: 'rules-q@example.com', timezone: zone }));
       await herald.admin.put(
         '/v1/recipients/rules-q/preferences',
-        recipientPreferences({ quietHours: { start: clockIn(zone, -60), end } }),
+        recipientPreferences({ quietHours: { start, end } }),
       );
       await herald.admin.put(
         `/v1/admin/templates/rules.quiet.${RUN}`,
@@ -115,9 +116,7 @@ describe('the console shows the rules', () => {
       const email = page.getByRole('article', { name: 'email delivery' });
       await expect
         .poll(() => email.locator('.why').textContent(), WAIT)
-        .toBe(
-          `quiet hours: held until ${end} in ${zone}, the end of the recipient's quiet hours (${clockIn(zone, -60)}–${end})`,
-        );
+        .toBe(`quiet hours: held until ${end} in ${zone}, the end of the recipient's quiet hours (${start}–${end})`);
       expect(await email.locator('h2 .status').textContent()).toBe('scheduled');
 
       // Outside quiet hours the email step waits for its delay alone.
