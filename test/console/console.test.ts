@@ -67,7 +67,7 @@ describe('the console', () => {
   );
 
   it(
-    'offers only what a key may do: a recipients key sees Recipients, not Templates or API keys',
+    'offers only what a key may do: a recipients key sees Recipients and Topics, not Templates or API keys',
     async () => {
       const { body } = await herald.admin.post<{ key: string }>('/v1/admin/api-keys', {
         name: 'console recipients',
@@ -78,7 +78,7 @@ describe('the console', () => {
       const nav = other.getByRole('navigation', { name: 'Main' });
       await nav.getByRole('link', { name: 'Recipients' }).waitFor(WAIT);
       const links = await nav.getByRole('link').allTextContents();
-      expect(links).toEqual(['Recipients']);
+      expect(links).toEqual(['Recipients', 'Topics']);
       // An address the key may not use sends it to a page it may use.
       await other.goto(admin('/api-keys'));
       await other.getByRole('heading', { name: 'Recipients' }).waitFor(WAIT);

@@ -4,6 +4,8 @@ import { Link, match, navigate, useLocation } from './router';
 import { allows, SessionContext } from './session';
 import type { Caller, Scope } from './types';
 import { ApiKeysPage } from './pages/ApiKeysPage';
+import { BroadcastPage } from './pages/BroadcastPage';
+import { DigestPage } from './pages/DigestPage';
 import { HistoryPage } from './pages/HistoryPage';
 import { NotificationPage } from './pages/NotificationPage';
 import { OverviewPage } from './pages/OverviewPage';
@@ -11,6 +13,7 @@ import { RecipientPage, RecipientsPage } from './pages/RecipientsPage';
 import { SignInPage } from './pages/SignInPage';
 import { TemplateEditorPage } from './pages/TemplateEditorPage';
 import { TemplatesPage } from './pages/TemplatesPage';
+import { TopicPage, TopicsPage } from './pages/TopicsPage';
 
 interface Section {
   to: string;
@@ -24,6 +27,7 @@ const SECTIONS: Section[] = [
   { to: '/templates', label: 'Templates', scopes: ['admin'] },
   { to: '/history', label: 'History', scopes: ['admin', 'read', 'send'] },
   { to: '/recipients', label: 'Recipients', scopes: ['recipients', 'read'] },
+  { to: '/topics', label: 'Topics', scopes: ['recipients', 'read'] },
   { to: '/api-keys', label: 'API keys', scopes: ['admin'] },
 ];
 
@@ -47,8 +51,12 @@ function Page({ caller }: { caller: Caller }) {
   if ((params = match('/templates/:key', path))) return <TemplateEditorPage templateKey={params.key} />;
   if (path === '/history') return <HistoryPage />;
   if ((params = match('/notifications/:id', path))) return <NotificationPage id={params.id} />;
+  if ((params = match('/broadcasts/:id', path))) return <BroadcastPage id={params.id} />;
+  if ((params = match('/digests/:id', path))) return <DigestPage id={params.id} />;
   if (path === '/recipients') return <RecipientsPage />;
   if ((params = match('/recipients/:id', path))) return <RecipientPage id={params.id} />;
+  if (path === '/topics') return <TopicsPage />;
+  if ((params = match('/topics/:key', path))) return <TopicPage topicKey={params.key} />;
   if (path === '/api-keys') return <ApiKeysPage />;
   return (
     <section>

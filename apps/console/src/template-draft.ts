@@ -1,6 +1,6 @@
 // The template editor's draft: every field as the text the user types, turned into the body of
 // PUT /v1/admin/templates/{key} (and of the live preview) by draftBody.
-import { CHANNELS, Channel, ChannelContent, TemplateBody } from './types';
+import { CHANNELS, Channel, ChannelContent, TemplateBody, TemplateRules } from './types';
 
 /** The fields of each channel's content (API.md §5); `payload` is JSON, the others Handlebars text. */
 export const CHANNEL_FIELDS: Record<Channel, { name: string; multiline?: boolean; json?: boolean }[]> = {
@@ -22,7 +22,11 @@ export interface Draft {
   texts: FieldTexts;
   locales: Record<string, FieldTexts>;
   schema: string;
+  /** The orchestration rules (`throttle`, `digest`, `steps`) as one JSON object; '' for none. */
+  rules: string;
 }
+
+const RULES = ['throttle', 'digest', 'steps'] as const;
 
 export const emptyDraft = (): Draft => ({
   name: '',
@@ -32,7 +36,24 @@ export const emptyDraft = (): Draft => ({
   texts: {},
   locales: {},
   schema: '',
+  rules: '',
 });
+
+function rulesText(template: TemplateBody): string {
+  const rules = Object.fromEntries(RULES.filter((rule) => template[rule] !== undefined).map((r) => [r, template[r]]));
+  return Object.keys(rules).length ? JSON.stringify(rules, null, 2) : '';
+}
+
+/** The rules the draft's JSON holds; throws when it is not a JSON object. */
+export function draftRules(draft: Draft): TemplateRules {
+  if (!draft.rules.trim()) return {};
+  const rules = parseJson(draft.rules, 'rules');
+  if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) throw new Error('rules must be an object');
+  // Only the rules: another field typed here would silently override the form's.
+  const other = Object.keys(rules).filter((name) => !(RULES as readonly string[]).includes(name));
+  if (other.length) throw new Error(`rules may hold only ${RULES.join(', ')}, not ${other.join(', ')}`);
+  return rules;
+}
 
 function toTexts(content: ChannelContent | undefined): FieldTexts {
   const texts: FieldTexts = {};
@@ -60,6 +81,7 @@ export function draftOf(template: TemplateBody): Draft {
     texts: toTexts(template.channels),
     locales: Object.fromEntries(Object.entries(template.locales ?? {}).map(([locale, c]) => [locale, toTexts(c)])),
     schema: template.schema ? JSON.stringify(template.schema, null, 2) : '',
+    rules: rulesText(template),
   };
 }
 
@@ -102,11 +124,12 @@ export function draftBody(draft: Draft): TemplateBody {
     channels,
     locales,
     ...(draft.schema.trim() ? { schema: parseJson(draft.schema, 'schema') as Record<string, unknown> } : {}),
+    ...draftRules(draft),
   };
 }
 
 /** A version's definition as text, for the diff between versions. */
 export function definitionText(template: TemplateBody): string {
-  const { name, category, critical, channels, locales, schema } = template;
-  return JSON.stringify({ name, category, critical, channels, locales, schema }, null, 2);
+  const { name, category, critical, channels, locales, schema, throttle, digest, steps } = template;
+  return JSON.stringify({ name, category, critical, channels, locales, schema, throttle, digest, steps }, null, 2);
 }

@@ -39,7 +39,35 @@ export interface Caller {
 
 export type ChannelContent = Partial<Record<Channel, Record<string, unknown>>>;
 
-export interface TemplateBody {
+/** At most `limit` sends per recipient (and rendered `key`) per `window` seconds; beyond it deliveries are skipped. */
+export interface ThrottleRule {
+  limit: number;
+  window: number;
+  key?: string;
+}
+
+/** Sends to one recipient with one rendered `key` within `window` seconds become one notification. */
+export interface DigestRule {
+  window: number;
+  key: string;
+  maxEvents?: number;
+}
+
+/** An escalation step: its channel goes `delay` seconds after the send, `unless` the in-app message was read. */
+export interface TemplateStep {
+  channel: Channel;
+  delay?: number;
+  unless?: 'read';
+}
+
+/** The orchestration rules a template may carry (API.md §9). */
+export interface TemplateRules {
+  throttle?: ThrottleRule;
+  digest?: DigestRule;
+  steps?: TemplateStep[];
+}
+
+export interface TemplateBody extends TemplateRules {
   name: string;
   category?: string;
   critical?: boolean;
@@ -94,11 +122,15 @@ export interface NotificationBase {
   locale: string | null;
   data: Record<string, unknown>;
   sendAt: string | null;
+  /** The broadcast (send to a topic) whose fan-out made it. */
+  broadcastId: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
 export interface NotificationView extends NotificationBase {
+  /** The digest it closed from (its `data` holds the events); only in GET /v1/notifications/{id}. */
+  digestId?: string;
   deliveries: Delivery[];
 }
 
@@ -148,8 +180,14 @@ export interface Recipient {
   updatedAt: string;
 }
 
+export interface QuietHours {
+  start: string;
+  end: string;
+}
+
 export interface Preferences {
   channels: Partial<Record<Channel, boolean>>;
+  quietHours?: QuietHours;
   categories: Record<string, boolean | Partial<Record<Channel, boolean>>>;
   [other: string]: unknown;
 }
@@ -177,4 +215,43 @@ export interface ApiKey {
   scopes: Scope[];
   prefix: string;
   createdAt: string;
+}
+
+export interface BroadcastView {
+  id: string;
+  topic: string;
+  status: 'fanning_out' | 'completed';
+  total: number;
+  created: number;
+  skipped: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DigestView {
+  id: string;
+  template: string;
+  recipientId: string;
+  key: string;
+  status: 'open' | 'closing' | 'closed';
+  count: number;
+  maxEvents: number;
+  closesAt: string;
+  createdAt: string;
+  closedAt: string | null;
+  notificationId: string | null;
+  error: string | null;
+}
+
+/** One send a digest holds, in GET /v1/digests/{id}/events. */
+export interface DigestEvent {
+  position: number;
+  data: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface TopicView {
+  key: string;
+  name: string;
+  subscriberCount: number;
 }

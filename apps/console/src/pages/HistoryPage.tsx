@@ -1,6 +1,8 @@
 import { FormEvent, useEffect, useState } from 'react';
 import { api, errorText } from '../api';
-import { ErrorText, Status, TableWrap, Time } from '../components/ui';
+import { DeliveryState } from '../components/DeliveryState';
+import { ErrorText, Status, TableWrap, Time, useLoad } from '../components/ui';
+import type { ReasonContext } from '../reasons';
 import { Link, navigate } from '../router';
 import { allows, useSession } from '../session';
 import {
@@ -10,6 +12,7 @@ import {
   NOTIFICATION_STATUSES,
   NotificationListItem,
   Page,
+  TemplateView,
 } from '../types';
 
 type Kind = 'notifications' | 'deliveries';
@@ -79,8 +82,21 @@ function Text(props: { id: string; label: string; type?: string; filters: Filter
   );
 }
 
+/**
+ * The rules of each template's current version, read once for the list: a row rendered with that version explains
+ * its reasons with them (an older version's rules may differ, so its reasons are told without numbers).
+ */
+function useCurrentRules(): (item: NotificationListItem) => ReasonContext {
+  const { data } = useLoad(() => api<{ items: TemplateView[] }>('/v1/admin/templates'), []);
+  return ({ template }) => {
+    const current = template && data?.items.find((candidate) => candidate.key === template.key);
+    return current && current.version === template.version ? { rules: current } : {};
+  };
+}
+
 function NotificationHistory() {
   const history = useHistory<NotificationListItem>('notifications');
+  const contextOf = useCurrentRules();
   // The newest first, unfiltered, as soon as the list shows.
   useEffect(() => void history.search({}), []);
   const [filters, setFilters] = useState<Filters>({});
@@ -117,13 +133,29 @@ function NotificationHistory() {
               <tr key={item.id} data-id={item.id}>
                 <td>
                   <Link to={`/notifications/${item.id}`}>{item.id.slice(0, 13)}…</Link>
+                  {item.broadcastId && (
+                    <>
+                      {' '}
+                      <Link to={`/broadcasts/${item.broadcastId}`} className="origin">
+                        from a broadcast
+                      </Link>
+                    </>
+                  )}
                 </td>
                 <td>
                   <Status value={item.status} />
                 </td>
                 <td>{item.template ? `${item.template.key} v${item.template.version}` : 'inline'}</td>
                 <td>{item.recipientId ?? '—'}</td>
-                <td>{item.deliveries.map((d) => `${d.channel}: ${d.status}`).join(', ')}</td>
+                <td>
+                  <ul className="plain tight">
+                    {item.deliveries.map((delivery) => (
+                      <li key={delivery.id} data-channel={delivery.channel}>
+                        {delivery.channel}: <DeliveryState delivery={delivery} context={contextOf(item)} />
+                      </li>
+                    ))}
+                  </ul>
+                </td>
                 <td>
                   <Time value={item.createdAt} />
                 </td>
@@ -190,7 +222,7 @@ function DeliveryHistory() {
                 </td>
                 <td>{item.channel}</td>
                 <td>
-                  <Status value={retried[item.id] ?? item.status} />
+                  {retried[item.id] ? <Status value={retried[item.id]} /> : <DeliveryState delivery={item} />}
                   {item.status === 'failed' && !retried[item.id] && (
                     <button type="button" onClick={() => void retry(item.id)}>
                       Retry
@@ -198,7 +230,7 @@ function DeliveryHistory() {
                   )}
                 </td>
                 <td>{item.attemptCount}</td>
-                <td>{item.error ?? item.reason ?? ''}</td>
+                <td>{item.error ?? ''}</td>
                 <td>
                   <Time value={item.createdAt} />
                 </td>

@@ -1,9 +1,12 @@
 import { useState } from 'react';
 import { api, errorText } from '../api';
+import { ReasonText } from '../components/DeliveryState';
 import { ErrorText, Json, Status, Time, useLoad } from '../components/ui';
+import { ruleContext } from '../rule-context';
+import type { ReasonContext } from '../reasons';
 import { Link } from '../router';
 import { allows, useSession } from '../session';
-import type { Attempt, Delivery, NotificationView } from '../types';
+import type { Attempt, Caller, Delivery, DigestView, NotificationView } from '../types';
 
 function AttemptTimeline({ attempts }: { attempts: Attempt[] }) {
   if (!attempts.length) return <p className="hint">No attempt yet.</p>;
@@ -26,7 +29,8 @@ function AttemptTimeline({ attempts }: { attempts: Attempt[] }) {
   );
 }
 
-function DeliveryCard({ delivery, onChange }: { delivery: Delivery; onChange: () => void }) {
+function DeliveryCard(props: { delivery: Delivery; context: ReasonContext; onChange: () => void }) {
+  const { delivery, context, onChange } = props;
   const { caller } = useSession();
   const [error, setError] = useState<string | null>(null);
   const retry = async () => {
@@ -43,6 +47,11 @@ function DeliveryCard({ delivery, onChange }: { delivery: Delivery; onChange: ()
       <h2>
         {delivery.channel} <Status value={delivery.status} />
       </h2>
+      {delivery.reason && (
+        <p className="why">
+          <ReasonText delivery={delivery} context={context} />
+        </p>
+      )}
       <dl className="facts">
         <div>
           <dt>Delivery</dt>
@@ -56,12 +65,6 @@ function DeliveryCard({ delivery, onChange }: { delivery: Delivery; onChange: ()
           <dt>Provider id</dt>
           <dd>{delivery.providerMessageId ?? '—'}</dd>
         </div>
-        {delivery.reason && (
-          <div>
-            <dt>Reason</dt>
-            <dd>{delivery.reason}</dd>
-          </div>
-        )}
         {delivery.error && (
           <div>
             <dt>Error</dt>
@@ -101,11 +104,53 @@ function DeliveryCard({ delivery, onChange }: { delivery: Delivery; onChange: ()
   );
 }
 
-export function NotificationPage({ id }: { id: string }) {
-  const { data, error, reload, loading } = useLoad(
-    () => api<NotificationView>(`/v1/notifications/${encodeURIComponent(id)}`),
-    [id],
+interface Loaded {
+  notification: NotificationView;
+  context: ReasonContext;
+  digest: DigestView | null;
+}
+
+/** The notification, then what explains it, each read only when the key may and left out when it fails. */
+async function loadNotification(id: string, caller: Caller) {
+  const notification = await api<NotificationView>(`/v1/notifications/${encodeURIComponent(id)}`);
+  const digestId = notification.digestId;
+  const [context, digest] = await Promise.all([
+    ruleContext(notification, caller),
+    digestId ? api<DigestView>(`/v1/digests/${digestId}`).catch(() => null) : null,
+  ]);
+  return { notification, context, digest } satisfies Loaded;
+}
+
+/** Where the notification came from when a rule made it: a broadcast's fan-out, or a digest's close. */
+function Origin({ notification, digest }: { notification: NotificationView; digest: DigestView | null }) {
+  const events = digest?.count ?? (notification.data as { count?: unknown }).count;
+  return (
+    <>
+      {notification.broadcastId && (
+        <div>
+          <dt>Made by</dt>
+          <dd>
+            <Link to={`/broadcasts/${notification.broadcastId}`}>broadcast {notification.broadcastId}</Link>
+          </dd>
+        </div>
+      )}
+      {notification.digestId && (
+        <div>
+          <dt>Made by</dt>
+          <dd>
+            <Link to={`/digests/${notification.digestId}`}>digest {notification.digestId}</Link>
+            {typeof events === 'number' && ` with ${events} event${events === 1 ? '' : 's'}`}
+          </dd>
+        </div>
+      )}
+    </>
   );
+}
+
+export function NotificationPage({ id }: { id: string }) {
+  const { caller } = useSession();
+  const { data: loaded, error, reload, loading } = useLoad(() => loadNotification(id, caller), [id]);
+  const data = loaded?.notification;
   return (
     <section>
       <p className="crumbs">
@@ -118,7 +163,7 @@ export function NotificationPage({ id }: { id: string }) {
         </button>
       </div>
       <ErrorText>{error}</ErrorText>
-      {data && (
+      {loaded && data && (
         <>
           <dl className="facts">
             <div>
@@ -159,6 +204,7 @@ export function NotificationPage({ id }: { id: string }) {
                 <Time value={data.createdAt} />
               </dd>
             </div>
+            <Origin notification={data} digest={loaded.digest} />
             {data.sendAt && (
               <div>
                 <dt>Send at</dt>
@@ -174,7 +220,7 @@ export function NotificationPage({ id }: { id: string }) {
           </details>
           <div className="deliveries">
             {data.deliveries.map((delivery) => (
-              <DeliveryCard key={delivery.id} delivery={delivery} onChange={reload} />
+              <DeliveryCard key={delivery.id} delivery={delivery} context={loaded.context} onChange={reload} />
             ))}
           </div>
         </>

@@ -3,6 +3,7 @@ import { api, ApiError, errorText } from '../api';
 import { ErrorText, Json, Time, useLoad } from '../components/ui';
 import { diffLines } from '../diff';
 import { Link } from '../router';
+import { RulesSummary } from '../components/RulesSummary';
 import { CHANNEL_FIELDS, definitionText, Draft, draftBody, draftOf, emptyDraft } from '../template-draft';
 import { Accepted, CHANNELS, Channel, ChannelContent, TemplateView } from '../types';
 
@@ -173,6 +174,17 @@ export function TemplateEditorPage({ templateKey }: { templateKey: string }) {
               onChange={(event) => setDraft({ ...draft, schema: event.target.value })}
             />
           </div>
+          <div className="field">
+            <label htmlFor="t-rules">Rules: throttle, digest, steps (JSON)</label>
+            <textarea
+              id="t-rules"
+              rows={4}
+              value={draft.rules}
+              placeholder='{ "throttle": { "limit": 3, "window": 3600 } }'
+              onChange={(event) => setDraft({ ...draft, rules: event.target.value })}
+            />
+          </div>
+          <RulesSummary draft={draft} />
           <button type="submit">Save new version</button>
           {message && (
             <p role="status" className="ok">

@@ -1,0 +1,173 @@
+import { useEffect } from 'react';
+import { api } from '../api';
+import { useCursorList } from '../components/cursor-list';
+import { ErrorText, Json, Status, TableWrap, Time, useLoad } from '../components/ui';
+import { Link } from '../router';
+import { allows, useSession } from '../session';
+import type { DigestEvent, DigestView, Page } from '../types';
+
+/** How often the page asks again while the digest still takes sends. */
+const REFRESH_MS = 2_000;
+const EVENTS_PAGE = 50;
+
+/**
+ * The sends the digest holds, oldest first, from GET /v1/digests/{id}/events: an API without that route (or a
+ * digest it does not list) answers 404, and the list is left out rather than shown as an error.
+ */
+function DigestEvents({ id, count }: { id: string; count: number }) {
+  const events = useCursorList(
+    (cursor) =>
+      api<Page<DigestEvent>>(`/v1/digests/${encodeURIComponent(id)}/events`, {
+        query: { limit: EVENTS_PAGE, cursor },
+      }),
+    [id, count],
+  );
+  if (events.missing) return null;
+  return (
+    <section aria-labelledby="events-title">
+      <h2 id="events-title">Events</h2>
+      <ErrorText>{events.error}</ErrorText>
+      {events.items && (
+        <TableWrap label="Events">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">data</th>
+              <th scope="col">sent</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.items.map((event) => (
+              <tr key={event.position} data-position={event.position}>
+                <td>{event.position}</td>
+                <td>
+                  <Json value={event.data} />
+                </td>
+                <td>
+                  <Time value={event.createdAt} />
+                </td>
+              </tr>
+            ))}
+            {events.items.length === 0 && (
+              <tr>
+                <td colSpan={3}>No event yet.</td>
+              </tr>
+            )}
+          </tbody>
+        </TableWrap>
+      )}
+      {events.next && (
+        <button type="button" onClick={events.more}>
+          Load more events
+        </button>
+      )}
+    </section>
+  );
+}
+
+/** Sends of one template to one recipient under one key, gathered until its window ends or it is full. */
+export function DigestPage({ id }: { id: string }) {
+  const { caller } = useSession();
+  const { data, error, loading, reload } = useLoad(
+    () => api<DigestView>(`/v1/digests/${encodeURIComponent(id)}`),
+    [id],
+  );
+  // Each answer (a new object) arms the next refresh, until it has closed.
+  useEffect(() => {
+    if (!data || data.status === 'closed') return;
+    const timer = setTimeout(reload, REFRESH_MS);
+    return () => clearTimeout(timer);
+  }, [data]);
+
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to="/history">History</Link> / digest
+      </p>
+      <div className="title-row">
+        <h1>Digest</h1>
+        <button type="button" onClick={reload} disabled={loading}>
+          Refresh
+        </button>
+      </div>
+      <ErrorText>{error}</ErrorText>
+      {data && (
+        <>
+          <dl className="facts">
+            <div>
+              <dt>Id</dt>
+              <dd>{data.id}</dd>
+            </div>
+            <div>
+              <dt>Status</dt>
+              <dd>
+                <Status value={data.status} />
+              </dd>
+            </div>
+            <div>
+              <dt>Events</dt>
+              <dd data-field="count">
+                {data.count} of at most {data.maxEvents}
+              </dd>
+            </div>
+            <div>
+              <dt>{data.closedAt ? 'Closed' : 'Closes at'}</dt>
+              <dd>
+                <Time value={data.closedAt ?? data.closesAt} />
+              </dd>
+            </div>
+            <div>
+              <dt>Template</dt>
+              <dd>
+                {allows(caller, 'admin') ? (
+                  <Link to={`/templates/${encodeURIComponent(data.template)}`}>{data.template}</Link>
+                ) : (
+                  data.template
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>Recipient</dt>
+              <dd>
+                {allows(caller, 'recipients', 'read') ? (
+                  <Link to={`/recipients/${encodeURIComponent(data.recipientId)}`}>{data.recipientId}</Link>
+                ) : (
+                  data.recipientId
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>Key</dt>
+              <dd>{data.key || '(empty)'}</dd>
+            </div>
+            <div>
+              <dt>Opened</dt>
+              <dd>
+                <Time value={data.createdAt} />
+              </dd>
+            </div>
+            <div>
+              <dt>Notification</dt>
+              <dd>
+                {data.notificationId ? (
+                  <Link to={`/notifications/${data.notificationId}`}>notification {data.notificationId}</Link>
+                ) : data.status === 'closed' ? (
+                  'none'
+                ) : (
+                  'made when it closes'
+                )}
+              </dd>
+            </div>
+            {data.error && (
+              <div>
+                <dt>Error</dt>
+                <dd className="error-text">{data.error}</dd>
+              </div>
+            )}
+          </dl>
+          <DigestEvents id={data.id} count={data.count} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import { api } from '../api';
+import { useCursorList } from '../components/cursor-list';
+import { ErrorText, TableWrap, useLoad } from '../components/ui';
+import { Link, navigate } from '../router';
+import type { Page, TopicView } from '../types';
+
+const SUBSCRIBERS_PAGE = 50;
+
+/** The API lists no topics (API.md §9 has no such route), so a topic is looked up by its key. */
+export function TopicsPage() {
+  const [key, setKey] = useState('');
+  return (
+    <section>
+      <h1>Topics</h1>
+      <form
+        className="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          navigate(`/topics/${encodeURIComponent(key.trim())}`);
+        }}
+      >
+        <label htmlFor="topic-key">Topic key</label>
+        <input id="topic-key" required value={key} onChange={(event) => setKey(event.target.value)} />
+        <button type="submit">Look up</button>
+      </form>
+      <p className="hint">A send with {'"to": { "topic": key }'} makes one notification per subscriber.</p>
+    </section>
+  );
+}
+
+/** A topic and its subscribers, in recipient id order, a page at a time. */
+export function TopicPage({ topicKey }: { topicKey: string }) {
+  const path = `/v1/topics/${encodeURIComponent(topicKey)}`;
+  const { data, error } = useLoad(() => api<TopicView>(path), [path]);
+  const subscribers = useCursorList(
+    (cursor) =>
+      api<Page<{ recipientId: string }>>(`${path}/subscribers`, { query: { limit: SUBSCRIBERS_PAGE, cursor } }),
+    [path],
+  );
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to="/topics">Topics</Link> / {topicKey}
+      </p>
+      <h1>Topic {topicKey}</h1>
+      <ErrorText>{error}</ErrorText>
+      {data && (
+        <dl className="facts">
+          <div>
+            <dt>Name</dt>
+            <dd>{data.name}</dd>
+          </div>
+          <div>
+            <dt>Subscribers</dt>
+            <dd data-field="subscriberCount">{data.subscriberCount}</dd>
+          </div>
+        </dl>
+      )}
+      {data && (
+        <>
+          <h2>Subscribers</h2>
+          <ErrorText>{subscribers.error}</ErrorText>
+          {subscribers.items && (
+            <TableWrap label="Subscribers">
+              <thead>
+                <tr>
+                  <th scope="col">recipient</th>
+                </tr>
+              </thead>
+              <tbody>
+                {subscribers.items.map(({ recipientId }) => (
+                  <tr key={recipientId} data-id={recipientId}>
+                    <td>
+                      <Link to={`/recipients/${encodeURIComponent(recipientId)}`}>{recipientId}</Link>
+                    </td>
+                  </tr>
+                ))}
+                {subscribers.items.length === 0 && (
+                  <tr>
+                    <td>No subscriber yet.</td>
+                  </tr>
+                )}
+              </tbody>
+            </TableWrap>
+          )}
+          {subscribers.next && (
+            <button type="button" onClick={subscribers.more}>
+              Load more subscribers
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
