@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Priority } from '@herald/core';
 import { DataSource, EntityManager } from 'typeorm';
-import type { DigestJoin, DigestStatus, DigestView, DueDigest, JoinedDigest } from './digest.types';
+import type { DigestEventView, DigestJoin, DigestStatus, DigestView, DueDigest, JoinedDigest } from './digest.types';
 
 interface DigestRow {
   id: string;
@@ -145,6 +145,37 @@ export class DigestRepository {
       notificationId: row.notification_id,
       error: row.error,
     };
+  }
+
+  /**
+   * Up to `limit` of the digest's sends after position `after`, in the order they joined; null when `apiKeyId`
+   * may not see the digest (the rule of `find`), or there is none.
+   */
+  async eventPage(
+    id: string,
+    apiKeyId: string | null,
+    after: number,
+    limit: number,
+  ): Promise<DigestEventView[] | null> {
+    const rows = await this.dataSource.query<
+      { position: number | null; data: Record<string, unknown> | null; created_at: Date | null }[]
+    >(
+      // Joined to the digest's row, so a digest it may see with no sends past the cursor still answers (nulls).
+      `SELECT e.position, e.data, e.created_at
+       FROM digests d
+       LEFT JOIN LATERAL (
+         SELECT position, data, created_at FROM digest_events
+         WHERE digest_id = d.id AND position > $3 ORDER BY position LIMIT $4
+       ) e ON true
+       WHERE d.id = $1
+         AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM digest_events s WHERE s.digest_id = d.id AND s.api_key_id = $2))
+       ORDER BY e.position`,
+      [id, apiKeyId, after, limit],
+    );
+    if (!rows.length) return null;
+    return rows
+      .filter((row) => row.position !== null)
+      .map((row) => ({ position: row.position!, data: row.data!, createdAt: row.created_at!.toISOString() }));
   }
 
   /** The digest `notificationId` was made of, if any. */
