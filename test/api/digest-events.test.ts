@@ -1,8 +1,10 @@
+import { DigestCloseService } from '@herald/notifications';
 import { describe, expect, it } from 'vitest';
 import { ApiClient, clientWithScopes, expectProblem, problemOf, problemPaths } from '../support/api-client';
-import type { DigestedSend, DigestEventView, Page } from '../support/api-types';
+import type { DigestedSend, DigestEventView, DigestView, NotificationView, Page } from '../support/api-types';
 import { aRecipient, aTemplate, aTemplatedNotification } from '../support/factories';
 import { useHerald } from '../support/herald-harness';
+import { countRows } from '../support/sql';
 
 // The api alone: no worker closes the digests, and the window is long, so they stay open while read.
 const herald = useHerald({ apps: ['api'] });
@@ -105,5 +107,62 @@ describe('GET /v1/digests/{id}/events', () => {
       items: [],
       nextCursor: null,
     });
+  });
+});
+
+describe('erasure of a recipient with digests', () => {
+  it("empties the data of its digests' events, closes its open ones for good, and leaves others' alone", async () => {
+    await herald.admin.put('/v1/admin/templates/erase-open', aTemplate({ digest: { window: 3600, key: 'all' } }));
+    await herald.admin.put(
+      '/v1/admin/templates/erase-closed',
+      aTemplate({
+        channels: { in_app: { title: '{{count}}', body: 'b' } },
+        digest: { window: 3600, key: 'all', maxEvents: 1 },
+      }),
+    );
+    for (const id of ['ev-erased', 'ev-kept']) {
+      await herald.admin.put(`/v1/recipients/${id}`, aRecipient({ email: `${id}@example.com` }));
+    }
+    const open = await digestOf(herald.admin, 'erase-open', 'ev-erased', 2);
+    const kept = await digestOf(herald.admin, 'erase-open', 'ev-kept', 1);
+    // Full at its first send; closed into a notification by hand (no worker here).
+    const closed = await digestOf(herald.admin, 'erase-closed', 'ev-erased', 1);
+    await herald.app.get(DigestCloseService).close(closed);
+    const notificationId = (await herald.admin.get<DigestView>(`/v1/digests/${closed}`)).body.notificationId!;
+    expect(notificationId).toBeTruthy();
+
+    expect((await herald.admin.delete('/v1/recipients/ev-erased')).status).toBe(204);
+
+    for (const [id, positions] of [
+      [open, [1, 2]],
+      [closed, [1]],
+    ] as const) {
+      const page = await events(herald.admin, id);
+      expect(page.body.items.map(({ position, data }) => ({ position, data }))).toEqual(
+        positions.map((position) => ({ position, data: {} })),
+      );
+    }
+    expect(
+      await countRows(
+        herald.pg,
+        `digest_events e JOIN digests d ON d.id = e.digest_id WHERE d.recipient_id = $1 AND e.data <> '{}'`,
+        ['ev-erased'],
+      ),
+    ).toBe(0);
+    expect((await herald.admin.get<NotificationView>(`/v1/notifications/${notificationId}`)).body.data).toEqual({});
+
+    // Its open digest is closed without a notification, and a late close job or reconciler pass makes none.
+    await herald.app.get(DigestCloseService).close(open);
+    await herald.app.get(DigestCloseService).closeDue();
+    expect((await herald.admin.get<DigestView>(`/v1/digests/${open}`)).body).toMatchObject({
+      status: 'closed',
+      notificationId: null,
+      error: 'recipient deleted',
+    });
+    expect(await countRows(herald.pg, `notifications WHERE recipient_id = $1`, ['ev-erased'])).toBe(1);
+
+    // Another recipient's digest of the same template keeps its sends and stays open.
+    expect((await events(herald.admin, kept)).body.items.map((item) => item.data)).toEqual([{ n: 1 }]);
+    expect((await herald.admin.get<DigestView>(`/v1/digests/${kept}`)).body.status).toBe('open');
   });
 });

@@ -173,6 +173,9 @@ function keyed(names: readonly string[], schema: object, extra: object = {}): Re
   };
 }
 
+/** The keys of the stats' `queues`. */
+const QUEUES = [...CHANNELS, ...ORCHESTRATION_QUEUES];
+
 @ApiSchema({ name: 'HistoryStats' })
 @ApiExtraModels(QueueCountsDto)
 export class HistoryStatsDto implements HistoryStats {
@@ -188,16 +191,7 @@ export class HistoryStatsDto implements HistoryStats {
    * Each queue's job counts: a channel queue's by its channel, `broadcast` (fan-outs) and `digest-close`. Null when
    * the queue store did not answer in time (`queuesError` says why).
    */
-  @ApiProperty(
-    keyed(
-      [...CHANNELS, ...ORCHESTRATION_QUEUES],
-      { $ref: getSchemaPath(QueueCountsDto) },
-      {
-        nullable: true,
-        selfRequired: true,
-      },
-    ),
-  )
+  @ApiProperty(keyed(QUEUES, { $ref: getSchemaPath(QueueCountsDto) }, { nullable: true, selfRequired: true }))
   queues: Record<Channel | OrchestrationQueueName, QueueCounts> | null;
 
   @ApiPropertyOptional({ type: String }) queuesError?: string;
