@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiClient, clientWithScopes, expectProblem, problemOf, problemPaths } from '../support/api-client';
 import type { DigestedSend, DigestEventView, DigestView, NotificationView, Page } from '../support/api-types';
 import { aRecipient, aTemplate, aTemplatedNotification } from '../support/factories';
+import { eventually } from '../support/eventually';
 import { useHerald } from '../support/herald-harness';
 import { countRows } from '../support/sql';
 
@@ -164,5 +165,34 @@ describe('erasure of a recipient with digests', () => {
     // Another recipient's digest of the same template keeps its sends and stays open.
     expect((await events(herald.admin, kept)).body.items.map((item) => item.data)).toEqual([{ n: 1 }]);
     expect((await herald.admin.get<DigestView>(`/v1/digests/${kept}`)).body.status).toBe('open');
+  });
+
+  it('refuses a send that found the recipient just before its erasure, storing nothing of it', async () => {
+    await herald.admin.put('/v1/admin/templates/erase-race', aTemplate({ digest: { window: 3600, key: 'all' } }));
+    await herald.admin.put('/v1/recipients/ev-race', aRecipient({ email: 'ev-race@example.com' }));
+    // What an erasure does first and last, held open: the send still finds the row, then meets its lock.
+    await herald.pg.query('BEGIN');
+    await herald.pg.query(`SELECT 1 FROM recipients WHERE id = 'ev-race' FOR UPDATE`);
+    await herald.pg.query(`DELETE FROM recipients WHERE id = 'ev-race'`);
+    const sent = herald.admin.post('/v1/notifications', aTemplatedNotification('erase-race', 'ev-race', { n: 1 }), {
+      'Idempotency-Key': 'ev-race-1',
+    });
+    try {
+      await eventually(
+        async () =>
+          (await countRows(
+            herald.pg,
+            `pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+          )) > 0,
+        { what: 'the send to wait for the erasure' },
+      );
+    } finally {
+      await herald.pg.query('COMMIT');
+    }
+    expect(problemPaths(problemOf(await sent, 422))).toEqual(['to.recipientId']);
+    expect(await countRows(herald.pg, `digests WHERE recipient_id = $1`, ['ev-race'])).toBe(0);
+    expect(
+      await countRows(herald.pg, `idempotency_keys WHERE key = $1 AND response_status IS NOT NULL`, ['ev-race-1']),
+    ).toBe(0);
   });
 });

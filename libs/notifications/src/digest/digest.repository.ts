@@ -21,7 +21,10 @@ interface DigestRow {
   closed_at: Date | null;
 }
 
-/** Digests and their sends. Lock order: the digest row, then its events (joins and closes both take it first). */
+/**
+ * Digests and their sends. Lock order: the recipient row (a join's key share, an erasure's update), the digest
+ * row, then its events (joins and closes both take the digest's first).
+ */
 @Injectable()
 export class DigestRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -33,14 +36,19 @@ export class DigestRepository {
    * closed holds that lock; once closed it leaves the index, and a send that waited on it opens the next. The
    * send that reaches `maxEvents` marks it `closing`, so the next one opens another. The idempotency record, if
    * any, is completed with the answer in the same statement.
+   *
+   * Null, with nothing stored, when the recipient is gone: the statement takes a key-share lock on its row, so a
+   * send that found the recipient just before an erasure locked it waits for the erasure and then stores nothing,
+   * rather than opening a digest with data of someone erased after the erasure emptied their digests.
    */
-  async join(join: DigestJoin): Promise<JoinedDigest> {
+  async join(join: DigestJoin): Promise<JoinedDigest | null> {
     const [row] = await this.dataSource.query<{ id: string; opened: boolean; status: DigestStatus; closes_at: Date }[]>(
       `WITH digest AS (
          INSERT INTO digests (id, template_key, recipient_id, digest_key, api_key_id, priority, status, event_count,
            max_events, closes_at)
-         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 <= 1 THEN 'closing' ELSE 'open' END, 1, $7,
-           now() + $8 * interval '1 second')
+         SELECT $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text,
+           CASE WHEN $7::int <= 1 THEN 'closing' ELSE 'open' END, 1, $7::int, now() + $8::int * interval '1 second'
+         WHERE EXISTS (SELECT 1 FROM recipients WHERE id = $3::text FOR KEY SHARE)
          ON CONFLICT (template_key, recipient_id, digest_key) WHERE status = 'open'
          DO UPDATE SET event_count = digests.event_count + 1,
            status = CASE WHEN digests.event_count + 1 >= digests.max_events THEN 'closing' ELSE 'open' END
@@ -69,6 +77,7 @@ export class DigestRepository {
         join.createdAt.toISOString(),
       ],
     );
+    if (!row) return null;
     return { id: row.id, opened: row.opened, full: row.status === 'closing', closesAt: row.closes_at };
   }
 

@@ -61,6 +61,12 @@ export class DigestService {
       idempotency: idempotencyKey ? { apiKeyId, key: idempotencyKey } : undefined,
       createdAt,
     });
+    // Erased since it was looked up: refused as a send to an unknown recipient is.
+    if (!joined) {
+      throw new NotificationRejectedError([
+        { path: 'to.recipientId', message: `recipient "${dto.to.recipientId}" does not exist` },
+      ]);
+    }
     // After the commit; a close lost here is the reconciler's (a digest past its time with no notification).
     if (joined.full) await this.queue.scheduleClose(joined.id, 0, 'full');
     else if (joined.opened) {
