@@ -486,7 +486,16 @@ describe('stats', () => {
 
     expect(body.queues).not.toBeNull();
     const queues = body.queues!;
-    expect(Object.keys(queues).sort()).toEqual(['email', 'in_app', 'push', 'sms', 'webhook']);
+    // The channel queues by channel, the orchestration queues (API.md §9) by name.
+    expect(Object.keys(queues).sort()).toEqual([
+      'broadcast',
+      'digest-close',
+      'email',
+      'in_app',
+      'push',
+      'sms',
+      'webhook',
+    ]);
     for (const counts of Object.values(queues)) {
       expect(counts).toEqual({ waiting: is.any(Number), active: 0, delayed: is.any(Number), failed: 0 });
     }

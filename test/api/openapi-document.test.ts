@@ -306,6 +306,10 @@ describe('every route answers as documented', () => {
     });
     await call(200, 'get', '/v1/digests/{id}', { params: { id: digested.body.digestId }, client: sender });
     await call(404, 'get', '/v1/digests/{id}', { params: { id: '0190a5c2-0000-7000-8000-000000000000' } });
+    const digestEvents = { params: { id: digested.body.digestId }, client: sender };
+    await call(200, 'get', '/v1/digests/{id}/events', { ...digestEvents, query: 'limit=1' });
+    await call(422, 'get', '/v1/digests/{id}/events', { ...digestEvents, query: 'cursor=x' });
+    await call(404, 'get', '/v1/digests/{id}/events', { params: { id: '0190a5c2-0000-7000-8000-000000000000' } });
 
     // The in-app message lands in Ada's inbox; the webhook fails for good (one attempt).
     const inbox = await eventually(async () => {

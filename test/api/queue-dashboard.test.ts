@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { clientWithScopes, expectProblem } from '../support/api-client';
-import { anApiKey, anEmail, anSms } from '../support/factories';
+import type { HistoryStats } from '../support/api-types';
+import {
+  anApiKey,
+  anEmail,
+  anOrderShippedTemplate,
+  anSms,
+  aRecipient,
+  aTemplate,
+  aTemplatedNotification,
+} from '../support/factories';
 import { useHerald } from '../support/herald-harness';
 import { sendNotification } from '../support/notifications';
+import { scrapeWithQueues, value } from '../support/prometheus';
 import { queueBackends } from '../support/queue-backends';
+import { subscribedTopic } from '../support/topics';
 
 interface BoardQueue {
   name: string;
@@ -89,7 +100,7 @@ describe.each(queueBackends())('the queue dashboard on the $name queue backend',
     },
   );
 
-  it.skipIf(backend.skip)('lists every channel queue with its counts after sends, read-only', async () => {
+  it.skipIf(backend.skip)('lists every queue with its counts after sends, read-only', async () => {
     for (const body of [anEmail('a@example.com'), anEmail('b@example.com'), anSms('+14155550123')]) {
       expect((await sendNotification(herald.admin, body)).status).toBe(202);
     }
@@ -105,11 +116,13 @@ describe.each(queueBackends())('the queue dashboard on the $name queue backend',
     expect(answer.status).toBe(200);
     const { queues } = (await answer.json()) as { queues: BoardQueue[] };
     expect(queues.map((queue) => queue.name).sort()).toEqual([
+      'broadcast',
       'deliver-email',
       'deliver-in-app',
       'deliver-push',
       'deliver-sms',
       'deliver-webhook',
+      'digest-close',
     ]);
     const counts = (name: string) => {
       const { counts } = queues.find((queue) => queue.name === name)!;
@@ -124,6 +137,52 @@ describe.each(queueBackends())('the queue dashboard on the $name queue backend',
     const clean = await fetch(url('/api/queues/deliver-email/clean/waiting'), { method: 'PUT', headers: { cookie } });
     expect(clean.status).toBe(405);
   });
+
+  it.skipIf(backend.skip)(
+    'counts a broadcast and a digest close alike on the dashboard, in the admin stats and on /metrics',
+    async () => {
+      // Nothing fans the broadcast out nor closes the digest here: their jobs wait (the close for an hour).
+      await subscribedTopic(herald, 'dashboard-topic', 2, (id) => `https://example.com/${id}`);
+      await herald.admin.put('/v1/admin/templates/dashboard-digest', aTemplate({ digest: { window: 3600, key: 'k' } }));
+      await herald.admin.put('/v1/recipients/dashboard-digest', aRecipient({ email: 'digest@example.com' }));
+      await herald.admin.put('/v1/admin/templates/order-shipped', anOrderShippedTemplate());
+      const sends = [
+        { template: 'order-shipped', to: { topic: 'dashboard-topic' } },
+        aTemplatedNotification('dashboard-digest', 'dashboard-digest'),
+      ];
+      for (const body of sends) expect((await herald.admin.post('/v1/notifications', body)).status).toBe(202);
+      const expected = { broadcast: { waiting: 1, delayed: 0 }, 'digest-close': { waiting: 0, delayed: 1 } };
+
+      const session = await fetch(url('/session'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${herald.adminKey}` },
+      });
+      const board = await fetch(url('/api/queues'), { headers: { cookie: cookieOf(session) } });
+      const { queues } = (await board.json()) as { queues: BoardQueue[] };
+      const onBoard = (name: string) => {
+        const { counts } = queues.find((queue) => queue.name === name)!;
+        return { waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0), delayed: counts.delayed ?? 0 };
+      };
+      expect({ broadcast: onBoard('broadcast'), 'digest-close': onBoard('digest-close') }).toEqual(expected);
+
+      const stats = (await herald.admin.get<HistoryStats>('/v1/admin/stats')).body;
+      expect(stats.queues).toMatchObject({
+        broadcast: { ...expected.broadcast, active: 0, failed: 0 },
+        'digest-close': { ...expected['digest-close'], active: 0, failed: 0 },
+      });
+
+      const families = await scrapeWithQueues(herald.baseUrl);
+      const metric = (queue: string, state: string) => value(families, 'herald_queue_jobs', { queue, state });
+      expect({
+        broadcast: { waiting: metric('broadcast', 'waiting'), delayed: metric('broadcast', 'delayed') },
+        'digest-close': { waiting: metric('digest-close', 'waiting'), delayed: metric('digest-close', 'delayed') },
+      }).toEqual(expected);
+      // The channel queues keep their `channel` label beside the new `queue` one.
+      expect(value(families, 'herald_queue_jobs', { queue: 'deliver-email', channel: 'email', state: 'waiting' })).toBe(
+        2,
+      );
+    },
+  );
 
   it.skipIf(backend.skip)(
     "wins over the console's /admin wildcard, and keeps unknown paths under it behind sign-in, then a 404",

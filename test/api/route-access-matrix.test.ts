@@ -55,8 +55,9 @@ const EXPECTED = new Map<string, Access>([
   ['POST /v1/notifications/batch', ['send']],
   ['GET /v1/notifications/:id', ['read', 'send']],
   ['POST /v1/notifications/:id/cancel', ['send']],
-  // §9: what a digested send joined.
+  // §9: what a digested send joined, and the sends it holds.
   ['GET /v1/digests/:id', ['read', 'send']],
+  ['GET /v1/digests/:id/events', ['read', 'send']],
   // §4: recipients manage, reads also read.
   ['PUT /v1/recipients/:id', ['recipients']],
   ['GET /v1/recipients/:id', ['recipients', 'read']],

@@ -34,6 +34,8 @@ export * from './queue/broadcast-job';
 export * from './queue/broadcast-queue';
 export * from './queue/delivery-job';
 export * from './queue/delivery-queue';
+export * from './queue/digest-job';
+export * from './queue/orchestration-queues';
 export * from './queue/queue-backend';
 export * from './queue/queue.module';
 export * from './queue/redis-connections';

@@ -11,6 +11,7 @@ export * from './deliver/delivery.service';
 export * from './deliver/reconciler.service';
 export * from './digest/digest-close.service';
 export * from './digest/digest-queue';
+export * from './digest/digest.dto';
 export * from './digest/digest.errors';
 export * from './digest/digest.module';
 export * from './digest/digest.service';

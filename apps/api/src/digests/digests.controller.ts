@@ -1,11 +1,13 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { ApiCaller } from '@herald/auth';
-import { DigestService, DigestView } from '@herald/notifications';
+import { DigestEventsQuery, DigestEventView, DigestService, DigestView, Page } from '@herald/notifications';
 import { Caller, RequireScopes } from '../auth/scopes.decorator';
-import { DigestViewDto } from '../dto/digest-responses.dto';
-import { ApiKeyProtected, ApiProblems } from '../http/openapi.decorators';
+import { DigestEventDto, DigestViewDto } from '../dto/digest-responses.dto';
+import { ApiKeyProtected, ApiProblems, PageOf } from '../http/openapi.decorators';
 import { uuidIdPipe } from '../http/uuid-id.pipe';
+
+const DEFAULT_LIMIT = 50;
 
 @ApiTags('notifications')
 @ApiKeyProtected()
@@ -23,5 +25,18 @@ export class DigestsController {
   @RequireScopes('read', 'send')
   get(@Param('id', uuidIdPipe) id: string, @Caller() caller: ApiCaller): Promise<DigestView> {
     return this.digests.get(id, caller);
+  }
+
+  /** The sends the digest took, oldest first (the order its notification lists them in); who reads it, reads them. */
+  @Get(':id/events')
+  @ApiOkResponse({ type: PageOf(DigestEventDto) })
+  @ApiProblems(404, 422)
+  @RequireScopes('read', 'send')
+  events(
+    @Param('id', uuidIdPipe) id: string,
+    @Query() query: DigestEventsQuery,
+    @Caller() caller: ApiCaller,
+  ): Promise<Page<DigestEventView>> {
+    return this.digests.events(id, caller, query.limit ?? DEFAULT_LIMIT, query.cursor);
   }
 }

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { DIGEST_STATUSES, DigestedSend, DigestStatus, DigestView } from '@herald/notifications';
+import { DIGEST_STATUSES, DigestedSend, DigestEventView, DigestStatus, DigestView } from '@herald/notifications';
 
 const DATE_TIME = { type: String, format: 'date-time' } as const;
 const NULLABLE_STRING = { type: String, nullable: true } as const;
+const FREE_OBJECT = { type: 'object', additionalProperties: true } as const;
 
 /** The 202 answer of a send of a digest template to a stored recipient: it joined a digest (API.md §9). */
 @ApiSchema({ name: 'DigestedSend' })
@@ -32,4 +33,14 @@ export class DigestViewDto implements DigestView {
   @ApiProperty(NULLABLE_STRING) notificationId: string | null;
   /** Why a closed digest made no notification. */
   @ApiProperty(NULLABLE_STRING) error: string | null;
+}
+
+/** One send a digest took (`GET /v1/digests/{id}/events`). */
+@ApiSchema({ name: 'DigestEvent' })
+export class DigestEventDto implements DigestEventView {
+  /** 1 for the send that opened the digest, then one more per send that joined; the page's cursor. */
+  @ApiProperty({ type: Number }) position: number;
+  /** The send's data; `{}` once its recipient was erased. */
+  @ApiProperty(FREE_OBJECT) data: Record<string, unknown>;
+  @ApiProperty(DATE_TIME) createdAt: string;
 }

@@ -1,5 +1,5 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath, OmitType } from '@nestjs/swagger';
-import { CHANNELS, Channel, Priority, PRIORITIES } from '@herald/core';
+import { CHANNELS, Channel, ORCHESTRATION_QUEUES, OrchestrationQueueName, Priority, PRIORITIES } from '@herald/core';
 import {
   AcceptedNotification,
   AttemptView,
@@ -173,6 +173,9 @@ function keyed(names: readonly string[], schema: object, extra: object = {}): Re
   };
 }
 
+/** The keys of the stats' `queues`. */
+const QUEUES = [...CHANNELS, ...ORCHESTRATION_QUEUES];
+
 @ApiSchema({ name: 'HistoryStats' })
 @ApiExtraModels(QueueCountsDto)
 export class HistoryStatsDto implements HistoryStats {
@@ -184,9 +187,12 @@ export class HistoryStatsDto implements HistoryStats {
   @ApiProperty(keyed(CHANNELS, keyed(DELIVERY_STATUSES, { type: 'integer' }), { selfRequired: true }))
   deliveries: Record<Channel, Record<DeliveryStatus, number>>;
 
-  /** Each channel queue's job counts; null when the queue store did not answer in time (`queuesError` says why). */
-  @ApiProperty(keyed(CHANNELS, { $ref: getSchemaPath(QueueCountsDto) }, { nullable: true, selfRequired: true }))
-  queues: Record<Channel, QueueCounts> | null;
+  /**
+   * Each queue's job counts: a channel queue's by its channel, `broadcast` (fan-outs) and `digest-close`. Null when
+   * the queue store did not answer in time (`queuesError` says why).
+   */
+  @ApiProperty(keyed(QUEUES, { $ref: getSchemaPath(QueueCountsDto) }, { nullable: true, selfRequired: true }))
+  queues: Record<Channel | OrchestrationQueueName, QueueCounts> | null;
 
   @ApiPropertyOptional({ type: String }) queuesError?: string;
 }

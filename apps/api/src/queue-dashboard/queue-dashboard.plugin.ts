@@ -3,7 +3,14 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AuthService, ForbiddenError, UnauthorizedError } from '@herald/auth';
-import { CHANNELS, DeliveryQueue, NotFoundError, ProblemFilter } from '@herald/core';
+import {
+  CHANNELS,
+  DeliveryQueue,
+  NotFoundError,
+  ORCHESTRATION_QUEUES,
+  OrchestrationQueues,
+  ProblemFilter,
+} from '@herald/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { QUEUE_DASHBOARD_PATH } from './queue-dashboard.path';
 import { bearerKey, dashboardKey, setSessionCookie } from './queue-dashboard.session';
@@ -20,12 +27,13 @@ const refusal = (error: unknown): error is UnauthorizedError | ForbiddenError =>
   error instanceof UnauthorizedError || error instanceof ForbiddenError;
 
 /**
- * bull-board over the channel queues this process produces to, on whichever backend they run (BullMQ's adapter
+ * bull-board over the queues this process produces to (the channel queues, `broadcast`, `digest-close`), on
+ * whichever backend they run (BullMQ's adapter
  * works on Redis and on the PostgreSQL backend alike: it reads through the same Queue API). Read-only: the rows in
  * PostgreSQL are the truth, so a retry goes through `POST /v1/admin/deliveries/{id}/retry`, and a job removed or
  * added by hand here would only be undone or ignored by the reconciler and the claim.
  */
-function dashboard(queues: DeliveryQueue) {
+function dashboard(channelQueues: DeliveryQueue, orchestrationQueues: OrchestrationQueues) {
   const adapter = new BullBoardFastifyAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
   const board = createBullBoard({
     queues: [],
@@ -36,14 +44,18 @@ function dashboard(queues: DeliveryQueue) {
   return {
     plugin: adapter.registerPlugin(),
     /**
-     * The channel queues join the board at its first admitted request, not at start: an api that nobody
+     * The queues join the board at its first admitted request, not at start: an api that nobody
      * watches through the dashboard keeps opening only the queues it sends to (on the PostgreSQL backend each
      * queue is a connection pool of its own).
      */
     open: (): void => {
       if (opened) return;
       opened = true;
-      for (const channel of CHANNELS) board.addQueue(new BullMQAdapter(queues.queue(channel), { readOnlyMode: true }));
+      const queues = [
+        ...CHANNELS.map((channel) => channelQueues.queue(channel)),
+        ...ORCHESTRATION_QUEUES.map((name) => orchestrationQueues.queue(name)),
+      ];
+      for (const queue of queues) board.addQueue(new BullMQAdapter(queue, { readOnlyMode: true }));
     },
   };
 }
@@ -57,7 +69,8 @@ function dashboard(queues: DeliveryQueue) {
  */
 export function registerQueueDashboard(app: NestFastifyApplication): void {
   const auth = app.get(AuthService, { strict: false });
-  const queues = app.get(DeliveryQueue, { strict: false });
+  const channelQueues = app.get(DeliveryQueue, { strict: false });
+  const orchestrationQueues = app.get(OrchestrationQueues, { strict: false });
   const problems = new ProblemFilter(app.getHttpAdapter());
 
   /** Authenticates `key` as an admin's; answers the refusal itself and says false when it is one. */
@@ -102,7 +115,7 @@ export function registerQueueDashboard(app: NestFastifyApplication): void {
       });
 
       // The page, its static files and its read-only API: bull-board's routes, behind the hook.
-      const { plugin, open } = dashboard(queues);
+      const { plugin, open } = dashboard(channelQueues, orchestrationQueues);
       await scope.register(async (board: FastifyInstance) => {
         board.addHook('onRequest', async (request, reply) => {
           const key = dashboardKey(request);

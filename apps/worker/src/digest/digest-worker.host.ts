@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
-import { QueueBackend } from '@herald/core';
-import { CloseDigestJobData, DIGEST_QUEUE, DigestCloseService } from '@herald/notifications';
+import { CloseDigestJobData, DIGEST_QUEUE, QueueBackend } from '@herald/core';
+import { DigestCloseService } from '@herald/notifications';
 
 /** Digest closes run beside deliveries; a few at a time is plenty (each is one short transaction). */
 const CONCURRENCY = 4;

@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 import type { MicroserviceTransport } from '../config/herald-config';
 import { Channel, CHANNELS } from '../domain/channel';
 import { DeliveryQueue } from '../queue/delivery-queue';
+import { OrchestrationQueues } from '../queue/orchestration-queues';
 import { registerQueueDepthGauges } from './queue-depth.gauges';
 
 /** How a delivery ended. */
@@ -81,7 +82,7 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(queues: DeliveryQueue) {
+  constructor(queues: DeliveryQueue, orchestrationQueues: OrchestrationQueues) {
     collectDefaultMetrics({ register: this.registry });
     // Known label values start at 0, so rate() and absent() work before the first event.
     for (const transport of ACCEPT_TRANSPORTS) this.notificationsAccepted.inc({ transport }, 0);
@@ -89,7 +90,7 @@ export class MetricsService {
       for (const status of DELIVERY_END_STATUSES) this.deliveriesEnded.inc({ channel, status }, 0);
       for (const outcome of ATTEMPT_OUTCOMES) this.attempts.inc({ channel, outcome }, 0);
     }
-    registerQueueDepthGauges(this.registry, queues);
+    registerQueueDepthGauges(this.registry, queues, orchestrationQueues);
   }
 
   get contentType(): string {

@@ -1,19 +1,17 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Injectable, Logger } from '@nestjs/common';
 import { within } from '../runtime/within';
 import { BROADCAST_QUEUE, FAN_OUT_JOB, FanOutJobData } from './broadcast-job';
-import { QueueBackend } from './queue-backend';
+import { OrchestrationQueues } from './orchestration-queues';
 
 /** How long an enqueue waits for the queue store before it logs and leaves the broadcast to the reconciler. */
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
 /** The producer of fan-out jobs. The broadcast row is the truth; a job only wakes a worker up to advance it. */
 @Injectable()
-export class BroadcastQueue implements BeforeApplicationShutdown {
+export class BroadcastQueue {
   private readonly logger = new Logger(BroadcastQueue.name);
-  private queue?: Queue<FanOutJobData>;
 
-  constructor(private readonly backend: QueueBackend) {}
+  constructor(private readonly queues: OrchestrationQueues) {}
 
   /**
    * The job's id is the broadcast's: adding it while a job of the broadcast waits or runs is a no-op, so the
@@ -23,7 +21,7 @@ export class BroadcastQueue implements BeforeApplicationShutdown {
     if (!broadcastIds.length) return;
     try {
       await within(
-        this.fanOutQueue().addBulk(
+        this.queues.queue<FanOutJobData>(BROADCAST_QUEUE).addBulk(
           broadcastIds.map((broadcastId) => ({
             name: FAN_OUT_JOB,
             data: { broadcastId },
@@ -37,18 +35,5 @@ export class BroadcastQueue implements BeforeApplicationShutdown {
         `enqueue of broadcasts ${broadcastIds.slice(0, 5).join(', ')} failed, the reconciler will retry: ${(error as Error).message}`,
       );
     }
-  }
-
-  private fanOutQueue(): Queue<FanOutJobData> {
-    if (!this.queue) {
-      this.queue = this.backend.createQueue<FanOutJobData>(BROADCAST_QUEUE);
-      // Connection errors are retried by the client; unheard, an 'error' event would end the process.
-      this.queue.on('error', (error) => this.logger.warn(`broadcast queue: ${error.message}`));
-    }
-    return this.queue;
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    if (this.queue) await this.backend.close(this.queue);
   }
 }

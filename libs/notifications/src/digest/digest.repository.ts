@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Priority } from '@herald/core';
 import { DataSource, EntityManager } from 'typeorm';
-import type { DigestJoin, DigestStatus, DigestView, DueDigest, JoinedDigest } from './digest.types';
+import type { DigestEventView, DigestJoin, DigestStatus, DigestView, DueDigest, JoinedDigest } from './digest.types';
 
 interface DigestRow {
   id: string;
@@ -21,7 +21,10 @@ interface DigestRow {
   closed_at: Date | null;
 }
 
-/** Digests and their sends. Lock order: the digest row, then its events (joins and closes both take it first). */
+/**
+ * Digests and their sends. Lock order: the recipient row (a join's key share, an erasure's update), the digest
+ * row, then its events (joins and closes both take the digest's first).
+ */
 @Injectable()
 export class DigestRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -33,14 +36,19 @@ export class DigestRepository {
    * closed holds that lock; once closed it leaves the index, and a send that waited on it opens the next. The
    * send that reaches `maxEvents` marks it `closing`, so the next one opens another. The idempotency record, if
    * any, is completed with the answer in the same statement.
+   *
+   * Null, with nothing stored, when the recipient is gone: the statement takes a key-share lock on its row, so a
+   * send that found the recipient just before an erasure locked it waits for the erasure and then stores nothing,
+   * rather than opening a digest with data of someone erased after the erasure emptied their digests.
    */
-  async join(join: DigestJoin): Promise<JoinedDigest> {
+  async join(join: DigestJoin): Promise<JoinedDigest | null> {
     const [row] = await this.dataSource.query<{ id: string; opened: boolean; status: DigestStatus; closes_at: Date }[]>(
       `WITH digest AS (
          INSERT INTO digests (id, template_key, recipient_id, digest_key, api_key_id, priority, status, event_count,
            max_events, closes_at)
-         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 <= 1 THEN 'closing' ELSE 'open' END, 1, $7,
-           now() + $8 * interval '1 second')
+         SELECT $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text,
+           CASE WHEN $7::int <= 1 THEN 'closing' ELSE 'open' END, 1, $7::int, now() + $8::int * interval '1 second'
+         WHERE EXISTS (SELECT 1 FROM recipients WHERE id = $3::text FOR KEY SHARE)
          ON CONFLICT (template_key, recipient_id, digest_key) WHERE status = 'open'
          DO UPDATE SET event_count = digests.event_count + 1,
            status = CASE WHEN digests.event_count + 1 >= digests.max_events THEN 'closing' ELSE 'open' END
@@ -69,6 +77,7 @@ export class DigestRepository {
         join.createdAt.toISOString(),
       ],
     );
+    if (!row) return null;
     return { id: row.id, opened: row.opened, full: row.status === 'closing', closesAt: row.closes_at };
   }
 
@@ -145,6 +154,37 @@ export class DigestRepository {
       notificationId: row.notification_id,
       error: row.error,
     };
+  }
+
+  /**
+   * Up to `limit` of the digest's sends after position `after`, in the order they joined; null when `apiKeyId`
+   * may not see the digest (the rule of `find`), or there is none.
+   */
+  async eventPage(
+    id: string,
+    apiKeyId: string | null,
+    after: number,
+    limit: number,
+  ): Promise<DigestEventView[] | null> {
+    const rows = await this.dataSource.query<
+      { position: number | null; data: Record<string, unknown> | null; created_at: Date | null }[]
+    >(
+      // Joined to the digest's row, so a digest it may see with no sends past the cursor still answers (nulls).
+      `SELECT e.position, e.data, e.created_at
+       FROM digests d
+       LEFT JOIN LATERAL (
+         SELECT position, data, created_at FROM digest_events
+         WHERE digest_id = d.id AND position > $3 ORDER BY position LIMIT $4
+       ) e ON true
+       WHERE d.id = $1
+         AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM digest_events s WHERE s.digest_id = d.id AND s.api_key_id = $2))
+       ORDER BY e.position`,
+      [id, apiKeyId, after, limit],
+    );
+    if (!rows.length) return null;
+    return rows
+      .filter((row) => row.position !== null)
+      .map((row) => ({ position: row.position!, data: row.data!, createdAt: row.created_at!.toISOString() }));
   }
 
   /** The digest `notificationId` was made of, if any. */

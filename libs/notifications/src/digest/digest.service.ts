@@ -4,11 +4,12 @@ import { FieldError, uuidv7 } from '@herald/core';
 import { MAX_DIGEST_EVENTS, ResolvedTemplate, TemplateNotFoundError, TemplateRenderer } from '@herald/templates';
 import type { AcceptLookups } from '../accept/notification-planner';
 import type { SendNotificationDto } from '../dto/send-notification.dto';
+import type { Page } from '../history/history.types';
 import { NotificationRejectedError } from '../notifications.errors';
 import { DigestNotFoundError } from './digest.errors';
 import { DigestQueue } from './digest-queue';
 import { DigestRepository } from './digest.repository';
-import type { DigestedSend, DigestView } from './digest.types';
+import type { DigestedSend, DigestEventView, DigestView } from './digest.types';
 
 /** The longest rendered digest key: it is part of a unique index. */
 const MAX_KEY_LENGTH = 500;
@@ -60,6 +61,12 @@ export class DigestService {
       idempotency: idempotencyKey ? { apiKeyId, key: idempotencyKey } : undefined,
       createdAt,
     });
+    // Erased since it was looked up: refused as a send to an unknown recipient is.
+    if (!joined) {
+      throw new NotificationRejectedError([
+        { path: 'to.recipientId', message: `recipient "${dto.to.recipientId}" does not exist` },
+      ]);
+    }
     // After the commit; a close lost here is the reconciler's (a digest past its time with no notification).
     if (joined.full) await this.queue.scheduleClose(joined.id, 0, 'full');
     else if (joined.opened) {
@@ -70,10 +77,26 @@ export class DigestService {
 
   /** Admin and `read` keys see every digest; a `send` key those it sent to. */
   async get(id: string, caller: ApiCaller): Promise<DigestView> {
-    const seesAll = caller.scopes.includes('admin') || caller.scopes.includes('read');
-    const digest = await this.repository.find(id, seesAll ? null : caller.apiKeyId);
+    const digest = await this.repository.find(id, this.onlyKeyOf(caller));
     if (!digest) throw new DigestNotFoundError(id);
     return digest;
+  }
+
+  /**
+   * The digest's sends in the order they joined (not newest first, as other lists: it is the order its
+   * notification lists them in). `cursor` is the `nextCursor` of the page before: the last position it listed.
+   * Who sees them is who sees the digest.
+   */
+  async events(id: string, caller: ApiCaller, limit: number, cursor?: string): Promise<Page<DigestEventView>> {
+    const rows = await this.repository.eventPage(id, this.onlyKeyOf(caller), cursor ? Number(cursor) : 0, limit + 1);
+    if (!rows) throw new DigestNotFoundError(id);
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].position) : null };
+  }
+
+  /** The key whose sends bound what the caller sees: none for admin and `read` keys. */
+  private onlyKeyOf(caller: ApiCaller): string | null {
+    return caller.scopes.includes('admin') || caller.scopes.includes('read') ? null : caller.apiKeyId;
   }
 
   /**

@@ -31,6 +31,15 @@ export interface DigestView {
   error: string | null;
 }
 
+/** An item of `GET /v1/digests/{id}/events`: one send the digest took, in the order it joined. */
+export interface DigestEventView {
+  /** 1 for the send that opened the digest, then one more for each send that joined it. */
+  position: number;
+  /** The send's data (`{}` once its recipient was erased). */
+  data: Record<string, unknown>;
+  createdAt: string;
+}
+
 /** A digest to join or open: what the send's template and data decide. */
 export interface DigestJoin {
   id: string;

@@ -7,7 +7,8 @@ import { RecipientHistoryRepository } from './recipient-history.repository';
 
 /**
  * `DELETE /v1/recipients/{id}` (API.md §4: erases the personal fields; history
- * keeps only ids), in one transaction: deliveries not started are cancelled
+ * keeps only ids), in one transaction: its open digests are closed and the
+ * sends every digest of it holds emptied, deliveries not started are cancelled
  * (reason `recipient_deleted`), the history is scrubbed of every address the
  * recipient had, then the recipient goes with its inbox, push subscriptions and
  * preferences. A send to the id afterwards behaves as for any unknown recipient.
@@ -25,10 +26,12 @@ export class RecipientErasureService {
     const erased = await this.dataSource.transaction(async (manager) => {
       const stored = await this.recipients.lockForErasure(manager, id);
       if (!stored) return false;
+      // The digests first: a close running now holds its digest's row until it has stored the notification, so
+      // waiting for it here lets the cancel and the scrub below (each statement a new snapshot) see that too.
+      await this.digests.eraseRecipient(manager, id);
       const addresses = [...stored, ...(await this.history.knownAddresses(manager, id))];
       await this.history.cancelUnstarted(manager, id);
       await this.history.scrub(manager, id, addresses);
-      await this.digests.eraseRecipient(manager, id);
       await this.recipients.deleteWithDependents(manager, id);
       return true;
     });

@@ -1,4 +1,4 @@
-import type { Channel } from '@herald/core';
+import type { Channel, OrchestrationQueueName } from '@herald/core';
 import type { DeliveryStatus } from '../entities/delivery.entity';
 import type { NotificationStatus } from '../entities/notification.entity';
 import type { DeliveryView, NotificationView } from '../notification.types';
@@ -53,8 +53,11 @@ export interface QueueCounts {
 export interface HistoryStats {
   notifications: Record<NotificationStatus, number>;
   deliveries: Record<Channel, Record<DeliveryStatus, number>>;
-  /** Null when the queue store did not answer in time; `queuesError` says why. */
-  queues: Record<Channel, QueueCounts> | null;
+  /**
+   * Each queue's jobs: a channel queue by its channel, the others (`broadcast`, `digest-close`) by their name.
+   * Null when the queue store did not answer in time; `queuesError` says why.
+   */
+  queues: Record<Channel | OrchestrationQueueName, QueueCounts> | null;
   queuesError?: string;
 }
 

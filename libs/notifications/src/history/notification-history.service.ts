@@ -1,5 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CHANNELS, Channel, DeliveryQueue, ValidationError } from '@herald/core';
+import {
+  CHANNELS,
+  Channel,
+  DeliveryQueue,
+  ORCHESTRATION_QUEUES,
+  OrchestrationQueueName,
+  OrchestrationQueues,
+  ValidationError,
+} from '@herald/core';
 import { DELIVERY_STATUSES, DeliveryEntity, DeliveryStatus } from '../entities/delivery.entity';
 import { NOTIFICATION_STATUSES, NotificationStatus } from '../entities/notification.entity';
 import { HistoryCountsRepository } from './history-counts.repository';
@@ -49,6 +57,7 @@ export class NotificationHistoryService {
     private readonly history: HistoryRepository,
     private readonly counts: HistoryCountsRepository,
     private readonly queue: DeliveryQueue,
+    private readonly orchestrationQueues: OrchestrationQueues,
   ) {}
 
   async listNotifications(filter: NotificationHistoryFilter): Promise<Page<NotificationHistoryItem>> {
@@ -112,7 +121,10 @@ export class NotificationHistoryService {
   private async queueCounts(): Promise<Pick<HistoryStats, 'queues' | 'queuesError'>> {
     try {
       const counts = await Promise.race([
-        this.queue.counts(),
+        Promise.all([this.queue.counts(), this.orchestrationQueues.counts()]).then(([channels, others]) => ({
+          ...channels,
+          ...others,
+        })),
         new Promise<never>((_, reject) =>
           setTimeout(
             () => reject(new Error(`no answer in ${QUEUE_COUNTS_TIMEOUT_MS} ms`)),
@@ -121,18 +133,18 @@ export class NotificationHistoryService {
         ),
       ]);
       const queues = Object.fromEntries(
-        CHANNELS.map((channel) => {
-          const count = counts[channel];
+        [...CHANNELS, ...ORCHESTRATION_QUEUES].map((name) => {
+          const count = counts[name];
           // Every job carries a priority, and BullMQ keeps prioritized jobs apart from the plain waiting ones.
-          const channelCounts: QueueCounts = {
+          const queueCounts: QueueCounts = {
             waiting: (count.waiting ?? 0) + (count.prioritized ?? 0),
             active: count.active ?? 0,
             delayed: count.delayed ?? 0,
             failed: count.failed ?? 0,
           };
-          return [channel, channelCounts];
+          return [name, queueCounts];
         }),
-      ) as Record<Channel, QueueCounts>;
+      ) as Record<Channel | OrchestrationQueueName, QueueCounts>;
       return { queues };
     } catch (error) {
       const message = (error as Error).message;
