@@ -11,8 +11,8 @@ const REFRESH_MS = 2_000;
 const EVENTS_PAGE = 50;
 
 /**
- * The sends the digest holds, oldest first, from GET /v1/digests/{id}/events: an API without that route (or a
- * digest it does not list) answers 404, and the list is left out rather than shown as an error.
+ * The sends the digest holds, oldest first, from GET /v1/digests/{id}/events; a digest the key may not list
+ * answers 404, and the list is left out rather than shown as an error.
  */
 function DigestEvents({ id, count }: { id: string; count: number }) {
   const events = useCursorList(
