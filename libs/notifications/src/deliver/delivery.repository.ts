@@ -106,13 +106,15 @@ export class DeliveryRepository {
            OR (d.status = 'sending' AND d.lease_expires_at < now()))
          FOR UPDATE OF d
        ), lost AS (
+         -- By $1 rather than p.id (the same id): a parameter on the partition key lets the generic plan prune the
+         -- other weeks at executor startup, where a join key prunes only as each row comes.
          UPDATE delivery_attempts a SET finished_at = now(), outcome = 'transient_error', error = '${LOST_ATTEMPT}'
          FROM previous p
-         WHERE p.status = 'sending' AND a.delivery_id = p.id AND a.attempt = p.attempts AND a.finished_at IS NULL
+         WHERE p.status = 'sending' AND a.delivery_id = $1 AND a.attempt = p.attempts AND a.finished_at IS NULL
        ), claimed AS (
          UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = NULL, updated_at = now(),
            lease_expires_at = now() + $2 * interval '1 millisecond'
-         FROM previous p WHERE d.id = p.id
+         FROM previous p WHERE d.id = $1 AND d.id = p.id
          RETURNING d.id, d.notification_id, d.channel, d.attempts, d.address, d.content, d.created_at, d.unless
        ), attempt AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, started_at)
