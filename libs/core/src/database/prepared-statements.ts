@@ -13,7 +13,7 @@ import { HeraldConfig } from '../config/herald-config';
  * transaction pooler (DATABASE_PREPARED_STATEMENTS=false, the default when DATABASE_DIRECT_URL is set apart) they
  * are sent as plain parameterized queries, as TypeORM sends the rest.
  *
- * They run on a pool of their own whose sessions use the generic plan from the first call
+ * On a direct connection they run on a pool of their own whose sessions use the generic plan from the first call
  * (`plan_cache_mode = force_generic_plan`). On the history's weekly partitions PostgreSQL's own choice is a custom
  * plan at every call, planned again each time (the generic plan's cost counts every week's index, a custom plan's
  * only the weeks pruned to): that was 0.9-1.6 ms of planning per claim or finish. A generic plan prunes the weeks
@@ -25,6 +25,8 @@ import { HeraldConfig } from '../config/herald-config';
 export class PreparedStatements implements OnApplicationShutdown {
   private readonly logger = new Logger(PreparedStatements.name);
   private readonly enabled: boolean;
+  /** PgBouncer refuses the startup option, and a session's setting would not follow the statements through it. */
+  private readonly genericPlans: boolean;
   private pool?: Pool;
 
   constructor(
@@ -32,6 +34,7 @@ export class PreparedStatements implements OnApplicationShutdown {
     config: HeraldConfig,
   ) {
     this.enabled = config.database.preparedStatements;
+    this.genericPlans = config.database.directUrl === config.database.url;
   }
 
   /** Rows of `text` run with `values`; `name` must stand for this one text across the process. */
@@ -51,6 +54,9 @@ export class PreparedStatements implements OnApplicationShutdown {
   private sessions(): Pool {
     if (this.pool) return this.pool;
     const typeorm = (this.dataSource.driver as PostgresDriver).master as Pool;
+    // Behind a pooler that keeps prepared statements (PgBouncer 1.21+, told so), PostgreSQL chooses the plans, on
+    // TypeORM's pool.
+    if (!this.genericPlans) return typeorm;
     const pool = new Pool(withGenericPlans(typeorm.options));
     // An idle connection's error (the server restarted) is emitted here; unhandled, it would end the process.
     pool.on('error', (error) => this.logger.warn(`prepared statements' pool: ${error.message}`));

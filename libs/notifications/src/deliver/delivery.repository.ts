@@ -121,8 +121,10 @@ export class DeliveryRepository {
          SELECT id, attempts, now() FROM claimed
        ), started AS (
          -- What NOTIFICATION_STATUS_SQL derives once a delivery is sending: the notification is processing.
+         -- A scalar (claimed has one row at most) rather than a join: the lookup stays on the primary key in a
+         -- generic plan made while the week's partition was small, which would otherwise scan it whole.
          UPDATE notifications n SET status = 'processing', updated_at = now()
-         FROM claimed c WHERE n.id = c.notification_id AND n.status <> 'processing'
+         WHERE n.id = (SELECT notification_id FROM claimed) AND n.status <> 'processing'
        )
        SELECT c.*, n.priority, GREATEST(c.created_at, n.send_at) AS due_at
        FROM claimed c JOIN notification n ON n.id = c.notification_id`,
@@ -165,7 +167,10 @@ export class DeliveryRepository {
       `WITH notification AS (
          SELECT id FROM notifications WHERE id = $8 FOR UPDATE
        ), siblings AS (
-         SELECT d.id, d.status FROM deliveries d JOIN notification n ON n.id = d.notification_id FOR SHARE OF d
+         -- The scalar is computed first, so the notification is locked before its deliveries; and the lookup stays
+         -- on deliveries_notification_idx in a generic plan made while the week's partition was small (a join to
+         -- the CTE was planned there as a scan of the whole partition, and kept as it grew).
+         SELECT d.id, d.status FROM deliveries d WHERE d.notification_id = (SELECT id FROM notification) FOR SHARE OF d
        ), ended AS (
          UPDATE deliveries d SET status = $3, error = $5, provider_message_id = $6, captured = $7, provider = $9,
            updated_at = now()
