@@ -16,7 +16,7 @@ import { HeraldConfig } from '../config/herald-config';
  * On a direct connection they run on a pool of their own whose sessions use the generic plan from the first call
  * (`plan_cache_mode = force_generic_plan`). On the history's weekly partitions PostgreSQL's own choice is a custom
  * plan at every call, planned again each time (the generic plan's cost counts every week's index, a custom plan's
- * only the weeks pruned to): that was 0.9-1.6 ms of planning per claim or finish. A generic plan prunes the weeks
+ * only the weeks pruned to): that was 0.9-2.7 ms of planning per claim or finish. A generic plan prunes the weeks
  * at executor startup from the parameters instead (BENCHMARKS.md, "Claim and finish after partitioning"). The
  * setting belongs to the session and applies to unnamed statements too, which is why TypeORM's pool, whose one-off
  * queries are best planned for their values, keeps the default.
