@@ -13,15 +13,17 @@ describe('a stale worker after a takeover', () => {
   const database = useHerald({ app: false });
   let dataSource: DataSource;
   let repository: DeliveryRepository;
+  let prepared: PreparedStatements;
 
   beforeAll(async () => {
     dataSource = await new DataSource(dataSourceOptions(database.db.url)).initialize();
     // Prepared, as a worker on PostgreSQL runs them.
-    const prepared = new PreparedStatements(dataSource, loadConfig(testEnv(database.db.url)));
+    prepared = new PreparedStatements(dataSource, loadConfig(testEnv(database.db.url)));
     repository = new DeliveryRepository(dataSource, prepared);
   });
 
   afterAll(async () => {
+    await prepared?.onApplicationShutdown();
     await dataSource?.destroy();
   });
 

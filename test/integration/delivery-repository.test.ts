@@ -12,15 +12,17 @@ describe('DeliveryRepository', () => {
   const database = useHerald({ app: false });
   let dataSource: DataSource;
   let repository: DeliveryRepository;
+  let prepared: PreparedStatements;
 
   beforeAll(async () => {
     dataSource = await new DataSource(dataSourceOptions(database.db.url)).initialize();
     // Prepared, as a worker on PostgreSQL runs them.
-    const prepared = new PreparedStatements(dataSource, loadConfig(testEnv(database.db.url)));
+    prepared = new PreparedStatements(dataSource, loadConfig(testEnv(database.db.url)));
     repository = new DeliveryRepository(dataSource, prepared);
   });
 
   afterAll(async () => {
+    await prepared?.onApplicationShutdown();
     await dataSource?.destroy();
   });
 
@@ -78,5 +80,17 @@ describe('DeliveryRepository', () => {
     const only = (await repository.claim(failed.deliveries[0], 60_000))!;
     await repository.finish(only, 'failed', { outcome: 'permanent_error', error: 'refused' });
     expect(await status(failed.id)).toBe('failed');
+  });
+
+  it('runs the prepared statements on generic plans, and the rest on plans for their values', async () => {
+    const setting = (rows: { plan_cache_mode: string }[]) => rows[0].plan_cache_mode;
+    // Several at once, so more than one of the pool's connections answers.
+    const sessions = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        prepared.query<{ plan_cache_mode: string }>('test_plan_cache_mode', 'SHOW plan_cache_mode', []),
+      ),
+    );
+    expect(sessions.map(setting)).toEqual(Array(4).fill('force_generic_plan'));
+    expect(setting(await dataSource.query('SHOW plan_cache_mode'))).toBe('auto');
   });
 });

@@ -106,21 +106,25 @@ export class DeliveryRepository {
            OR (d.status = 'sending' AND d.lease_expires_at < now()))
          FOR UPDATE OF d
        ), lost AS (
+         -- By $1 rather than p.id (the same id): a parameter on the partition key lets the generic plan prune the
+         -- other weeks at executor startup, where a join key prunes only as each row comes.
          UPDATE delivery_attempts a SET finished_at = now(), outcome = 'transient_error', error = '${LOST_ATTEMPT}'
          FROM previous p
-         WHERE p.status = 'sending' AND a.delivery_id = p.id AND a.attempt = p.attempts AND a.finished_at IS NULL
+         WHERE p.status = 'sending' AND a.delivery_id = $1 AND a.attempt = p.attempts AND a.finished_at IS NULL
        ), claimed AS (
          UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = NULL, updated_at = now(),
            lease_expires_at = now() + $2 * interval '1 millisecond'
-         FROM previous p WHERE d.id = p.id
+         FROM previous p WHERE d.id = $1 AND d.id = p.id
          RETURNING d.id, d.notification_id, d.channel, d.attempts, d.address, d.content, d.created_at, d.unless
        ), attempt AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, started_at)
          SELECT id, attempts, now() FROM claimed
        ), started AS (
          -- What NOTIFICATION_STATUS_SQL derives once a delivery is sending: the notification is processing.
+         -- A scalar (claimed has one row at most) rather than a join: the lookup stays on the primary key in a
+         -- generic plan made while the week's partition was small, which would otherwise scan it whole.
          UPDATE notifications n SET status = 'processing', updated_at = now()
-         FROM claimed c WHERE n.id = c.notification_id AND n.status <> 'processing'
+         WHERE n.id = (SELECT notification_id FROM claimed) AND n.status <> 'processing'
        )
        SELECT c.*, n.priority, GREATEST(c.created_at, n.send_at) AS due_at
        FROM claimed c JOIN notification n ON n.id = c.notification_id`,
@@ -163,7 +167,10 @@ export class DeliveryRepository {
       `WITH notification AS (
          SELECT id FROM notifications WHERE id = $8 FOR UPDATE
        ), siblings AS (
-         SELECT d.id, d.status FROM deliveries d JOIN notification n ON n.id = d.notification_id FOR SHARE OF d
+         -- The scalar is computed first, so the notification is locked before its deliveries; and the lookup stays
+         -- on deliveries_notification_idx in a generic plan made while the week's partition was small (a join to
+         -- the CTE was planned there as a scan of the whole partition, and kept as it grew).
+         SELECT d.id, d.status FROM deliveries d WHERE d.notification_id = (SELECT id FROM notification) FOR SHARE OF d
        ), ended AS (
          UPDATE deliveries d SET status = $3, error = $5, provider_message_id = $6, captured = $7, provider = $9,
            updated_at = now()
