@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 const BATCH = 100;
 const PARALLEL_BATCHES = 2;
 
-interface BatchAnswer {
-  items: ({ id: string; deliveries: { id: string; channel: string }[] } | { error: { status: number } })[];
-}
+/** An item of the batch's answer: a notification accepted, a send digested, or a refusal. */
+export type BatchItem =
+  | { id: string; deliveries: { id: string; channel: string }[] }
+  | { status: 'digested'; digestId: string }
+  | { error: { status: number } };
 
 /**
  * Sends `total` webhook notifications through the batch endpoint, each with an idempotency key of its own, and
@@ -24,36 +26,16 @@ export async function sendAll(
   const accepted = new Set<string>();
   let next = 0;
   const sendBatch = async (first: number) => {
-    const pending = new Map<number, object>();
+    const items = [];
     for (let seq = first; seq < Math.min(first + BATCH, total); seq++) {
-      pending.set(seq, {
+      items.push({
         content: { webhook: { payload: { run, seq } } },
         to: { webhookUrl },
         idempotencyKey: `faults-${run}-${seq}`,
       });
     }
-    while (pending.size) {
-      if (Date.now() > deadline) throw new Error(`${pending.size} notifications still not accepted at the deadline`);
-      const seqs = [...pending.keys()];
-      const answer = await post(
-        baseUrl,
-        adminKey,
-        seqs.map((seq) => pending.get(seq)!),
-      );
-      if (!answer) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        continue;
-      }
-      answer.items.forEach((item, index) => {
-        if ('error' in item) {
-          if (item.error.status < 500 && item.error.status !== 409) {
-            throw new Error(`notification refused: ${JSON.stringify(item.error)}`);
-          }
-          return;
-        }
-        for (const delivery of item.deliveries) accepted.add(delivery.id);
-        pending.delete(seqs[index]);
-      });
+    for (const item of await acceptEvery(baseUrl, adminKey, items, deadline)) {
+      if ('deliveries' in item) for (const delivery of item.deliveries) accepted.add(delivery.id);
     }
   };
   await Promise.all(
@@ -68,8 +50,53 @@ export async function sendAll(
   return accepted;
 }
 
+/**
+ * Posts `items` (each with its `idempotencyKey`) as one batch, and the ones not accepted yet again, until every
+ * one is: answers each item's acceptance, in order. A refusal other than a 5xx or a 409 (the key still held by
+ * a request the fault cut) throws, as does the deadline.
+ */
+export async function acceptEvery(
+  baseUrl: string,
+  adminKey: string,
+  items: object[],
+  deadline: number,
+): Promise<BatchItem[]> {
+  const answers = new Array<BatchItem>(items.length);
+  let pending = items.map((_, index) => index);
+  while (pending.length) {
+    if (Date.now() > deadline) throw new Error(`${pending.length} sends still not accepted at the deadline`);
+    const answer = await post(
+      baseUrl,
+      adminKey,
+      pending.map((index) => items[index]),
+    );
+    if (!answer) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      continue;
+    }
+    const refused: number[] = [];
+    answer.items.forEach((item, position) => {
+      const index = pending[position];
+      if ('error' in item) {
+        if (item.error.status < 500 && item.error.status !== 409) {
+          throw new Error(`send refused: ${JSON.stringify(item.error)}`);
+        }
+        refused.push(index);
+      } else answers[index] = item;
+    });
+    pending = refused;
+    // A key held by a request the fault cut stays held until that request's release gets through.
+    if (pending.length) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return answers;
+}
+
 /** The batch's answer, or undefined when the api did not answer it whole (unreachable, 5xx, 429). */
-async function post(baseUrl: string, adminKey: string, notifications: object[]): Promise<BatchAnswer | undefined> {
+async function post(
+  baseUrl: string,
+  adminKey: string,
+  notifications: object[],
+): Promise<{ items: BatchItem[] } | undefined> {
   try {
     const response = await fetch(`${baseUrl}/v1/notifications/batch`, {
       method: 'POST',
@@ -79,7 +106,7 @@ async function post(baseUrl: string, adminKey: string, notifications: object[]):
     });
     if (response.status >= 500 || response.status === 429) return undefined;
     if (response.status >= 400) throw new Error(`batch refused: ${response.status} ${await response.text()}`);
-    return (await response.json()) as BatchAnswer;
+    return (await response.json()) as { items: BatchItem[] };
   } catch (error) {
     if ((error as Error).message.startsWith('batch refused')) throw error;
     return undefined;

@@ -5,14 +5,27 @@ import { Webhook } from 'standardwebhooks';
 /** How many 503s in a row one message gets at most, so the default attempt cap always suffices. */
 const MAX_REFUSALS_IN_A_ROW = 3;
 
+/** What the receiver kept of one message (one `webhook-id`). */
+export interface ReceivedMessage {
+  /** 2xx answers: 1 is a delivery, more are duplicates. */
+  count: number;
+  /** The path after `/hook` it was sent to: `''` for the plain load, `/b/<recipient>`, `/d/<recipient>`. */
+  path: string;
+  /** The body of its first 2xx request. */
+  body: string;
+}
+
 /**
  * The webhook endpoint of the fault suite: verifies every request as a Standard Webhooks consumer does, and
- * counts, per `webhook-id`, the requests it answered 2xx. In the 503 scenario it answers 503 to each request
- * with probability ½ (never more than three times in a row for one message).
+ * counts, per `webhook-id`, the requests it answered 2xx, keeping the path (which tells the loads' recipients
+ * apart) and the first body. In the 503 scenario it answers 503 to each request with probability ½ (never more
+ * than three times in a row for one message).
  */
 export class FaultReceiver {
-  /** 2xx answers per webhook-id: 1 is a delivery, more are duplicates. */
-  readonly delivered = new Map<string, number>();
+  /** Per webhook-id, what was answered 2xx. */
+  readonly delivered = new Map<string, ReceivedMessage>();
+  /** Distinct webhook-ids answered 2xx on the plain load's path (`/hook` itself). */
+  plainDelivered = 0;
   /** Requests whose signature did not verify (answered 400). */
   badSignatures = 0;
   refused = 0;
@@ -41,12 +54,18 @@ export class FaultReceiver {
 
   get duplicates(): number {
     let extra = 0;
-    for (const count of this.delivered.values()) extra += count - 1;
+    for (const { count } of this.delivered.values()) extra += count - 1;
     return extra;
   }
 
-  url(): string {
-    return `http://127.0.0.1:${this.port}/hook`;
+  /** The messages sent to paths under `prefix` (`/b/`, `/d/`), by webhook-id. */
+  under(prefix: string): Map<string, ReceivedMessage> {
+    return new Map([...this.delivered].filter(([, message]) => message.path.startsWith(prefix)));
+  }
+
+  /** The receiver's URL; `path` (`/b/<recipient>`) tells a load's recipients apart. */
+  url(path = ''): string {
+    return `http://127.0.0.1:${this.port}/hook${path}`;
   }
 
   async start(): Promise<this> {
@@ -57,7 +76,7 @@ export class FaultReceiver {
       request.on('end', () => {
         setTimeout(() => {
           this.inProgress--;
-          this.answer(request.headers, Buffer.concat(chunks).toString('utf8'), response);
+          this.answer(request, Buffer.concat(chunks).toString('utf8'), response);
         }, this.answerDelayMs);
       });
     });
@@ -73,10 +92,10 @@ export class FaultReceiver {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
-  private answer(headers: http.IncomingHttpHeaders, body: string, response: http.ServerResponse): void {
-    const id = String(headers['webhook-id'] ?? '');
+  private answer(request: http.IncomingMessage, body: string, response: http.ServerResponse): void {
+    const id = String(request.headers['webhook-id'] ?? '');
     try {
-      this.webhook.verify(body, headers as Record<string, string>);
+      this.webhook.verify(body, request.headers as Record<string, string>);
     } catch {
       this.badSignatures++;
       response.writeHead(400).end('bad signature');
@@ -90,7 +109,13 @@ export class FaultReceiver {
       return;
     }
     this.refusalsInARow.delete(id);
-    this.delivered.set(id, (this.delivered.get(id) ?? 0) + 1);
+    const known = this.delivered.get(id);
+    if (known) known.count++;
+    else {
+      const path = (request.url ?? '').replace(/^\/hook/, '');
+      this.delivered.set(id, { count: 1, path, body });
+      if (path === '') this.plainDelivered++;
+    }
     this.lastDeliveredAt = performance.now();
     this.firstDeliveredAt ||= this.lastDeliveredAt;
     response.writeHead(204).end();

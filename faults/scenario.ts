@@ -5,6 +5,8 @@ import { faultsInstallation } from './installation';
 import { PostgresCluster } from './postgres-cluster';
 import { FaultReceiver } from './receiver';
 import { RedisServer } from './redis-server';
+import { BroadcastLoad } from './broadcast-load';
+import { DigestLoad } from './digest-load';
 import { sendAll } from './load';
 import { until } from './until';
 
@@ -12,6 +14,8 @@ import { until } from './until';
 export const RECORDED_WITHIN_S = 60;
 /** The fault strikes once this share of the notifications has been delivered: mid-run. */
 const FAULT_AT_SHARE = 0.3;
+/** The digest sends go on this long after the fault, so digests open during it close after it. */
+const DIGESTS_AFTER_FAULT_MS = 3_000;
 
 export interface ScenarioContext {
   installation: Installation;
@@ -53,12 +57,42 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   }
 }
 
+export interface ScenarioSizes {
+  /** Plain webhook notifications, sent through the batch endpoint. */
+  notifications: number;
+  /** Subscribers of the topic broadcast to at the fault. */
+  subscribers: number;
+}
+
+/**
+ * The processes that died of an error of their own (an exit code other than 0; the scenarios' SIGKILL and SIGTERM
+ * end theirs by the signal or with 0), each with the first error line it printed. Not a failure by itself, since
+ * what the suite promises is counted in deliveries, but the line shows it.
+ */
+function crashes(installation: Installation): string[] {
+  const children = [
+    ...installation.apis.map((child, i) => ({ child, name: `api ${i + 1}` })),
+    ...installation.workers.map((child, i) => ({ child, name: `worker ${i + 1}` })),
+  ];
+  return children
+    .filter(({ child }) => child.process.exitCode !== null && child.process.exitCode !== 0)
+    .map(({ child, name }) => {
+      const error = child
+        .output()
+        .split('\n')
+        .find((line) => /^(\w*Error|error):/.test(line.trim()));
+      return `${name} exited with ${child.process.exitCode}: ${error?.trim() ?? 'no error line'}`;
+    });
+}
+
 /**
  * One scenario: its own Redis (and PostgreSQL when asked), a receiver, Herald split in three processes, the
- * notifications sent, the fault struck once 30 % are delivered, then the outcome counted once every delivery
- * is recorded or 60 s after the fault have passed.
+ * plain notifications sent and digest sends streaming from the start; once 30 % of the plain ones are delivered,
+ * a broadcast sent and the fault struck as soon as its fan-out is under way; the digest sends stopped a little
+ * after the fault; then the outcome counted once everything is recorded, or 60 s after the fault have passed.
  */
-export async function runScenario(scenario: Scenario, total: number): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, sizes: ScenarioSizes): Promise<ScenarioResult> {
+  const total = sizes.notifications;
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
   const receiver = await new FaultReceiver(secret).start();
   const redis = await new RedisServer().start();
@@ -69,21 +103,29 @@ export async function runScenario(scenario: Scenario, total: number): Promise<Sc
   const databaseUrl = postgres ? postgres.url(database) : local.toString();
   const installation = faultsInstallation({ databaseUrl, redisUrl: redis.url, webhookSecret: secret });
   const context: ScenarioContext = { installation, receiver, redis, postgres };
+  const broadcast = new BroadcastLoad(installation, receiver, sizes.subscribers);
+  const digests = new DigestLoad(installation, receiver);
   try {
     await installation.start();
+    await broadcast.prepare();
+    await digests.prepare();
     scenario.before?.(context);
     const loadDeadline = Date.now() + 240_000;
     const load = sendAll(installation.baseUrl, installation.adminKey, receiver.url(), total, loadDeadline);
     load.catch(() => undefined);
+    digests.start(loadDeadline);
 
+    await until(() => receiver.plainDelivered >= total * FAULT_AT_SHARE, {
+      timeoutMs: 240_000,
+      intervalMs: 10,
+      what: `${FAULT_AT_SHARE * 100} % of the notifications to be delivered`,
+    });
+    await broadcast.send(loadDeadline);
+    await broadcast.underWay();
+    await digests.atFault();
     let inFlight = 0;
     let faultOverAt: number | undefined;
     if (scenario.fault) {
-      await until(() => receiver.deliveredCount >= total * FAULT_AT_SHARE, {
-        timeoutMs: 240_000,
-        intervalMs: 10,
-        what: `${FAULT_AT_SHARE * 100} % of the notifications to be delivered`,
-      });
       const [{ sending }] = await installation.query<{ sending: number }>(
         `SELECT count(*)::int AS sending FROM deliveries WHERE status = 'sending'`,
       );
@@ -91,8 +133,10 @@ export async function runScenario(scenario: Scenario, total: number): Promise<Sc
       await scenario.fault(context);
       faultOverAt = Date.now();
     }
+    await new Promise((resolve) => setTimeout(resolve, DIGESTS_AFTER_FAULT_MS));
+    await digests.stop();
     const accepted = await load;
-    // A fault that lasts the whole run (the receiver's 503s) is over when the last notification is accepted.
+    // A fault that lasts the whole run (the receiver's 503s) is over when the last send is accepted.
     const lastFault = faultOverAt ?? Date.now();
 
     let recordedAfterS: number | undefined;
@@ -104,7 +148,12 @@ export async function runScenario(scenario: Scenario, total: number): Promise<Sc
           ([row]) => row.count,
           () => Number.NaN,
         );
-      if (unrecorded === 0 && receiver.deliveredCount >= accepted.size) {
+      const settled =
+        unrecorded === 0 &&
+        receiver.plainDelivered >= accepted.size &&
+        (await broadcast.settled().catch(() => false)) &&
+        (await digests.settled().catch(() => false));
+      if (settled) {
         recordedAfterS = (Date.now() - lastFault) / 1000;
         break;
       }
@@ -115,29 +164,41 @@ export async function runScenario(scenario: Scenario, total: number): Promise<Sc
       [FINAL],
     );
     const unrecorded = left.reduce((sum, row) => sum + row.count, 0);
+    const broadcastOutcome = await broadcast.outcome();
+    const digestOutcome = await digests.outcome();
+    const crashed = crashes(installation);
     await installation.stop();
 
     const lost = [...accepted].filter((id) => !receiver.delivered.has(id)).length;
-    const unknown = [...receiver.delivered.keys()].filter((id) => !accepted.has(id)).length;
+    const expected = new Set([...accepted, ...broadcastOutcome.deliveryIds, ...digestOutcome.deliveryIds]);
+    const unknown = [...receiver.delivered.keys()].filter((id) => !expected.has(id)).length;
+    let plainDuplicates = 0;
+    for (const id of accepted) plainDuplicates += (receiver.delivered.get(id)?.count ?? 1) - 1;
     const duplicates = receiver.duplicates;
     const shown = recordedAfterS === undefined ? `>${RECORDED_WITHIN_S}` : recordedAfterS.toFixed(1);
     const line =
-      `${scenario.name}: accepted=${accepted.size} delivered=${receiver.deliveredCount} lost=${lost} ` +
-      `duplicates=${duplicates} recorded_after_s=${shown}`;
+      `${scenario.name}: accepted=${accepted.size} delivered=${receiver.plainDelivered} lost=${lost} ` +
+      `duplicates=${plainDuplicates} recorded_after_s=${shown} crashed=${crashed.length} ${broadcastOutcome.line} ` +
+      digestOutcome.line;
     const failures: string[] = [];
     if (accepted.size !== total) failures.push(`${accepted.size} of ${total} notifications accepted`);
     if (lost > 0) failures.push(`${lost} accepted deliveries never reached the receiver`);
     if (duplicates > inFlight)
-      failures.push(`${duplicates} duplicates, more than the ${inFlight} sends in flight at the fault`);
+      failures.push(`${duplicates} duplicates in all, more than the ${inFlight} sends in flight at the fault`);
     if (recordedAfterS === undefined) {
-      failures.push(`${unrecorded} deliveries not in a final status ${RECORDED_WITHIN_S} s after the last fault`);
+      failures.push(
+        `${unrecorded} deliveries not in a final status, or the broadcast or digests not through, ` +
+          `${RECORDED_WITHIN_S} s after the last fault`,
+      );
     }
+    failures.push(...broadcastOutcome.failures, ...digestOutcome.failures);
     if (receiver.badSignatures > 0) failures.push(`${receiver.badSignatures} webhooks with a bad signature`);
     if (unknown > 0) failures.push(`${unknown} webhooks for deliveries nobody accepted`);
     const unfinished = left.map((row) => `${row.count} ${row.status} after ${row.attempts} attempt(s)`).join(', ');
     const details =
       `in flight at the fault: ${inFlight}; 503 answers: ${receiver.refused}` +
-      (unfinished ? `; unrecorded: ${unfinished}` : '');
+      (unfinished ? `; unrecorded: ${unfinished}` : '') +
+      crashed.map((crash) => `; ${crash}`).join('');
     return { line, failures, details };
   } catch (error) {
     return {
