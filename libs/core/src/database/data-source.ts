@@ -1,5 +1,18 @@
+import type { ClientBase } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
+
+/**
+ * Gives each pooled connection an `error` listener for its whole life. pg-pool hands a connection released by a
+ * finished query straight to a waiting caller, taking off its idle listener, and TypeORM adds its own a promise
+ * later: a server that ends the session in that gap (a restart's FATAL in the same read as the query's end) made
+ * pg emit `error` with no listener, and the process exit (seen in the fault suite's PostgreSQL restart with a
+ * fan-out's transactions waiting for connections). Nothing is lost by hearing it here: the connection is marked
+ * broken, the query in flight (if any) fails with the error, and the pool drops it at its release.
+ */
+function keepErrorsHeard(client: ClientBase): void {
+  client.on('error', () => undefined);
+}
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {
@@ -8,7 +21,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     synchronize: false,
-    extra: { max: 20 },
+    extra: { max: 20, onConnect: keepErrorsHeard },
   };
 }
 
