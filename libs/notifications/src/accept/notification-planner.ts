@@ -24,7 +24,8 @@ import { SendNotificationDto } from '../dto/send-notification.dto';
 import { NotificationRejectedError } from '../notifications.errors';
 import type { PlannedNotification } from '../notification.types';
 import { timedStatus, timeDeliveries } from '../steps/delivery-timing';
-import { ThrottleService } from '../throttle/throttle.service';
+import type { ThrottleHit } from '../throttle/throttle.repository';
+import { ThrottleService, throttledPlan } from '../throttle/throttle.service';
 import { chooseChannels, planDeliveries } from './accept-plan';
 import { batchLoader } from './batch-loader';
 import { GroupRunner } from './group-runner';
@@ -37,6 +38,12 @@ export interface AcceptLookups {
   hasStoredPush(recipientId: string): Promise<boolean>;
   /** Rendered content by template version, locale, channels and data, shared by the items of a batch. */
   renders?: Map<string, ChannelContentMap>;
+}
+
+/** A planned notification whose throttle place (`throttle`, when its template has one) is yet to be taken. */
+export interface DraftNotification {
+  plan: PlannedNotification;
+  throttle?: ThrottleHit;
 }
 
 /**
@@ -103,12 +110,27 @@ export class NotificationPlanner {
     };
   }
 
+  /** The notification to store, its throttle place taken at once. */
   async plan(
     dto: SendNotificationDto,
     apiKeyId: string,
     idempotencyKey: string | undefined,
     lookups: AcceptLookups,
   ): Promise<PlannedNotification> {
+    const { plan, throttle } = await this.draft(dto, apiKeyId, idempotencyKey, lookups);
+    return !throttle || (await this.throttles.admit(throttle)) ? plan : throttledPlan(plan);
+  }
+
+  /**
+   * The notification planned but for its throttle place: the caller takes it (ThrottleService) and applies a
+   * refusal with `throttledPlan`. A broadcast's fan-out does so in the page's transaction.
+   */
+  async draft(
+    dto: SendNotificationDto,
+    apiKeyId: string,
+    idempotencyKey: string | undefined,
+    lookups: AcceptLookups,
+  ): Promise<DraftNotification> {
     const errors: FieldError[] = [];
     if (!dto.template === !dto.content) {
       errors.push({ path: 'template', message: 'give either template or content, not both and not neither' });
@@ -190,24 +212,20 @@ export class NotificationPlanner {
     // The deliveries' ids carry the notification's millisecond: they land in the same weekly partition as it, and
     // their attempts (partitioned on the delivery id) too, so a week of history is dropped whole.
     const mintedAt = Date.now();
-    const planned = await this.throttles.apply(
-      template,
-      dto.to.recipientId,
-      dto.data ?? {},
-      planDeliveries(
-        {
-          to: { recipientId: dto.to.recipientId, ...inline },
-          recipient: stored,
-          channels,
-          rendered,
-          template: template?.definition,
-          hasStoredPush,
-          scheduled,
-        },
-        () => uuidv7(mintedAt),
-      ),
+    const planned = planDeliveries(
+      {
+        to: { recipientId: dto.to.recipientId, ...inline },
+        recipient: stored,
+        channels,
+        rendered,
+        template: template?.definition,
+        hasStoredPush,
+        scheduled,
+      },
+      () => uuidv7(mintedAt),
     );
-    // Throttled deliveries are skipped already; the rest are timed by steps, quiet hours and sendAt.
+    const throttle = this.throttles.hit(template, dto.to.recipientId, dto.data ?? {}, planned);
+    // Timed before the throttle is decided: a refusal skips every delivery that would go out, whenever it was due.
     const deliveries = timeDeliveries(planned, {
       now,
       sendAt,
@@ -216,7 +234,7 @@ export class NotificationPlanner {
       zone,
     });
     const timed = timedStatus(deliveries);
-    return {
+    const plan: PlannedNotification = {
       id: uuidv7(mintedAt),
       apiKeyId,
       recipientId: dto.to.recipientId,
@@ -231,6 +249,7 @@ export class NotificationPlanner {
       idempotencyKey,
       deliveries,
     };
+    return { plan, throttle };
   }
 
   /** An unknown template is the sender's mistake (422), not a missing resource (404). */

@@ -76,7 +76,7 @@ export class BroadcastAcceptService {
       errors.push({ path: 'to', message: 'a topic is sent to alone, without a recipientId or addresses' });
     }
     if (errors.length) throw new NotificationRejectedError(errors);
-    await this.checkTemplate(dto.template!, dto);
+    const templateVersion = await this.checkTemplate(dto.template!, dto);
 
     const body: AcceptedBroadcast = { broadcastId: uuidv7(), status: 'accepted' };
     const stored = await this.broadcasts.insert({
@@ -85,6 +85,7 @@ export class BroadcastAcceptService {
       topicKey: topic!,
       // The send as each subscriber's will be, but for its `to`; JSON drops what is undefined.
       request: JSON.parse(JSON.stringify({ ...dto, to: undefined, idempotencyKey: undefined })) as BroadcastRequest,
+      templateVersion,
       answer: idempotencyKey ? { key: idempotencyKey, body } : undefined,
     });
     if (!stored) {
@@ -93,12 +94,16 @@ export class BroadcastAcceptService {
     return body;
   }
 
-  /** What can be judged once for every subscriber: the template exists and has the channels asked for. */
-  private async checkTemplate(key: string, dto: SendNotificationDto): Promise<void> {
+  /**
+   * What can be judged once for every subscriber: the template exists and has the channels asked for. Answers
+   * its active version, which the broadcast keeps: a version published during the fan-out reaches no subscriber.
+   */
+  private async checkTemplate(key: string, dto: SendNotificationDto): Promise<number> {
     const template = (await this.templates.resolveActive([key])).get(key);
     if (!template) {
       throw new NotificationRejectedError([{ path: 'template', message: `template "${key}" does not exist` }]);
     }
     chooseChannels(dto.channels, templateChannels(template.definition.channels), `template "${key}"`);
+    return template.version;
   }
 }

@@ -14,6 +14,7 @@ interface BroadcastRow {
   api_key_id: string;
   topic_key: string;
   request: BroadcastRequest;
+  template_version: number | null;
   status: BroadcastStatus;
   cursor: string | null;
   total: number;
@@ -28,6 +29,8 @@ export interface BroadcastInsert {
   apiKeyId: string;
   topicKey: string;
   request: BroadcastRequest;
+  /** The template's version when accepted: every subscriber's notification is made with it. */
+  templateVersion: number;
   /** The idempotency record to complete with the answer, in the same statement. */
   answer?: { key: string; body: AcceptedBroadcast };
 }
@@ -43,8 +46,8 @@ export class BroadcastRepository {
   async insert(broadcast: BroadcastInsert): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `WITH stored AS (
-         INSERT INTO broadcasts (id, api_key_id, topic_key, request, status, total)
-         SELECT $1, $2, t.key, $4::jsonb, 'fanning_out',
+         INSERT INTO broadcasts (id, api_key_id, topic_key, request, template_version, status, total)
+         SELECT $1, $2, t.key, $4::jsonb, $7::integer, 'fanning_out',
            (SELECT count(*) FROM topic_subscribers WHERE topic_key = t.key)
          FROM topics t WHERE t.key = $3
          RETURNING id
@@ -60,6 +63,7 @@ export class BroadcastRepository {
         JSON.stringify(broadcast.request),
         broadcast.answer?.key ?? null,
         JSON.stringify(broadcast.answer?.body ?? null),
+        broadcast.templateVersion,
       ],
     );
     return rows.length > 0;
@@ -93,6 +97,7 @@ export class BroadcastRepository {
       apiKeyId: row.api_key_id,
       topicKey: row.topic_key,
       request: row.request,
+      templateVersion: row.template_version,
       status: row.status,
       cursor: row.cursor,
       createdAt: row.created_at,
@@ -100,15 +105,21 @@ export class BroadcastRepository {
   }
 
   /**
-   * The next page of subscribers after the cursor, in recipient id order (the topic's primary key). Only those
-   * subscribed when the broadcast was accepted: a later subscriber did not ask for what was sent before.
+   * The page of subscribers after `after` (a recipient id; null for the first), in recipient id order (the
+   * topic's primary key). Only those subscribed when the broadcast was accepted: a later subscriber did not ask
+   * for what was sent before.
    */
-  async subscriberPage(manager: EntityManager, state: FanOutState, limit: number): Promise<string[]> {
+  async subscriberPage(
+    manager: EntityManager,
+    state: FanOutState,
+    after: string | null,
+    limit: number,
+  ): Promise<string[]> {
     const rows: { recipient_id: string }[] = await manager.query(
       `SELECT recipient_id FROM topic_subscribers
        WHERE topic_key = $1 AND ($2::text IS NULL OR recipient_id > $2) AND created_at <= $3
        ORDER BY recipient_id LIMIT $4`,
-      [state.topicKey, state.cursor, state.createdAt, limit],
+      [state.topicKey, after, state.createdAt, limit],
     );
     return rows.map((row) => row.recipient_id);
   }

@@ -33,6 +33,8 @@ export interface FanOutState {
   apiKeyId: string;
   topicKey: string;
   request: BroadcastRequest;
+  /** The template version pinned at accept; null for a broadcast accepted before versions were pinned. */
+  templateVersion: number | null;
   status: BroadcastStatus;
   /** The last subscriber (recipient id) done; null before the first page. */
   cursor: string | null;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /** One count to take: a scope (template, recipient, rendered key) and its rule. */
 export interface ThrottleHit {
@@ -19,11 +19,12 @@ export class ThrottleRepository {
    * decided one after the other on the latest times (READ COMMITTED re-reads the row it waited for): exactly
    * `limit` of them are admitted per window, whichever process or transaction they come from. A sliding window,
    * on PostgreSQL's clock. Rows are locked in scope order, so two processes' statements never wait on each other
-   * in a cycle. Answers the scopes admitted.
+   * in a cycle. Answers the scopes admitted. Given a `manager`, the places are taken in its transaction: they
+   * count only if it commits, and the rows stay locked until it ends.
    */
-  async admit(hits: ThrottleHit[]): Promise<Set<string>> {
+  async admit(hits: ThrottleHit[], manager?: EntityManager): Promise<Set<string>> {
     if (!hits.length) return new Set();
-    const rows: { scope: string; admitted: boolean }[] = await this.dataSource.query(
+    const rows: { scope: string; admitted: boolean }[] = await (manager ?? this.dataSource).query(
       `INSERT INTO throttle_windows AS t (scope, hit_limit, window_seconds, hits, admitted)
        SELECT h.scope, h.hit_limit, h.window_seconds, ARRAY[now()], true
        FROM jsonb_to_recordset($1::jsonb) AS h(scope text, hit_limit integer, window_seconds integer)

@@ -17,6 +17,7 @@ import { DeliveryStatusChannelIndex1765200001000 } from './1765200001000-deliver
 import { Topics1765300000000 } from './1765300000000-topics';
 import { Digests1765400000000 } from './1765400000000-digests';
 import { DeliveryUnless1765400001000 } from './1765400001000-delivery-unless';
+import { BroadcastTemplateVersion1765500000000 } from './1765500000000-broadcast-template-version';
 
 /** Listed by class, not by glob, so the same list works compiled and under Vitest. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   Topics1765300000000,
   Digests1765400000000,
   DeliveryUnless1765400001000,
+  BroadcastTemplateVersion1765500000000,
 ];
