@@ -427,6 +427,8 @@ describe('every route answers as documented', () => {
     await call(422, 'put', '/v1/topics/{key}', { params: { key: '-bad key' }, body: { name: 'x' } });
     await call(200, 'get', '/v1/topics/{key}', { params: team });
     await call(404, 'get', '/v1/topics/{key}', { params: nothing });
+    await call(200, 'get', '/v1/topics', { query: 'limit=1' });
+    await call(422, 'get', '/v1/topics', { query: 'cursor=-bad' });
     await call(200, 'put', '/v1/topics/{key}/subscribers', { params: team, body: { recipientIds: ['ada'] } });
     await call(422, 'put', '/v1/topics/{key}/subscribers', { params: team, body: { recipientIds: ['nobody'] } });
     await call(404, 'put', '/v1/topics/{key}/subscribers', { params: nothing, body: { recipientIds: ['ada'] } });

@@ -100,6 +100,7 @@ const EXPECTED = new Map<string, Access>([
   ['POST /v1/providers/twilio/inbound', 'signed'],
   ['POST /v1/providers/sendgrid/events', 'signed'],
   // §9: topics are managed with recipients (read also with read); a broadcast is read as a notification is.
+  ['GET /v1/topics', ['recipients', 'read']],
   ['PUT /v1/topics/:key', ['recipients']],
   ['GET /v1/topics/:key', ['recipients', 'read']],
   ['PUT /v1/topics/:key/subscribers', ['recipients']],

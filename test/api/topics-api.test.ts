@@ -97,12 +97,74 @@ describe('topics', () => {
     expect(await count(`topic_subscribers WHERE recipient_id IN ('dee', 'eve')`)).toBe(0);
   });
 
+  it('lists topics in key order with their subscriber counts, a page at a time', async () => {
+    await recipients('lia', 'max', 'ned');
+    // Its own key prefix, so topics other tests made sort before or after these and never between them.
+    for (const key of ['list.c', 'list.a', 'list.b', 'list.d'])
+      await herald.admin.put(`/v1/topics/${key}`, { name: `Name ${key}` });
+    await herald.admin.put('/v1/topics/list.a/subscribers', { recipientIds: ['lia', 'max'] });
+    await herald.admin.put('/v1/topics/list.c/subscribers', { recipientIds: ['lia', 'max', 'ned'] });
+
+    const listed: TopicView[] = [];
+    let cursor: string | null = 'list';
+    for (let pages = 0; cursor !== null; pages += 1) {
+      expect(pages).toBeLessThan(100);
+      const page: { status: number; body: Page<TopicView> } = await herald.admin.get<Page<TopicView>>(
+        `/v1/topics?limit=3&cursor=${cursor}`,
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(3);
+      if (page.body.nextCursor !== null) expect(page.body.nextCursor).toBe(page.body.items.at(-1)?.key);
+      listed.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    }
+    expect(listed.filter((topic) => topic.key.startsWith('list.'))).toEqual([
+      { key: 'list.a', name: 'Name list.a', subscriberCount: 2 },
+      { key: 'list.b', name: 'Name list.b', subscriberCount: 0 },
+      { key: 'list.c', name: 'Name list.c', subscriberCount: 3 },
+      { key: 'list.d', name: 'Name list.d', subscriberCount: 0 },
+    ]);
+    expect(new Set(listed.map((topic) => topic.key)).size).toBe(listed.length);
+    // Each item is what GET /v1/topics/{key} answers.
+    expect(listed.find((topic) => topic.key === 'list.c')).toEqual(
+      (await herald.admin.get<TopicView>('/v1/topics/list.c')).body,
+    );
+
+    const two = await herald.admin.get<Page<TopicView>>('/v1/topics?limit=2&cursor=list.');
+    expect(two.body).toEqual({
+      items: [
+        { key: 'list.a', name: 'Name list.a', subscriberCount: 2 },
+        { key: 'list.b', name: 'Name list.b', subscriberCount: 0 },
+      ],
+      nextCursor: 'list.b',
+    });
+    const rest = await herald.admin.get<Page<TopicView>>('/v1/topics?limit=2&cursor=list.b');
+    expect(rest.body.items.map((topic) => topic.key)).toEqual(['list.c', 'list.d']);
+    const last = await herald.admin.get<Page<TopicView>>('/v1/topics?cursor=zzzz');
+    expect(last.body).toEqual({ items: [], nextCursor: null });
+    const all = await herald.admin.get<Page<TopicView>>('/v1/topics');
+    expect(all.body.items.map((topic) => topic.key)).toEqual(expect.arrayContaining(['list.a', 'list.d']));
+  });
+
+  it('refuses a bad limit or cursor on the topic list with 422', async () => {
+    for (const query of ['limit=0', 'limit=1001', 'limit=1.5', 'limit=x', 'limit=', 'cursor=', 'cursor=%20']) {
+      expectProblem(await herald.admin.get(`/v1/topics?${query}`), 422);
+    }
+    for (const cursor of ['-dash', 'has%20space', 'x'.repeat(129), '%F0%9F%98%80', 'a&cursor=b']) {
+      expectProblem(await herald.admin.get(`/v1/topics?cursor=${cursor}`), 422);
+    }
+    expectProblem(await herald.admin.get('/v1/topics?limit=1&limit=2'), 422);
+  });
+
   it('is managed with scope recipients and read with read', async () => {
     const recipientsKey = await clientWithScopes(herald.admin, 'recipients');
     const readKey = await clientWithScopes(herald.admin, 'read');
     const sendKey = await clientWithScopes(herald.admin, 'send');
     expect((await recipientsKey.put('/v1/topics/scoped', { name: 'Scoped' })).status).toBe(201);
     expect((await readKey.get('/v1/topics/scoped')).status).toBe(200);
+    expect((await readKey.get('/v1/topics')).status).toBe(200);
+    expect((await recipientsKey.get('/v1/topics')).status).toBe(200);
+    expectProblem(await sendKey.get('/v1/topics'), 403);
     expect((await readKey.get('/v1/topics/scoped/subscribers')).status).toBe(200);
     expectProblem(await readKey.put('/v1/topics/scoped', { name: 'No' }), 403);
     expectProblem(await sendKey.get('/v1/topics/scoped'), 403);

@@ -180,7 +180,7 @@ describe('the console shows the rules', () => {
   );
 
   it(
-    "a topic looked up by key: its subscribers a page at a time, and the broadcast's topic links there",
+    "a topic: its subscribers a page at a time, the broadcast's topic links there, and so do the topic list and lookup",
     async () => {
       await page.getByRole('link', { name: topic }).click();
       await page.getByRole('heading', { name: `Topic ${topic}` }).waitFor(WAIT);
@@ -191,6 +191,24 @@ describe('the console shows the rules', () => {
       await expect.poll(() => rows.count(), WAIT).toBe(SUBSCRIBERS);
       expect(await rows.last().getAttribute('data-id')).toBe(`${topic}-${String(SUBSCRIBERS - 1).padStart(5, '0')}`);
       expect(await page.getByRole('button', { name: 'Load more subscribers' }).count()).toBe(0);
+
+      // 50 topics whose keys sort before it: the list's first page ends before it, "Load more" reaches it.
+      await herald.pg.query(
+        `INSERT INTO topics (key, name) SELECT 'a-filler-' || lpad(n::text, 2, '0'), 'Filler' FROM generate_series(1, 50) n`,
+      );
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topics' }).click();
+      const list = page.getByRole('region', { name: 'Topics' });
+      const topics = list.locator('tbody tr');
+      await expect.poll(() => topics.count(), WAIT).toBe(50);
+      expect(await topics.first().getAttribute('data-id')).toBe('a-filler-01');
+      expect(await list.getByRole('link', { name: topic }).count()).toBe(0);
+      await page.getByRole('button', { name: 'Load more topics' }).click();
+      await expect.poll(() => topics.count(), WAIT).toBe(51);
+      expect(await page.getByRole('button', { name: 'Load more topics' }).count()).toBe(0);
+      expect(await topics.last().locator('td').allTextContents()).toEqual([topic, topic, String(SUBSCRIBERS)]);
+      await list.getByRole('link', { name: topic }).click();
+      await page.getByRole('heading', { name: `Topic ${topic}` }).waitFor(WAIT);
+      expect(new URL(page.url()).pathname).toBe(`/admin/topics/${topic}`);
 
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topics' }).click();
       await page.getByLabel('Topic key').fill('no-such-topic');

@@ -9,6 +9,7 @@ import {
   TopicSubscriber,
   TopicSubscriberParam,
   TopicSubscribersQuery,
+  TopicsQuery,
   TopicView,
 } from '@herald/notifications';
 import type { FastifyReply } from 'fastify';
@@ -39,6 +40,15 @@ export class TopicsController {
     const { topic, created } = await this.topics.put(key, body.name);
     res.status(created ? 201 : 200);
     return topic;
+  }
+
+  /** The topics in key order. */
+  @Get()
+  @ApiOkResponse({ type: PageOf(TopicViewDto) })
+  @ApiProblems(422)
+  @RequireScopes('recipients', 'read')
+  list(@Query() query: TopicsQuery): Promise<Page<TopicView>> {
+    return this.topics.list(query.limit ?? DEFAULT_LIMIT, query.cursor);
   }
 
   @Get(':key')

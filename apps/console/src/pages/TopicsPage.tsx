@@ -5,11 +5,16 @@ import { ErrorText, TableWrap, useLoad } from '../components/ui';
 import { Link, navigate } from '../router';
 import type { Page, TopicView } from '../types';
 
+const TOPICS_PAGE = 50;
 const SUBSCRIBERS_PAGE = 50;
 
-/** The API lists no topics (API.md §9 has no such route), so a topic is looked up by its key. */
+/** The topics in key order, a page at a time, and a topic looked up by key (one far down the list). */
 export function TopicsPage() {
   const [key, setKey] = useState('');
+  const topics = useCursorList(
+    (cursor) => api<Page<TopicView>>('/v1/topics', { query: { limit: TOPICS_PAGE, cursor } }),
+    [],
+  );
   return (
     <section>
       <h1>Topics</h1>
@@ -25,6 +30,39 @@ export function TopicsPage() {
         <button type="submit">Look up</button>
       </form>
       <p className="hint">A send with {'"to": { "topic": key }'} makes one notification per subscriber.</p>
+      <ErrorText>{topics.error}</ErrorText>
+      {topics.items && (
+        <TableWrap label="Topics">
+          <thead>
+            <tr>
+              <th scope="col">key</th>
+              <th scope="col">name</th>
+              <th scope="col">subscribers</th>
+            </tr>
+          </thead>
+          <tbody>
+            {topics.items.map((topic) => (
+              <tr key={topic.key} data-id={topic.key}>
+                <td>
+                  <Link to={`/topics/${encodeURIComponent(topic.key)}`}>{topic.key}</Link>
+                </td>
+                <td>{topic.name}</td>
+                <td>{topic.subscriberCount}</td>
+              </tr>
+            ))}
+            {topics.items.length === 0 && (
+              <tr>
+                <td colSpan={3}>No topics yet.</td>
+              </tr>
+            )}
+          </tbody>
+        </TableWrap>
+      )}
+      {topics.next && (
+        <button type="button" onClick={topics.more}>
+          Load more topics
+        </button>
+      )}
     </section>
   );
 }

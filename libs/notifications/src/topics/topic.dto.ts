@@ -55,3 +55,15 @@ export class TopicSubscribersQuery {
   @Matches(RECIPIENT_ID, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 }
+
+/** `GET /v1/topics?limit&cursor`: by key; `cursor` is the `nextCursor` of the page before. */
+export class TopicsQuery {
+  /** 1 to 1000, default 100. */
+  @IsOptional() @IsIntegerText(1, 1000) limit?: number;
+
+  /** The `nextCursor` of the previous page (the last key it listed). */
+  @IsOptional()
+  @IsString()
+  @Matches(TOPIC_KEY, { message: 'cursor must be the nextCursor of a previous page' })
+  cursor?: string;
+}

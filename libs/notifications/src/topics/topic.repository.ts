@@ -33,6 +33,19 @@ export class TopicRepository {
     return row ? { key: row.key, name: row.name, subscriberCount: row.subscriber_count } : null;
   }
 
+  /** Up to `limit` topics after the key `after`, in key order, each counted as `find` counts one (one statement). */
+  async page(limit: number, after?: string): Promise<TopicView[]> {
+    const rows: { key: string; name: string; subscriber_count: number }[] = await this.dataSource.query(
+      `SELECT t.key, t.name,
+         (SELECT count(*)::int FROM topic_subscribers WHERE topic_key = t.key) AS subscriber_count
+       FROM topics t
+       WHERE $1::text IS NULL OR t.key > $1
+       ORDER BY t.key LIMIT $2`,
+      [after ?? null, limit],
+    );
+    return rows.map((row) => ({ key: row.key, name: row.name, subscriberCount: row.subscriber_count }));
+  }
+
   /**
    * Adds stored recipients (ids distinct) to an existing topic, in one transaction: the topic and the recipients
    * are locked FOR KEY SHARE, so neither can be deleted (a recipient erased) between the check and the insert.

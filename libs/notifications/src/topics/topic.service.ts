@@ -13,6 +13,12 @@ export class TopicService {
     return this.topics.upsert(key, name);
   }
 
+  async list(limit: number, cursor?: string): Promise<Page<TopicView>> {
+    const topics = await this.topics.page(limit + 1, cursor);
+    const items = topics.slice(0, limit);
+    return { items, nextCursor: topics.length > limit ? items[items.length - 1].key : null };
+  }
+
   async get(key: string): Promise<TopicView> {
     const topic = await this.topics.find(key);
     if (!topic) throw new TopicNotFoundError(key);
