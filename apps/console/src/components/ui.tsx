@@ -74,3 +74,37 @@ export function TableWrap({ children, label }: { children: ReactNode; label: str
 export function Json({ value }: { value: unknown }) {
   return <pre className="json">{JSON.stringify(value, null, 2)}</pre>;
 }
+
+/** One label and value of a `<dl className="facts">`; `field` names the value for the tests and scripts. */
+export function Fact({
+  label,
+  field,
+  className,
+  children,
+}: {
+  label: ReactNode;
+  field?: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd data-field={field} className={className}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
+/** A detail page's heading with the button that loads it again, off while a load runs. */
+export function TitleRow({ title, onRefresh, busy }: { title: ReactNode; onRefresh: () => void; busy?: boolean }) {
+  return (
+    <div className="title-row">
+      <h1>{title}</h1>
+      <button type="button" onClick={onRefresh} disabled={busy}>
+        Refresh
+      </button>
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { api } from '../api';
-import { ErrorText, Status, Time, useLoad } from '../components/ui';
+import { ErrorText, Fact, Status, Time, TitleRow, useLoad } from '../components/ui';
 import { Link } from '../router';
 import type { BroadcastView } from '../types';
 
@@ -26,12 +26,7 @@ export function BroadcastPage({ id }: { id: string }) {
       <p className="crumbs">
         <Link to="/history">History</Link> / broadcast
       </p>
-      <div className="title-row">
-        <h1>Broadcast</h1>
-        <button type="button" onClick={reload} disabled={loading}>
-          Refresh
-        </button>
-      </div>
+      <TitleRow title="Broadcast" onRefresh={reload} busy={loading} />
       <ErrorText>{error}</ErrorText>
       {data && (
         <>
@@ -45,34 +40,19 @@ export function BroadcastPage({ id }: { id: string }) {
             </p>
           </div>
           <dl className="facts">
-            <div>
-              <dt>Id</dt>
-              <dd>{data.id}</dd>
-            </div>
-            <div>
-              <dt>Status</dt>
-              <dd>
-                <Status value={data.status} />
-              </dd>
-            </div>
-            <div>
-              <dt>Topic</dt>
-              <dd>
-                <Link to={`/topics/${encodeURIComponent(data.topic)}`}>{data.topic}</Link>
-              </dd>
-            </div>
-            <div>
-              <dt>Sent</dt>
-              <dd>
-                <Time value={data.createdAt} />
-              </dd>
-            </div>
-            <div>
-              <dt>Last progress</dt>
-              <dd>
-                <Time value={data.updatedAt} />
-              </dd>
-            </div>
+            <Fact label="Id">{data.id}</Fact>
+            <Fact label="Status">
+              <Status value={data.status} />
+            </Fact>
+            <Fact label="Topic">
+              <Link to={`/topics/${encodeURIComponent(data.topic)}`}>{data.topic}</Link>
+            </Fact>
+            <Fact label="Sent">
+              <Time value={data.createdAt} />
+            </Fact>
+            <Fact label="Last progress">
+              <Time value={data.updatedAt} />
+            </Fact>
           </dl>
           <p className="hint">
             Skipped: subscribers for whom no notification could be made (erased meanwhile, or data their rendering

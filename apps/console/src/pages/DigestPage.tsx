@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { api } from '../api';
 import { useCursorList } from '../components/cursor-list';
-import { ErrorText, Json, Status, TableWrap, Time, useLoad } from '../components/ui';
+import { ErrorText, Fact, Json, Status, TableWrap, Time, TitleRow, useLoad } from '../components/ui';
 import { Link } from '../router';
 import { allows, useSession } from '../session';
 import type { DigestEvent, DigestView, Page } from '../types';
@@ -84,85 +84,52 @@ export function DigestPage({ id }: { id: string }) {
       <p className="crumbs">
         <Link to="/history">History</Link> / digest
       </p>
-      <div className="title-row">
-        <h1>Digest</h1>
-        <button type="button" onClick={reload} disabled={loading}>
-          Refresh
-        </button>
-      </div>
+      <TitleRow title="Digest" onRefresh={reload} busy={loading} />
       <ErrorText>{error}</ErrorText>
       {data && (
         <>
           <dl className="facts">
-            <div>
-              <dt>Id</dt>
-              <dd>{data.id}</dd>
-            </div>
-            <div>
-              <dt>Status</dt>
-              <dd>
-                <Status value={data.status} />
-              </dd>
-            </div>
-            <div>
-              <dt>Events</dt>
-              <dd data-field="count">
-                {data.count} of at most {data.maxEvents}
-              </dd>
-            </div>
-            <div>
-              <dt>{data.closedAt ? 'Closed' : 'Closes at'}</dt>
-              <dd>
-                <Time value={data.closedAt ?? data.closesAt} />
-              </dd>
-            </div>
-            <div>
-              <dt>Template</dt>
-              <dd>
-                {allows(caller, 'admin') ? (
-                  <Link to={`/templates/${encodeURIComponent(data.template)}`}>{data.template}</Link>
-                ) : (
-                  data.template
-                )}
-              </dd>
-            </div>
-            <div>
-              <dt>Recipient</dt>
-              <dd>
-                {allows(caller, 'recipients', 'read') ? (
-                  <Link to={`/recipients/${encodeURIComponent(data.recipientId)}`}>{data.recipientId}</Link>
-                ) : (
-                  data.recipientId
-                )}
-              </dd>
-            </div>
-            <div>
-              <dt>Key</dt>
-              <dd>{data.key || '(empty)'}</dd>
-            </div>
-            <div>
-              <dt>Opened</dt>
-              <dd>
-                <Time value={data.createdAt} />
-              </dd>
-            </div>
-            <div>
-              <dt>Notification</dt>
-              <dd>
-                {data.notificationId ? (
-                  <Link to={`/notifications/${data.notificationId}`}>notification {data.notificationId}</Link>
-                ) : data.status === 'closed' ? (
-                  'none'
-                ) : (
-                  'made when it closes'
-                )}
-              </dd>
-            </div>
+            <Fact label="Id">{data.id}</Fact>
+            <Fact label="Status">
+              <Status value={data.status} />
+            </Fact>
+            <Fact label="Events" field="count">
+              {data.count} of at most {data.maxEvents}
+            </Fact>
+            <Fact label={data.closedAt ? 'Closed' : 'Closes at'}>
+              <Time value={data.closedAt ?? data.closesAt} />
+            </Fact>
+            <Fact label="Template">
+              {allows(caller, 'admin') ? (
+                <Link to={`/templates/${encodeURIComponent(data.template)}`}>{data.template}</Link>
+              ) : (
+                data.template
+              )}
+            </Fact>
+            <Fact label="Recipient">
+              {allows(caller, 'recipients', 'read') ? (
+                <Link to={`/recipients/${encodeURIComponent(data.recipientId)}`}>{data.recipientId}</Link>
+              ) : (
+                data.recipientId
+              )}
+            </Fact>
+            <Fact label="Key">{data.key || '(empty)'}</Fact>
+            <Fact label="Opened">
+              <Time value={data.createdAt} />
+            </Fact>
+            <Fact label="Notification">
+              {data.notificationId ? (
+                <Link to={`/notifications/${data.notificationId}`}>notification {data.notificationId}</Link>
+              ) : data.status === 'closed' ? (
+                'none'
+              ) : (
+                'made when it closes'
+              )}
+            </Fact>
             {data.error && (
-              <div>
-                <dt>Error</dt>
-                <dd className="error-text">{data.error}</dd>
-              </div>
+              <Fact label="Error" className="error-text">
+                {data.error}
+              </Fact>
             )}
           </dl>
           <DigestEvents id={data.id} count={data.count} />

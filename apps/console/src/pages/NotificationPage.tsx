@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, errorText } from '../api';
 import { ReasonText } from '../components/DeliveryState';
-import { ErrorText, Json, Status, Time, useLoad } from '../components/ui';
+import { ErrorText, Fact, Json, Status, Time, TitleRow, useLoad } from '../components/ui';
 import { ruleContext } from '../rule-context';
 import type { ReasonContext } from '../reasons';
 import { Link } from '../router';
@@ -53,38 +53,16 @@ function DeliveryCard(props: { delivery: Delivery; context: ReasonContext; onCha
         </p>
       )}
       <dl className="facts">
-        <div>
-          <dt>Delivery</dt>
-          <dd>{delivery.id}</dd>
-        </div>
-        <div>
-          <dt>Provider</dt>
-          <dd>{delivery.provider ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>Provider id</dt>
-          <dd>{delivery.providerMessageId ?? '—'}</dd>
-        </div>
-        {delivery.error && (
-          <div>
-            <dt>Error</dt>
-            <dd>{delivery.error}</dd>
-          </div>
-        )}
+        <Fact label="Delivery">{delivery.id}</Fact>
+        <Fact label="Provider">{delivery.provider ?? '—'}</Fact>
+        <Fact label="Provider id">{delivery.providerMessageId ?? '—'}</Fact>
+        {delivery.error && <Fact label="Error">{delivery.error}</Fact>}
         {delivery.nextAttemptAt && (
-          <div>
-            <dt>Next attempt</dt>
-            <dd>
-              <Time value={delivery.nextAttemptAt} />
-            </dd>
-          </div>
+          <Fact label="Next attempt">
+            <Time value={delivery.nextAttemptAt} />
+          </Fact>
         )}
-        {delivery.captured && (
-          <div>
-            <dt>Captured</dt>
-            <dd>yes: no provider is set up, the content is kept here</dd>
-          </div>
-        )}
+        {delivery.captured && <Fact label="Captured">yes: no provider is set up, the content is kept here</Fact>}
       </dl>
       {delivery.status === 'failed' && allows(caller, 'admin') && (
         <button type="button" onClick={() => void retry()}>
@@ -127,21 +105,15 @@ function Origin({ notification, digest }: { notification: NotificationView; dige
   return (
     <>
       {notification.broadcastId && (
-        <div>
-          <dt>Made by</dt>
-          <dd>
-            <Link to={`/broadcasts/${notification.broadcastId}`}>broadcast {notification.broadcastId}</Link>
-          </dd>
-        </div>
+        <Fact label="Made by">
+          <Link to={`/broadcasts/${notification.broadcastId}`}>broadcast {notification.broadcastId}</Link>
+        </Fact>
       )}
       {notification.digestId && (
-        <div>
-          <dt>Made by</dt>
-          <dd>
-            <Link to={`/digests/${notification.digestId}`}>digest {notification.digestId}</Link>
-            {typeof events === 'number' && ` with ${events} event${events === 1 ? '' : 's'}`}
-          </dd>
-        </div>
+        <Fact label="Made by">
+          <Link to={`/digests/${notification.digestId}`}>digest {notification.digestId}</Link>
+          {typeof events === 'number' && ` with ${events} event${events === 1 ? '' : 's'}`}
+        </Fact>
       )}
     </>
   );
@@ -156,62 +128,39 @@ export function NotificationPage({ id }: { id: string }) {
       <p className="crumbs">
         <Link to="/history">History</Link> / notification
       </p>
-      <div className="title-row">
-        <h1>Notification</h1>
-        <button type="button" onClick={reload} disabled={loading}>
-          Refresh
-        </button>
-      </div>
+      <TitleRow title="Notification" onRefresh={reload} busy={loading} />
       <ErrorText>{error}</ErrorText>
       {loaded && data && (
         <>
           <dl className="facts">
-            <div>
-              <dt>Id</dt>
-              <dd>{data.id}</dd>
-            </div>
-            <div>
-              <dt>Status</dt>
-              <dd>
-                <Status value={data.status} />
-              </dd>
-            </div>
-            <div>
-              <dt>Template</dt>
-              <dd>
-                {data.template ? (
-                  <Link to={`/templates/${encodeURIComponent(data.template.key)}`}>
-                    {data.template.key} v{data.template.version}
-                  </Link>
-                ) : (
-                  'inline content'
-                )}
-              </dd>
-            </div>
-            <div>
-              <dt>Recipient</dt>
-              <dd>
-                {data.recipientId ? (
-                  <Link to={`/recipients/${encodeURIComponent(data.recipientId)}`}>{data.recipientId}</Link>
-                ) : (
-                  'inline addresses'
-                )}
-              </dd>
-            </div>
-            <div>
-              <dt>Created</dt>
-              <dd>
-                <Time value={data.createdAt} />
-              </dd>
-            </div>
+            <Fact label="Id">{data.id}</Fact>
+            <Fact label="Status">
+              <Status value={data.status} />
+            </Fact>
+            <Fact label="Template">
+              {data.template ? (
+                <Link to={`/templates/${encodeURIComponent(data.template.key)}`}>
+                  {data.template.key} v{data.template.version}
+                </Link>
+              ) : (
+                'inline content'
+              )}
+            </Fact>
+            <Fact label="Recipient">
+              {data.recipientId ? (
+                <Link to={`/recipients/${encodeURIComponent(data.recipientId)}`}>{data.recipientId}</Link>
+              ) : (
+                'inline addresses'
+              )}
+            </Fact>
+            <Fact label="Created">
+              <Time value={data.createdAt} />
+            </Fact>
             <Origin notification={data} digest={loaded.digest} />
             {data.sendAt && (
-              <div>
-                <dt>Send at</dt>
-                <dd>
-                  <Time value={data.sendAt} />
-                </dd>
-              </div>
+              <Fact label="Send at">
+                <Time value={data.sendAt} />
+              </Fact>
             )}
           </dl>
           <details>

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { api } from '../api';
 import { DeliveryChart } from '../components/DeliveryChart';
-import { ErrorText, TableWrap, useLoad } from '../components/ui';
+import { ErrorText, TableWrap, TitleRow, useLoad } from '../components/ui';
 import { CHANNELS, DELIVERY_STATUSES, DeliveryTimeline, NOTIFICATION_STATUSES, Stats } from '../types';
 
 const REFRESH_MS = 15_000;
@@ -23,12 +23,7 @@ export function OverviewPage() {
 
   return (
     <section>
-      <div className="title-row">
-        <h1>Overview</h1>
-        <button type="button" onClick={reload}>
-          Refresh
-        </button>
-      </div>
+      <TitleRow title="Overview" onRefresh={reload} />
       <ErrorText>{error}</ErrorText>
       {timeline && <DeliveryChart timeline={timeline} />}
       {stats && (

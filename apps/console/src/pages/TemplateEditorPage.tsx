@@ -1,6 +1,6 @@
 import { FormEvent, useEffect, useState } from 'react';
 import { api, ApiError, errorText } from '../api';
-import { ErrorText, Json, Time, useLoad } from '../components/ui';
+import { ErrorText, Fact, Json, Time, useLoad } from '../components/ui';
 import { diffLines } from '../diff';
 import { Link } from '../router';
 import { RulesSummary } from '../components/RulesSummary';
@@ -319,12 +319,9 @@ function Preview({ draft, templateKey, saved }: { draft: Draft; templateKey: str
               <h3>{channel}</h3>
               <dl>
                 {Object.entries(rendered[channel]!).map(([field, value]) => (
-                  <div key={field}>
-                    <dt>{field}</dt>
-                    <dd data-field={`${channel}.${field}`}>
-                      {typeof value === 'string' ? value : <Json value={value} />}
-                    </dd>
-                  </div>
+                  <Fact key={field} label={field} field={`${channel}.${field}`}>
+                    {typeof value === 'string' ? value : <Json value={value} />}
+                  </Fact>
                 ))}
               </dl>
             </article>

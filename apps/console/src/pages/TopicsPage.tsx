@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api';
 import { useCursorList } from '../components/cursor-list';
-import { ErrorText, TableWrap, useLoad } from '../components/ui';
+import { ErrorText, Fact, TableWrap, useLoad } from '../components/ui';
 import { Link, navigate } from '../router';
 import type { Page, TopicView } from '../types';
 
@@ -85,14 +85,10 @@ export function TopicPage({ topicKey }: { topicKey: string }) {
       <ErrorText>{error}</ErrorText>
       {data && (
         <dl className="facts">
-          <div>
-            <dt>Name</dt>
-            <dd>{data.name}</dd>
-          </div>
-          <div>
-            <dt>Subscribers</dt>
-            <dd data-field="subscriberCount">{data.subscriberCount}</dd>
-          </div>
+          <Fact label="Name">{data.name}</Fact>
+          <Fact label="Subscribers" field="subscriberCount">
+            {data.subscriberCount}
+          </Fact>
         </dl>
       )}
       {data && (
