@@ -69,6 +69,8 @@ export class RedisCluster {
         ...['--port', String(port), '--bind', '127.0.0.1', '--dir', this.dir],
         ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`],
         ...['--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no'],
+        // A replica's first sync starts at once rather than after Redis's 5 s wait for more replicas.
+        ...['--repl-diskless-sync-delay', '0'],
       ];
       this.children.set(port, startChild('redis-server', args, { env: process.env }));
     }
@@ -80,7 +82,27 @@ export class RedisCluster {
     const create = ['--cluster', 'create', ...this.ports.map((port) => `127.0.0.1:${port}`)];
     await run('redis-cli', [...create, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 60_000 });
     await this.waitUntilOk(this.ports);
+    await this.waitForReplicas();
     return this;
+  }
+
+  /**
+   * Every replica synced with its master. A replica that has never finished its first sync counts its data as
+   * infinitely old and never takes over (Redis's replica validity check): a master killed before then is never
+   * replaced, which a test killing masters once saw (no failover in 60 s on a busy machine).
+   */
+  private async waitForReplicas(timeoutMs = 60_000): Promise<void> {
+    await eventually(
+      async () => {
+        let synced = 0;
+        for (const port of this.ports) {
+          const info = String(await this.command(port, 'INFO', 'replication'));
+          if (info.includes('role:slave') && info.includes('master_link_status:up')) synced++;
+        }
+        return synced === this.size / 2;
+      },
+      { timeoutMs, intervalMs: 200, what: 'every replica of the Redis Cluster to be in sync with its master' },
+    );
   }
 
   /** Every node but the killed ones says cluster_state:ok, and every slot has a live master. */
