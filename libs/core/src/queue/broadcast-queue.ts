@@ -2,9 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { within } from '../runtime/within';
 import { BROADCAST_QUEUE, FAN_OUT_JOB, FanOutJobData } from './broadcast-job';
 import { OrchestrationQueues } from './orchestration-queues';
-
-/** How long an enqueue waits for the queue store before it logs and leaves the broadcast to the reconciler. */
-const ENQUEUE_TIMEOUT_MS = 2_000;
+import { QUEUE_ENQUEUE_TIMEOUT_MS } from './queue-backend';
 
 /** The producer of fan-out jobs. The broadcast row is the truth; a job only wakes a worker up to advance it. */
 @Injectable()
@@ -28,7 +26,7 @@ export class BroadcastQueue {
             opts: { jobId: broadcastId, attempts: 1, removeOnComplete: true, removeOnFail: true },
           })),
         ),
-        ENQUEUE_TIMEOUT_MS,
+        QUEUE_ENQUEUE_TIMEOUT_MS,
       );
     } catch (error) {
       this.logger.warn(

@@ -12,10 +12,7 @@ import {
   deliveryQueueName,
   PRIORITY_RANK,
 } from './delivery-job';
-import { QueueBackend } from './queue-backend';
-
-/** How long `enqueueAfterCommit` waits for the queue store before it logs and leaves the rows to the reconciler. */
-const ENQUEUE_TIMEOUT_MS = 2_000;
+import { QUEUE_ENQUEUE_TIMEOUT_MS, QueueBackend } from './queue-backend';
 
 /** The most deliveries one chunk job carries (one worker runs them one after the other). */
 const MAX_CHUNK = 100;
@@ -48,8 +45,6 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
     let queue = this.queues.get(channel);
     if (!queue) {
       queue = this.backend.createQueue<DeliveryQueueJobData>(deliveryQueueName(channel));
-      // Connection errors are retried by the client; unheard, an 'error' event would end the process.
-      queue.on('error', (error) => this.logger.warn(`${channel} queue: ${error.message}`));
       this.queues.set(channel, queue);
     }
     return queue;
@@ -140,7 +135,7 @@ export class DeliveryQueue implements BeforeApplicationShutdown {
    */
   async enqueueAfterCommit(
     requests: DeliveryJobRequest[],
-    { chunked = true, timeoutMs = ENQUEUE_TIMEOUT_MS }: { chunked?: boolean; timeoutMs?: number } = {},
+    { chunked = true, timeoutMs = QUEUE_ENQUEUE_TIMEOUT_MS }: { chunked?: boolean; timeoutMs?: number } = {},
   ): Promise<void> {
     if (!requests.length) return;
     try {

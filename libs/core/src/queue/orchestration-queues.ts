@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { BROADCAST_QUEUE } from './broadcast-job';
 import { DIGEST_QUEUE } from './digest-job';
@@ -15,7 +15,6 @@ export type OrchestrationQueueName = (typeof ORCHESTRATION_QUEUES)[number];
  */
 @Injectable()
 export class OrchestrationQueues implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(OrchestrationQueues.name);
   private readonly queues = new Map<OrchestrationQueueName, Queue>();
 
   constructor(private readonly backend: QueueBackend) {}
@@ -24,8 +23,6 @@ export class OrchestrationQueues implements BeforeApplicationShutdown {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = this.backend.createQueue(name);
-      // Connection errors are retried by the client; unheard, an 'error' event would end the process.
-      queue.on('error', (error) => this.logger.warn(`${name} queue: ${error.message}`));
       this.queues.set(name, queue);
     }
     return queue as Queue<T>;

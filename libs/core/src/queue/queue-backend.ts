@@ -21,6 +21,12 @@ import { closeRedisClient, createRedisClient, RedisClient, redisOptions, usesRed
 export const QUEUE_CLOSE_TIMEOUT_MS = 5_000;
 
 /**
+ * How long a producer's enqueue after a commit waits for the queue store before it logs and leaves the rows to the
+ * reconciler: PostgreSQL is the truth, a job only wakes a worker up.
+ */
+export const QUEUE_ENQUEUE_TIMEOUT_MS = 2_000;
+
+/**
  * BullMQ's key prefix for the queue `name`: REDIS_PREFIX, then the queue's name as a Redis Cluster hash tag, so
  * every key of one queue (its lists, sets, jobs) hashes to one slot, as BullMQ's scripts need on a cluster, while
  * the channels' queues spread over the masters. The same layout on one Redis: one shape to test and to read, and
@@ -66,6 +72,8 @@ export class QueueBackend implements OnApplicationShutdown {
   createQueue<T>(name: string): Queue<T> {
     const client = this.clusterClient();
     const queue = new Queue<T>(name, this.options(name, client) as never, this.factory);
+    // Connection errors are retried by the client; unheard, an 'error' event would end the process.
+    queue.on('error', (error) => this.logger.warn(`${name} queue: ${error.message}`));
     if (client) this.clusterClients.set(queue as Queue<unknown>, client);
     return queue;
   }

@@ -1,9 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CLOSE_DIGEST_JOB, CloseDigestJobData, DIGEST_QUEUE, OrchestrationQueues, within } from '@herald/core';
+import {
+  CLOSE_DIGEST_JOB,
+  CloseDigestJobData,
+  DIGEST_QUEUE,
+  OrchestrationQueues,
+  QUEUE_ENQUEUE_TIMEOUT_MS,
+  within,
+} from '@herald/core';
 import type { Queue } from 'bullmq';
-
-/** How long the send that opened a digest waits for the queue store before it leaves the close to the reconciler. */
-const ENQUEUE_TIMEOUT_MS = 2_000;
 
 /** The producer side of digest closes. PostgreSQL stays the truth: a lost job is the reconciler's to make up. */
 @Injectable()
@@ -34,7 +38,7 @@ export class DigestQueue {
             removeOnFail: true,
           },
         ),
-        ENQUEUE_TIMEOUT_MS,
+        QUEUE_ENQUEUE_TIMEOUT_MS,
       );
     } catch (error) {
       this.logger.warn(
