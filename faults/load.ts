@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { adminRequest } from './admin';
 
 const BATCH = 100;
 const PARALLEL_BATCHES = 2;
@@ -65,11 +66,10 @@ export async function acceptEvery(
   let pending = items.map((_, index) => index);
   while (pending.length) {
     if (Date.now() > deadline) throw new Error(`${pending.length} sends still not accepted at the deadline`);
-    const answer = await post(
-      baseUrl,
-      adminKey,
-      pending.map((index) => items[index]),
-    );
+    // Undefined when the api did not answer the batch whole (unreachable, 5xx, 429): sent again.
+    const answer = await adminRequest<{ items: BatchItem[] }>(baseUrl, adminKey, 'POST', '/v1/notifications/batch', {
+      notifications: pending.map((index) => items[index]),
+    });
     if (!answer) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       continue;
@@ -89,26 +89,4 @@ export async function acceptEvery(
     if (pending.length) await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return answers;
-}
-
-/** The batch's answer, or undefined when the api did not answer it whole (unreachable, 5xx, 429). */
-async function post(
-  baseUrl: string,
-  adminKey: string,
-  notifications: object[],
-): Promise<{ items: BatchItem[] } | undefined> {
-  try {
-    const response = await fetch(`${baseUrl}/v1/notifications/batch`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ notifications }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    if (response.status >= 500 || response.status === 429) return undefined;
-    if (response.status >= 400) throw new Error(`batch refused: ${response.status} ${await response.text()}`);
-    return (await response.json()) as { items: BatchItem[] };
-  } catch (error) {
-    if ((error as Error).message.startsWith('batch refused')) throw error;
-    return undefined;
-  }
 }
